@@ -1,0 +1,113 @@
+package casefile
+
+// Case is one pitfall or regression check: a request, and what a correct
+// spec, linter and server make of it.
+type Case struct {
+	// Name identifies the case in reports; unique within a run. Defaults to the file name.
+	Name string `yaml:"name"`
+	// Pitfall says in one sentence what goes wrong and why.
+	Pitfall string `yaml:"pitfall"`
+	// Source says where the claim comes from (a URL, a spec file, a thread).
+	Source string `yaml:"source"`
+	// Verification is how far the claim is established: published-spec,
+	// vendor-sdk, live or unverified (the default).
+	Verification string `yaml:"verification"`
+	Tags         []string `yaml:"tags"`
+	// Spec is the API description the request is checked against, relative
+	// to the case file; empty takes the project config's default.
+	Spec string `yaml:"spec"`
+	// Auth names a credential from the project config ("none" for no
+	// Authorization header at all). Secrets never live in case files.
+	Auth string `yaml:"auth"`
+	// SafeForLive allows a live replay of a method with side effects
+	// without --allow-side-effects (a POST that places no real call).
+	SafeForLive bool `yaml:"safeForLive"`
+	// Retry allows retries of a non-idempotent method.
+	Retry bool `yaml:"retry"`
+	// FixedBy names the case holding the corrected request, for the pitfall catalogue.
+	FixedBy string `yaml:"fixedBy"`
+
+	Request Request `yaml:"request"`
+	Expect  Expect  `yaml:"expect"`
+
+	// Pos is where the case starts in its file.
+	Pos Pos `yaml:"-"`
+	// SpecPath is Spec resolved against the case file or the config (set by the loader).
+	SpecPath string `yaml:"-"`
+	// positions of fields, for errors raised after decoding
+	fieldPos map[string]Pos
+}
+
+// Request is the HTTP request a case sends.
+type Request struct {
+	Method string `yaml:"method"`
+	// Path is a template: /api/v2/outbound/campaigns/{campaignId}/calls.
+	Path       string              `yaml:"path"`
+	PathParams map[string]string   `yaml:"pathParams"`
+	Query      map[string][]string `yaml:"query"`
+	Headers    map[string]string   `yaml:"headers"`
+	// Body is the JSON body, written as YAML. Nil sends no body.
+	Body *Value `yaml:"body"`
+	// Form is sent as application/x-www-form-urlencoded instead of Body.
+	Form map[string]string `yaml:"form"`
+}
+
+// Expect is what the case asserts.
+type Expect struct {
+	// Lint lists the findings the request is meant to contain. A case that
+	// lists none must lint clean.
+	Lint []ExpectedFinding `yaml:"lint"`
+	// Status is the HTTP status; 0 asserts nothing.
+	Status int `yaml:"status"`
+	// Headers must be present; a non-empty value must also equal the answer's.
+	Headers map[string]string `yaml:"headers"`
+	// Body is compared with the answer's JSON body (see BodyMatch).
+	Body *Value `yaml:"body"`
+	// BodyMatch is "subset" (the default: every field given must match,
+	// extra fields in the answer are fine) or "exact".
+	BodyMatch string `yaml:"bodyMatch"`
+	// Ignore lists JSON pointers left out of the body comparison.
+	Ignore []string `yaml:"ignore"`
+}
+
+// ExpectedFinding names a lint finding by where it is and which rule it breaks.
+type ExpectedFinding struct {
+	Pointer string `yaml:"pointer"`
+	Rule    string `yaml:"rule"`
+	// Location narrows the match to body, path, query, header, security or route.
+	Location string `yaml:"location"`
+	// Severity narrows the match to error or warning.
+	Severity string `yaml:"severity"`
+}
+
+// Body match modes.
+const (
+	MatchSubset = "subset"
+	MatchExact  = "exact"
+)
+
+// Verification levels.
+var Verifications = []string{"published-spec", "vendor-sdk", "live", "unverified"}
+
+// Pos is a place in a case file.
+type Pos struct {
+	File   string
+	Line   int
+	Column int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
+}
+
+// FieldPos returns where a field was written ("request.body", "expect.status"),
+// or the case's own position when the field is absent.
+func (c *Case) FieldPos(field string) Pos {
+	if p, ok := c.fieldPos[field]; ok {
+		return p
+	}
+	return c.Pos
+}

@@ -1,0 +1,111 @@
+package casefile
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/suggest"
+)
+
+var methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+
+var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+// check applies the rules a decoded case must meet beyond its types.
+func check(c *Case) ErrorList {
+	var errs ErrorList
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, &Error{Pos: c.FieldPos(field), Case: c.Name, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if _, ok := c.fieldPos["request"]; !ok {
+		fail("", "missing request: a case must say what it sends (request: {method, path, ...})")
+		return errs
+	}
+	checkRequest(c, fail)
+	checkExpect(c, fail)
+	if c.Verification != "" && !slices.Contains(Verifications, c.Verification) {
+		fail("verification", "%q is not a verification level (want one of %s)", c.Verification, strings.Join(Verifications, ", "))
+	}
+	return errs
+}
+
+func checkRequest(c *Case, fail func(string, string, ...any)) {
+	r := &c.Request
+	switch {
+	case r.Method == "":
+		fail("request", "missing request.method")
+	case !slices.Contains(methods, r.Method):
+		msg := fmt.Sprintf("unknown method %q", r.Method)
+		if up := strings.ToUpper(r.Method); slices.Contains(methods, up) {
+			msg += fmt.Sprintf(" (did you mean %q?)", up)
+		}
+		fail("request.method", "%s", msg)
+	}
+	if r.Path == "" {
+		fail("request", "missing request.path")
+	} else if !strings.HasPrefix(r.Path, "/") {
+		fail("request.path", "path %q must start with /", r.Path)
+	}
+	used := map[string]bool{}
+	for _, m := range templateParam.FindAllStringSubmatch(r.Path, -1) {
+		used[m[1]] = true
+		if _, ok := r.PathParams[m[1]]; !ok {
+			fail("request.path", "path parameter {%s} has no value in request.pathParams", m[1])
+		}
+	}
+	for name := range r.PathParams {
+		if !used[name] {
+			fail("request.pathParams."+name, "the path template has no {%s}", name)
+		}
+	}
+	if r.Body != nil && r.Form != nil {
+		fail("request.form", "a request has a body or form fields, not both")
+	}
+	for name := range r.Headers {
+		if strings.EqualFold(name, "Authorization") && c.Auth != "" && c.Auth != "none" {
+			fail("request.headers."+name, "an Authorization header and auth: %q both set the credentials; keep one", c.Auth)
+		}
+	}
+}
+
+func checkExpect(c *Case, fail func(string, string, ...any)) {
+	e := &c.Expect
+	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
+		fail("expect.status", "%d is not an HTTP status", e.Status)
+	}
+	switch e.BodyMatch {
+	case "", MatchSubset, MatchExact:
+	default:
+		msg := fmt.Sprintf("bodyMatch %q is neither %q nor %q", e.BodyMatch, MatchSubset, MatchExact)
+		if s := suggest.Closest(e.BodyMatch, []string{MatchSubset, MatchExact}); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		fail("expect.bodyMatch", "%s", msg)
+	}
+	for i, p := range e.Ignore {
+		if !jsonptr.Valid(p) {
+			fail(fmt.Sprintf("expect.ignore[%d]", i), "%q is not a JSON pointer (want /field/0/name)", p)
+		}
+	}
+	for i, f := range e.Lint {
+		field := fmt.Sprintf("expect.lint[%d]", i)
+		if f.Rule == "" && f.Pointer == "" {
+			fail(field, "an expected finding names a pointer, a rule, or both")
+		}
+		if !jsonptr.Valid(f.Pointer) {
+			fail(field+".pointer", "%q is not a JSON pointer (want /field/0/name)", f.Pointer)
+		}
+		if f.Severity != "" && f.Severity != "error" && f.Severity != "warning" {
+			fail(field+".severity", "%q is neither error nor warning", f.Severity)
+		}
+	}
+	for name := range e.Headers {
+		if http.CanonicalHeaderKey(name) == "" {
+			fail("expect.headers", "empty header name")
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package lint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// Request is a request as a case describes it, with the path already filled in.
+type Request struct {
+	Method string
+	// Path is the concrete request path, escaped as it is sent (no query).
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+}
+
+// Options tune a check.
+type Options struct {
+	// SkipSecurity leaves out the check that credentials are present (the
+	// mock authenticates requests itself, before it lints them).
+	SkipSecurity bool
+}
+
+// Result is what Check found: the operation the request resolves to (nil
+// when none) and the findings, sorted by location and pointer.
+type Result struct {
+	Match    *spec.Match
+	Findings []Finding
+}
+
+// Check resolves the request to its operation and lints it.
+func Check(ctx context.Context, s *spec.Spec, r *Request, opts Options) Result {
+	m, err := s.Find(r.Method, r.Path)
+	if err != nil {
+		return Result{Findings: []Finding{routeFinding(err)}}
+	}
+	hr, herr := r.httpRequest()
+	if herr != nil {
+		return Result{Match: m, Findings: []Finding{{Severity: Error, Location: InRoute, Rule: RuleSyntax, Message: herr.Error()}}}
+	}
+	return Result{Match: m, Findings: CheckHTTP(ctx, s, m, hr, r.Body, opts)}
+}
+
+func (r *Request) httpRequest() (*http.Request, error) {
+	u := &url.URL{Path: r.Path, RawQuery: r.Query.Encode()}
+	if raw, err := url.PathUnescape(r.Path); err == nil {
+		u.Path, u.RawPath = raw, r.Path
+	}
+	hr, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(r.Body))
+	if err != nil {
+		return nil, err
+	}
+	if r.Header != nil {
+		hr.Header = r.Header.Clone()
+	}
+	return hr, nil
+}
+
+// routeFinding turns a *spec.RouteError into a finding naming the nearest operations.
+func routeFinding(err error) Finding {
+	var re *spec.RouteError
+	if !errors.As(err, &re) {
+		return Finding{Severity: Error, Location: InRoute, Rule: RuleUnknownOperation, Message: err.Error()}
+	}
+	if re.MethodNotAllowed() {
+		return Finding{Severity: Error, Location: InRoute, Rule: RuleMethodNotAllowed,
+			Message: fmt.Sprintf("%s is not allowed on %s", re.Method, re.Path), Allowed: re.Allowed}
+	}
+	f := Finding{Severity: Error, Location: InRoute, Rule: RuleUnknownOperation,
+		Message: fmt.Sprintf("%s %s is not an operation of the spec", re.Method, re.Path), Nearest: re.Nearest}
+	if len(re.Nearest) > 0 {
+		f.DidYouMean = re.Nearest[0]
+	}
+	return f
+}
+
+// CheckHTTP lints an HTTP request already routed to m. body is the request
+// body (hr.Body is replaced, so the caller's reader is left alone).
+func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []Finding {
+	c := &collector{}
+	var parsed any
+	checkBody := false
+	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
+		parsed, checkBody = c.bodyPrecheck(rb.Value, hr.Header.Get("Content-Type"), body)
+	}
+	if !opts.SkipSecurity {
+		c.security(s, m, hr)
+	}
+	hr = hr.Clone(ctx)
+	hr.Body = io.NopCloser(bytes.NewReader(body))
+	hr.ContentLength = int64(len(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request:    hr,
+		PathParams: m.PathParams,
+		Route:      m.Route,
+		Options: &openapi3filter.Options{
+			MultiError:          true,
+			SkipSettingDefaults: true,
+			ExcludeRequestBody:  !checkBody,
+			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+		c.add(err, "", "")
+	}
+	if checkBody && parsed != nil {
+		c.undeclared(parsed, mediaSchema(m.Op.RequestBody.Value, hr.Header.Get("Content-Type")), "")
+	}
+	return c.sorted()
+}
+
+// bodyPrecheck checks presence, content type and JSON syntax itself, so that
+// these come out as typed findings rather than validator text. It reports
+// the parsed JSON body and whether the validator should check the body.
+func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, body []byte) (any, bool) {
+	if len(body) == 0 {
+		if rb.Required {
+			c.addFinding(Finding{Severity: Error, Location: InBody, Rule: "required", Message: "the operation requires a request body and none was sent"})
+		}
+		return nil, false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if contentType == "" || err != nil || rb.Content.Get(mt) == nil {
+		c.addFinding(Finding{Severity: Error, Location: InHeader, Pointer: "/Content-Type", Rule: RuleContentType,
+			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: sortedKeys(rb.Content)})
+		return nil, false
+	}
+	if !isJSONMedia(mt) {
+		return nil, true
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		c.addFinding(Finding{Severity: Error, Location: InBody, Rule: RuleSyntax, Message: "the body is not valid JSON: " + jsonErrorPlace(body, err)})
+		return nil, false
+	}
+	return v, true
+}
+
+func isJSONMedia(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func mediaSchema(rb *openapi3.RequestBody, contentType string) *openapi3.SchemaRef {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if m := rb.Content.Get(mt); m != nil {
+		return m.Schema
+	}
+	return nil
+}
+
+// jsonErrorPlace renders a JSON decoding error with its line and column.
+func jsonErrorPlace(body []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := LineCol(body, se.Offset)
+		return fmt.Sprintf("line %d, column %d: %s", line, col, se.Error())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of input"
+	}
+	return err.Error()
+}
+
+// LineCol turns a byte offset into a 1-based line and column.
+func LineCol(data []byte, offset int64) (int, int) {
+	offset = max(0, min(offset, int64(len(data))))
+	before := data[:offset]
+	return bytes.Count(before, []byte("\n")) + 1, int(offset) - bytes.LastIndexByte(before, '\n')
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,218 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/suggest"
+)
+
+// collector turns the validator's error tree into findings.
+type collector struct {
+	findings []Finding
+	seen     map[string]bool
+}
+
+func (c *collector) addFinding(f Finding) {
+	key := string(f.Location) + "\x00" + f.Pointer + "\x00" + f.Rule + "\x00" + f.Message
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.findings = append(c.findings, f)
+}
+
+func (c *collector) sorted() []Finding {
+	sort.SliceStable(c.findings, func(i, j int) bool {
+		a, b := c.findings[i], c.findings[j]
+		if a.Location != b.Location {
+			return a.Location < b.Location
+		}
+		if a.Pointer != b.Pointer {
+			return a.Pointer < b.Pointer
+		}
+		return a.Rule < b.Rule
+	})
+	return c.findings
+}
+
+// add walks an error from openapi3filter. loc and base are the location and
+// pointer prefix inherited from the enclosing RequestError.
+func (c *collector) add(err error, loc Location, base string) {
+	var me openapi3.MultiError
+	if errors.As(err, &me) && isMulti(err) {
+		for _, e := range me {
+			c.add(e, loc, base)
+		}
+		return
+	}
+	switch e := err.(type) {
+	case *openapi3filter.RequestError:
+		c.requestError(e)
+		return
+	case *openapi3.SchemaError:
+		c.schemaError(e, loc, base)
+		return
+	case *openapi3filter.ParseError:
+		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: RuleSyntax, Message: parseReason(e)})
+		return
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		c.add(inner, loc, base)
+		return
+	}
+	rule := "invalid"
+	if errors.Is(err, openapi3filter.ErrInvalidRequired) {
+		rule = "required"
+	}
+	c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: rule, Message: err.Error()})
+}
+
+func isMulti(err error) bool {
+	_, ok := err.(openapi3.MultiError)
+	return ok
+}
+
+func (c *collector) requestError(e *openapi3filter.RequestError) {
+	loc, base := InBody, ""
+	if p := e.Parameter; p != nil {
+		loc, base = Location(p.In), jsonptr.Join(p.Name)
+	}
+	if e.Err == nil {
+		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "invalid", Message: e.Reason})
+		return
+	}
+	if errors.Is(e.Err, openapi3filter.ErrInvalidRequired) {
+		what := "the request body"
+		if e.Parameter != nil {
+			what = fmt.Sprintf("%s parameter %q", e.Parameter.In, e.Parameter.Name)
+		}
+		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "required", Message: what + " is required but missing"})
+		return
+	}
+	if errors.Is(e.Err, openapi3filter.ErrInvalidEmptyValue) {
+		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "allowEmptyValue", Message: "an empty value is not allowed"})
+		return
+	}
+	c.add(e.Err, loc, base)
+}
+
+func parseReason(e *openapi3filter.ParseError) string {
+	if e.Reason != "" {
+		return e.Reason
+	}
+	return "cannot parse the value"
+}
+
+// schemaError renders one schema error; errors from oneOf/anyOf/allOf carry
+// the sub-schemas' errors in Origin, which are reported instead when present.
+func (c *collector) schemaError(e *openapi3.SchemaError, loc Location, base string) {
+	if e.Origin != nil && hasSchemaErrors(e.Origin) {
+		c.add(e.Origin, loc, base)
+		return
+	}
+	ptr := base + pointer(e.JSONPointer())
+	if e.SchemaField == "properties" && e.Schema != nil {
+		if obj, ok := e.Value.(map[string]any); ok && c.unsupported(e.Schema, obj, loc, ptr) {
+			return
+		}
+	}
+	f := Finding{Severity: Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
+	if f.Rule == "" {
+		f.Rule = "invalid"
+	}
+	if e.Schema != nil {
+		f.Allowed = allowed(e.Schema, e.SchemaField)
+		if e.SchemaField == "enum" {
+			if s, ok := e.Value.(string); ok {
+				f.DidYouMean = suggest.Closest(s, f.Allowed)
+			}
+		}
+	}
+	c.addFinding(f)
+}
+
+func hasSchemaErrors(err error) bool {
+	var se *openapi3.SchemaError
+	return errors.As(err, &se)
+}
+
+// unsupported reports each property the schema forbids (additionalProperties:
+// false) at its own pointer, with the nearest declared name.
+func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc Location, ptr string) bool {
+	declared := declaredNames(s)
+	found := false
+	for _, k := range sortedKeys(obj) {
+		if _, ok := s.Properties[k]; ok {
+			continue
+		}
+		found = true
+		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: ptr + jsonptr.Join(k), Rule: "additionalProperties",
+			Message:    fmt.Sprintf("property %q is not allowed here", k),
+			Allowed:    declared,
+			DidYouMean: didYouMeanField(k, obj[k], s),
+		})
+	}
+	return found
+}
+
+func pointer(tokens []string) string {
+	if len(tokens) == 0 {
+		return ""
+	}
+	return jsonptr.Join(tokens...)
+}
+
+// allowed lists what the broken keyword allows.
+func allowed(s *openapi3.Schema, field string) []string {
+	switch field {
+	case "enum":
+		out := make([]string, 0, len(s.Enum))
+		for _, v := range s.Enum {
+			out = append(out, fmt.Sprint(v))
+		}
+		return out
+	case "type":
+		if s.Type != nil {
+			return s.Type.Slice()
+		}
+	case "pattern":
+		return []string{s.Pattern}
+	case "format":
+		return []string{s.Format}
+	case "required":
+		return append([]string(nil), s.Required...)
+	case "minLength", "maxLength":
+		return []string{lengthRange(s)}
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		return []string{numberRange(s)}
+	}
+	return nil
+}
+
+func lengthRange(s *openapi3.Schema) string {
+	if s.MaxLength != nil {
+		return fmt.Sprintf("length %d to %d", s.MinLength, *s.MaxLength)
+	}
+	return fmt.Sprintf("length at least %d", s.MinLength)
+}
+
+func numberRange(s *openapi3.Schema) string {
+	var parts []string
+	if s.Min != nil {
+		parts = append(parts, fmt.Sprintf(">= %v", *s.Min))
+	}
+	if s.Max != nil {
+		parts = append(parts, fmt.Sprintf("<= %v", *s.Max))
+	}
+	return strings.Join(parts, " and ")
+}

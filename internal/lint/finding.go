@@ -1,0 +1,102 @@
+// Package lint checks a request against its operation in the spec, offline,
+// and names every problem: where it is (location and JSON pointer), which
+// rule it breaks, the allowed values, and a "did you mean".
+//
+// kin-openapi's openapi3filter does the schema validation; lint turns its
+// error tree into Findings (never parsing error text) and adds what a
+// validator does not say: body fields the schema does not declare even when
+// it allows additional properties, the nearest operations for an unknown
+// path, and whether the credentials the operation's security needs are
+// present at all.
+//
+// Both sides use it: the runner to lint a case, the mock to answer 400 with
+// each failing field.
+package lint
+
+import "strings"
+
+// Severity is how bad a finding is. Only errors make a request invalid.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Location is the part of the request a finding is about.
+type Location string
+
+const (
+	InBody     Location = "body"
+	InPath     Location = "path"
+	InQuery    Location = "query"
+	InHeader   Location = "header"
+	InCookie   Location = "cookie"
+	InSecurity Location = "security"
+	InRoute    Location = "route"
+)
+
+// Rules that lint itself adds to the schema keywords (required, type, enum,
+// pattern, format, additionalProperties, minLength, ...).
+const (
+	RuleUnknownOperation = "unknown-operation"
+	RuleMethodNotAllowed = "method-not-allowed"
+	RuleUndeclared       = "undeclared"
+	RuleSecurity         = "security"
+	RuleContentType      = "content-type"
+	RuleSyntax           = "syntax"
+)
+
+// Finding is one problem in a request.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Location Location `json:"location"`
+	// Pointer names the field itself (/recipient/address for a missing
+	// required field), within the body, or /name for a parameter or header.
+	Pointer string `json:"pointer"`
+	// Rule is the schema keyword or lint rule that is broken.
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	// Allowed lists the allowed values, types, methods or the pattern.
+	Allowed    []string `json:"allowed,omitempty"`
+	DidYouMean string   `json:"didYouMean,omitempty"`
+	// Nearest lists the closest operations when the request has none.
+	Nearest []string `json:"nearest,omitempty"`
+}
+
+// String renders a finding on one line:
+// "error body /recipient/address: required: property "address" is missing".
+func (f Finding) String() string {
+	var b strings.Builder
+	b.WriteString(string(f.Severity))
+	b.WriteByte(' ')
+	b.WriteString(string(f.Location))
+	if f.Pointer != "" {
+		b.WriteByte(' ')
+		b.WriteString(f.Pointer)
+	}
+	b.WriteString(": ")
+	b.WriteString(f.Rule)
+	b.WriteString(": ")
+	b.WriteString(f.Message)
+	if len(f.Allowed) > 0 {
+		b.WriteString(" (allowed: " + strings.Join(f.Allowed, ", ") + ")")
+	}
+	if f.DidYouMean != "" {
+		b.WriteString(" (did you mean " + f.DidYouMean + "?)")
+	}
+	if len(f.Nearest) > 0 {
+		b.WriteString(" (nearest: " + strings.Join(f.Nearest, "; ") + ")")
+	}
+	return b.String()
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,154 @@
+package lint
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+func load(t testing.TB, path string) *spec.Spec {
+	t.Helper()
+	s, err := spec.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const (
+	pcSpec      = "../../specs/personal-connection.yaml"
+	genesysSpec = "../../specs/genesys-cloud/openapi.yaml"
+)
+
+func bearer() http.Header {
+	return http.Header{"Authorization": {"Bearer t"}, "Content-Type": {"application/json"}}
+}
+
+type want struct {
+	severity Severity
+	location Location
+	pointer  string
+	rule     string
+	// didYouMean and allowed are checked when set.
+	didYouMean string
+	allowed    string
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		spec   string
+		method string
+		path   string
+		header http.Header
+		body   string
+		want   []want
+	}{
+		{
+			name: "thread question: phoneNumber instead of type and address", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
+			body: `{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
+			want: []want{
+				{Error, InBody, "/recipient/address", "required", "", ""},
+				{Error, InBody, "/recipient/phoneNumber", "additionalProperties", "address", ""},
+				{Error, InBody, "/recipient/type", "required", "", ""},
+			},
+		},
+		{
+			name: "not E.164", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
+			body: `{"recipient": {"type": "phone", "address": "555-0199"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
+			want: []want{{Error, InBody, "/recipient/address", "pattern", "", `^\+[1-9][0-9]{1,14}$`}},
+		},
+		{
+			name: "enum did you mean", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
+			body: `{"recipient": {"type": "phon", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
+			want: []want{{Error, InBody, "/recipient/type", "enum", "phone", "phone"}},
+		},
+		{
+			name: "old endpoint names the nearest operations", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/calls", header: bearer(), body: `{}`,
+			want: []want{{Error, InRoute, "", RuleUnknownOperation, "POST /api/v2/outbound/campaigns/{campaignId}/calls", ""}},
+		},
+		{
+			name: "no credentials", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: http.Header{"Content-Type": {"application/json"}},
+			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
+			want: []want{{Error, InSecurity, "/Authorization", RuleSecurity, "", ""}},
+		},
+		{
+			name: "wrong content type", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: http.Header{"Authorization": {"Bearer x"}, "Content-Type": {"text/plain"}},
+			body: `hello`,
+			want: []want{{Error, InHeader, "/Content-Type", RuleContentType, "", "application/json"}},
+		},
+		{
+			name: "broken JSON", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
+			body: "{\n \"recipient\": }",
+			want: []want{{Error, InBody, "", RuleSyntax, "", ""}},
+		},
+		{
+			name: "correct call lints clean", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
+			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
+		},
+		{
+			name: "thread body on Genesys: recipient undeclared, did you mean phoneNumber", spec: genesysSpec,
+			method: "POST", path: "/api/v2/conversations/calls", header: bearer(),
+			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
+			want: []want{
+				{Warning, InBody, "/initiator", RuleUndeclared, "", ""},
+				{Warning, InBody, "/recipient", RuleUndeclared, "phoneNumber", ""},
+			},
+		},
+		{
+			name: "misspelt field on Genesys", spec: genesysSpec,
+			method: "POST", path: "/api/v2/conversations/calls", header: bearer(),
+			body: `{"phonenumbr": "+15550199"}`,
+			want: []want{{Warning, InBody, "/phonenumbr", RuleUndeclared, "phoneNumber", ""}},
+		},
+		{
+			name: "method not allowed", spec: genesysSpec,
+			method: "DELETE", path: "/api/v2/conversations/calls", header: bearer(),
+			want: []want{{Error, InRoute, "", RuleMethodNotAllowed, "", "POST"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := os.Stat(tt.spec); err != nil {
+				t.Skip(err)
+			}
+			s := load(t, tt.spec)
+			got := Check(context.Background(), s, &Request{Method: tt.method, Path: tt.path, Header: tt.header, Body: []byte(tt.body)}, Options{}).Findings
+			if len(got) != len(tt.want) {
+				t.Fatalf("Check = %d findings, want %d:\n%s", len(got), len(tt.want), render(got))
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Severity != w.severity || g.Location != w.location || g.Pointer != w.pointer || g.Rule != w.rule {
+					t.Errorf("finding %d = %s, want %s %s %s: %s", i, g, w.severity, w.location, w.pointer, w.rule)
+				}
+				if w.didYouMean != "" && g.DidYouMean != w.didYouMean {
+					t.Errorf("finding %d did you mean = %q, want %q", i, g.DidYouMean, w.didYouMean)
+				}
+				if w.allowed != "" && !strings.Contains(strings.Join(g.Allowed, "|"), w.allowed) {
+					t.Errorf("finding %d allowed = %q, want it to hold %q", i, g.Allowed, w.allowed)
+				}
+			}
+		})
+	}
+}
+
+func render(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("  " + f.String() + "\n")
+	}
+	return b.String()
+}

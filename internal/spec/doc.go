@@ -1,0 +1,17 @@
+// Package spec loads an API description and answers the questions the linter
+// and the mock ask of it: which operation does "POST /api/v2/..." resolve to,
+// which operations are nearest when none does, which error envelope does the
+// vendor use.
+//
+// Load accepts OpenAPI 3.0 and 3.1 (YAML or JSON, with local and relative
+// file $refs) and Swagger 2.0, which it converts to OpenAPI 3 with
+// kin-openapi's openapi2conv. Routing matches on the path only, never on the
+// spec's servers, so the same spec routes requests sent to a live host, a
+// gateway or the built-in mock on a loopback port.
+//
+//	s, err := spec.Load("specs/genesys-cloud/openapi.yaml")
+//	if err != nil { ... }            // *spec.LoadError: file and place
+//	m, err := s.Find("POST", "/api/v2/conversations/calls")
+//	var re *spec.RouteError
+//	if errors.As(err, &re) { fmt.Println(re.Nearest) }
+package spec

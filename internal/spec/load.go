@@ -1,0 +1,258 @@
+package spec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Spec is a loaded, validated API description with its routing table.
+type Spec struct {
+	// Path is the file the spec was loaded from, as given to Load.
+	Path string
+	// Doc is the OpenAPI 3 document (converted when the file is Swagger 2.0).
+	Doc *openapi3.T
+	// Version is the version the file declares: "2.0", "3.0.x" or "3.1.x".
+	Version string
+	// Envelope is the error envelope the vendor answers with (see DetectEnvelope).
+	Envelope Envelope
+	// Problems lists where the document breaks the OpenAPI rules without
+	// breaking casebook (published vendor specs often do: Genesys Cloud's
+	// 2018 swagger has operations that omit declared path parameters). They
+	// are shown as warnings; a spec that cannot be parsed or whose $refs do
+	// not resolve is a LoadError instead.
+	Problems []string
+
+	ops    []*Operation
+	router *router
+}
+
+// LoadError reports a spec that cannot be read, parsed or validated.
+type LoadError struct {
+	File string
+	// Line and Column locate a syntax error when the parser reports one (1-based; 0 when unknown).
+	Line, Column int
+	Err          error
+}
+
+func (e *LoadError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Load reads, converts and validates the spec at path and builds its router.
+func Load(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &LoadError{File: path, Err: err}
+	}
+	return load(path, data)
+}
+
+func load(path string, data []byte) (*Spec, error) {
+	version, err := sniffVersion(path, data)
+	if err != nil {
+		return nil, err
+	}
+	var doc *openapi3.T
+	if version == "2.0" {
+		doc, err = loadSwagger2(path, data)
+	} else {
+		doc, err = loadOpenAPI3(path, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Spec{Path: path, Doc: doc, Version: version, Problems: validate(doc)}
+	s.ops = collectOperations(doc)
+	s.router = newRouter(s.ops, serverPrefixes(doc))
+	s.Envelope = DetectEnvelope(doc)
+	return s, nil
+}
+
+// sniffVersion reads only the top-level "swagger" / "openapi" keys.
+func sniffVersion(path string, data []byte) (string, error) {
+	var head struct {
+		Swagger string `yaml:"swagger" json:"swagger"`
+		OpenAPI string `yaml:"openapi" json:"openapi"`
+	}
+	if err := unmarshalAny(data, &head); err != nil {
+		return "", syntaxError(path, data, err)
+	}
+	switch {
+	case head.Swagger == "2.0":
+		return "2.0", nil
+	case strings.HasPrefix(head.OpenAPI, "3.0"), strings.HasPrefix(head.OpenAPI, "3.1"):
+		return head.OpenAPI, nil
+	case head.Swagger != "":
+		return "", &LoadError{File: path, Err: fmt.Errorf("swagger: %q is not supported (want 2.0)", head.Swagger)}
+	case head.OpenAPI != "":
+		return "", &LoadError{File: path, Err: fmt.Errorf("openapi: %q is not supported (want 3.0.x or 3.1.x)", head.OpenAPI)}
+	}
+	return "", &LoadError{File: path, Err: errors.New(`no "openapi" or "swagger" version key at the top level: not an API description`)}
+}
+
+func isJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && t[0] == '{'
+}
+
+func unmarshalAny(data []byte, v any) error {
+	if isJSON(data) {
+		return json.Unmarshal(data, v)
+	}
+	return yaml.Unmarshal(data, v)
+}
+
+// syntaxError turns a parser error into a LoadError with a line and column
+// where the parser gives an offset (JSON) or a line (YAML).
+func syntaxError(path string, data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, se.Offset)
+		return &LoadError{File: path, Line: line, Column: col, Err: err}
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		line, col := lineCol(data, te.Offset)
+		return &LoadError{File: path, Line: line, Column: col, Err: err}
+	}
+	return &LoadError{File: path, Err: err}
+}
+
+func lineCol(data []byte, offset int64) (int, int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
+	if !isJSON(data) {
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return nil, syntaxError(path, data, err)
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			return nil, &LoadError{File: path, Err: err}
+		}
+		data = j
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(data, &doc2); err != nil {
+		return nil, syntaxError(path, data, err)
+	}
+	doc3, err := openapi2conv.ToV3(&doc2)
+	if err != nil {
+		return nil, &LoadError{File: path, Err: fmt.Errorf("converting Swagger 2.0 to OpenAPI 3: %w", err)}
+	}
+	renameSecuritySchemes(doc3)
+	return doc3, nil
+}
+
+func loadOpenAPI3(path string, data []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.Context = context.Background()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &LoadError{File: path, Err: err}
+	}
+	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(abs)})
+	if err != nil {
+		var ye *yaml.TypeError
+		if errors.As(err, &ye) {
+			return nil, &LoadError{File: path, Err: err}
+		}
+		return nil, syntaxError(path, data, err)
+	}
+	return doc, nil
+}
+
+// validate checks the document the way a vendor's published spec needs:
+// examples and defaults are not held against their schemas (vendor specs
+// often get them wrong, and they do not change what a request must be).
+func validate(doc *openapi3.T) []string {
+	err := doc.Validate(context.Background(),
+		openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(),
+	)
+	if err == nil {
+		return nil
+	}
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		out := make([]string, 0, len(me))
+		for _, e := range me {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+// renameSecuritySchemes makes Swagger 2.0 security scheme names valid OpenAPI 3
+// identifiers: Swagger allows any name (Genesys Cloud's is "PureCloud Auth"),
+// OpenAPI 3 only [a-zA-Z0-9._-]. Requirements are renamed to match.
+func renameSecuritySchemes(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	renamed := map[string]string{}
+	for name, scheme := range doc.Components.SecuritySchemes {
+		if openapi3.ValidateIdentifier(name) == nil {
+			continue
+		}
+		valid := strings.Map(func(r rune) rune {
+			if r < 128 && openapi3.IdentifierRegExp.MatchString(string(r)) {
+				return r
+			}
+			return '_'
+		}, name)
+		delete(doc.Components.SecuritySchemes, name)
+		doc.Components.SecuritySchemes[valid] = scheme
+		renamed[name] = valid
+	}
+	if len(renamed) == 0 {
+		return
+	}
+	renameRequirements(doc.Security, renamed)
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.Security != nil {
+				renameRequirements(*op.Security, renamed)
+			}
+		}
+	}
+}
+
+func renameRequirements(reqs openapi3.SecurityRequirements, renamed map[string]string) {
+	for _, req := range reqs {
+		for old, valid := range renamed {
+			if scopes, ok := req[old]; ok {
+				delete(req, old)
+				req[valid] = scopes
+			}
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package spec
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Operation is one method on one path of the spec.
+type Operation struct {
+	Method string // upper case
+	Path   string // the template, e.g. /api/v2/outbound/campaigns/{campaignId}
+	Op     *openapi3.Operation
+	Item   *openapi3.PathItem
+	// Route is what openapi3filter validates against.
+	Route *routers.Route
+}
+
+// String is "POST /api/v2/conversations/calls".
+func (o *Operation) String() string { return o.Method + " " + o.Path }
+
+// Match is an operation found for a concrete request path.
+type Match struct {
+	*Operation
+	PathParams map[string]string
+}
+
+// RouteError reports a request that resolves to no operation.
+type RouteError struct {
+	Method, Path string
+	// Allowed lists the methods the path has when only the method is wrong (405).
+	Allowed []string
+	// Nearest names the operations closest to the request, best first.
+	Nearest []string
+}
+
+// MethodNotAllowed reports whether the path exists with other methods.
+func (e *RouteError) MethodNotAllowed() bool { return len(e.Allowed) > 0 }
+
+func (e *RouteError) Error() string {
+	if e.MethodNotAllowed() {
+		return fmt.Sprintf("%s %s: method not allowed (the path has %s)", e.Method, e.Path, strings.Join(e.Allowed, ", "))
+	}
+	msg := fmt.Sprintf("%s %s: no such operation in the spec", e.Method, e.Path)
+	if len(e.Nearest) > 0 {
+		msg += "; nearest: " + strings.Join(e.Nearest, ", ")
+	}
+	return msg
+}
+
+// Operations lists every operation, sorted by path then method.
+func (s *Spec) Operations() []*Operation { return s.ops }
+
+// Find resolves a concrete request path (no query) to its operation.
+func (s *Spec) Find(method, path string) (*Match, error) {
+	method = strings.ToUpper(method)
+	m, allowed := s.router.find(method, path)
+	if m != nil {
+		return m, nil
+	}
+	err := &RouteError{Method: method, Path: path, Allowed: allowed}
+	if len(allowed) == 0 {
+		err.Nearest = s.Nearest(method, path, 3)
+	}
+	return nil, err
+}
+
+func collectOperations(doc *openapi3.T) []*Operation {
+	var ops []*Operation
+	if doc.Paths == nil {
+		return nil
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops = append(ops, &Operation{
+				Method: strings.ToUpper(method), Path: path, Op: op, Item: item,
+				Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: strings.ToUpper(method), Operation: op},
+			})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
+	return ops
+}
+
+// serverPrefixes are the path parts of the spec's server URLs ("/inContactAPI/services/v30"),
+// stripped from request paths before matching. Variables in them are not expanded.
+func serverPrefixes(doc *openapi3.T) []string {
+	var out []string
+	for _, srv := range doc.Servers {
+		u, err := url.Parse(srv.URL)
+		if err != nil || strings.Contains(u.Path, "{") {
+			continue
+		}
+		p := strings.TrimRight(u.Path, "/")
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// router is a segment trie: literal children first, then one parameter child.
+// Lookup costs one map access per path segment, whatever the spec's size.
+type router struct {
+	root     *node
+	prefixes []string
+}
+
+type node struct {
+	literal map[string]*node
+	param   *node
+	names   []string // parameter names along the template, set on leaves
+	ops     map[string]*Operation
+}
+
+func newRouter(ops []*Operation, prefixes []string) *router {
+	r := &router{root: &node{}, prefixes: prefixes}
+	for _, op := range ops {
+		r.add(op)
+	}
+	return r
+}
+
+func (r *router) add(op *Operation) {
+	n := r.root
+	var names []string
+	for _, seg := range splitPath(op.Path) {
+		if isParam(seg) {
+			names = append(names, seg[1:len(seg)-1])
+			if n.param == nil {
+				n.param = &node{}
+			}
+			n = n.param
+			continue
+		}
+		if n.literal == nil {
+			n.literal = map[string]*node{}
+		}
+		child := n.literal[seg]
+		if child == nil {
+			child = &node{}
+			n.literal[seg] = child
+		}
+		n = child
+	}
+	if n.ops == nil {
+		n.ops = map[string]*Operation{}
+		n.names = names
+	}
+	n.ops[op.Method] = op
+}
+
+func isParam(seg string) bool {
+	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// find returns the match, or the methods of a path that exists without method.
+func (r *router) find(method, path string) (*Match, []string) {
+	var allowed []string
+	for _, candidate := range r.candidates(path) {
+		segs := splitPath(candidate)
+		values := make([]string, 0, 4)
+		if leaf := r.root.match(segs, method, &values, &allowed); leaf != nil {
+			op := leaf.ops[method]
+			if op == nil {
+				op = leaf.ops["GET"] // HEAD
+			}
+			return &Match{Operation: op, PathParams: params(leaf.names, values)}, nil
+		}
+	}
+	sort.Strings(allowed)
+	return nil, slices.Compact(allowed)
+}
+
+func (r *router) candidates(path string) []string {
+	out := []string{path}
+	for _, p := range r.prefixes {
+		if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// match walks literal segments before parameters, backtracking when a
+// branch dead-ends or lacks the method (so GET /campaigns/progress and
+// PUT /campaigns/{id} both route). Leaves that match the path but not the
+// method add their methods to allowed.
+func (n *node) match(segs []string, method string, values *[]string, allowed *[]string) *node {
+	if len(segs) == 0 {
+		if n.ops == nil {
+			return nil
+		}
+		if n.ops[method] != nil || (method == "HEAD" && n.ops["GET"] != nil) {
+			return n
+		}
+		for m := range n.ops {
+			*allowed = append(*allowed, m)
+		}
+		return nil
+	}
+	if child := n.literal[segs[0]]; child != nil {
+		if leaf := child.match(segs[1:], method, values, allowed); leaf != nil {
+			return leaf
+		}
+	}
+	if n.param != nil && segs[0] != "" {
+		*values = append(*values, segs[0])
+		if leaf := n.param.match(segs[1:], method, values, allowed); leaf != nil {
+			return leaf
+		}
+		*values = (*values)[:len(*values)-1]
+	}
+	return nil
+}
+
+func params(names, values []string) map[string]string {
+	if len(names) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(names))
+	for i, name := range names {
+		if i < len(values) {
+			v, err := url.PathUnescape(values[i])
+			if err != nil {
+				v = values[i]
+			}
+			m[name] = v
+		}
+	}
+	return m
+}
