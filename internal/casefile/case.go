@@ -11,7 +11,7 @@ type Case struct {
 	Source string `yaml:"source"`
 	// Verification is how far the claim is established: published-spec,
 	// vendor-sdk, live or unverified (the default).
-	Verification string `yaml:"verification"`
+	Verification string   `yaml:"verification"`
 	Tags         []string `yaml:"tags"`
 	// Spec is the API description the request is checked against, relative
 	// to the case file; empty takes the project config's default.
