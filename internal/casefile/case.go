@@ -89,20 +89,6 @@ const (
 // Verification levels.
 var Verifications = []string{"published-spec", "vendor-sdk", "live", "unverified"}
 
-// Pos is a place in a case file.
-type Pos struct {
-	File   string
-	Line   int
-	Column int
-}
-
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
-}
-
 // FieldPos returns where a field was written ("request.body", "expect.status"),
 // or the case's own position when the field is absent.
 func (c *Case) FieldPos(field string) Pos {

@@ -1,16 +1,12 @@
 package casefile
 
 import (
-	"errors"
-	"fmt"
 	"os"
-	"reflect"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/casebook-dev/casebook/internal/suggest"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // ReadFile reads and decodes a case file: one case (a mapping) or a list of
@@ -28,9 +24,9 @@ func ReadFile(path string) ([]*Case, error) {
 // naming file:line:col. Every problem in the file is reported, not only the
 // first. Decode never panics, whatever the input.
 func Decode(file string, data []byte) ([]*Case, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, ErrorList{syntaxError(file, err)}
+	doc, err := strictyaml.Parse(file, data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Column: 1}, Msg: "empty case file: want a case (a mapping) or a list of cases"}}
@@ -41,9 +37,12 @@ func Decode(file string, data []byte) ([]*Case, error) {
 	case yaml.MappingNode:
 		nodes = []*yaml.Node{root}
 	case yaml.SequenceNode:
+		if len(root.Content) == 0 {
+			return nil, ErrorList{posErr(file, root, "empty list of cases")}
+		}
 		nodes = root.Content
 	default:
-		return nil, ErrorList{posErr(file, root, "want a case (a mapping) or a list of cases, got "+kindName(root))}
+		return nil, ErrorList{posErr(file, root, "want a case (a mapping) or a list of cases, got "+strictyaml.KindName(root))}
 	}
 	var (
 		cases []*Case
@@ -62,39 +61,23 @@ func Decode(file string, data []byte) ([]*Case, error) {
 	return cases, nil
 }
 
-// syntaxError places a YAML parser error. The parser reports a line but no
-// column and no node, so column 1 is the best place we have.
-func syntaxError(file string, err error) *Error {
-	msg := err.Error()
-	line := 0
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-			if i := strings.IndexByte(rest, ':'); i > 0 {
-				if l, err := strconv.Atoi(rest[:i]); err == nil {
-					line, msg = l, strings.TrimSpace(rest[i+1:])
-				}
-			}
-		}
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	return &Error{Pos: Pos{File: file, Line: max(line, 1), Column: 1}, Msg: "invalid YAML: " + msg}
-}
-
 func decodeCase(file string, n *yaml.Node) (*Case, ErrorList) {
-	c := &Case{Pos: nodePos(file, n), fieldPos: map[string]Pos{}}
 	if n.Kind != yaml.MappingNode {
-		return nil, ErrorList{posErr(file, n, "want a case (a mapping), got "+kindName(n))}
+		return nil, ErrorList{posErr(file, n, "want a case (a mapping), got "+strictyaml.KindName(n))}
 	}
-	d := &decoder{file: file, c: c}
-	d.decode(n, reflect.ValueOf(c).Elem(), "")
+	c := &Case{Pos: strictyaml.NodePos(file, n)}
+	pos, errs := strictyaml.Decode(file, n, c)
+	c.fieldPos = pos
 	if c.Name == "" {
 		c.Name = defaultName(file)
 	}
-	for _, e := range d.errs {
+	for _, e := range errs {
 		e.Case = c.Name
 	}
-	errs := append(d.errs, check(c)...)
+	if len(errs) == 0 {
+		// The rules beyond types read decoded values: only check a case that decoded.
+		errs = check(c)
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -104,215 +87,4 @@ func decodeCase(file string, n *yaml.Node) (*Case, ErrorList) {
 func defaultName(file string) string {
 	base := file[strings.LastIndexAny(file, `/\`)+1:]
 	return strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
-}
-
-type decoder struct {
-	file string
-	c    *Case
-	errs ErrorList
-}
-
-func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: nodePos(d.file, n), Field: field, Msg: fmt.Sprintf(format, args...)})
-}
-
-var valueType = reflect.TypeFor[*Value]()
-
-// decode fills v from n, recording each field's position under its dotted name.
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if field != "" {
-		d.c.fieldPos[field] = nodePos(d.file, n)
-	}
-	if v.Type() == valueType {
-		val, err := toJSONValue(n, d.file)
-		if err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				e.Field = field
-				d.errs = append(d.errs, e)
-			}
-			return
-		}
-		v.Set(reflect.ValueOf(&Value{V: val, Node: n}))
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		d.decodeStruct(n, v, field)
-	case reflect.Slice:
-		d.decodeSlice(n, v, field)
-	case reflect.Map:
-		d.decodeMap(n, v, field)
-	default:
-		d.decodeScalar(n, v, field)
-	}
-}
-
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, field string) {
-	if n.Kind != yaml.MappingNode {
-		d.fail(n, field, "want a mapping, got %s", kindName(n))
-		return
-	}
-	fields, names := structFields(v.Type())
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		idx, ok := fields[k.Value]
-		switch {
-		case !ok:
-			d.unknownKey(k, field, names)
-		case seen[k.Value]:
-			d.fail(k, join(field, k.Value), "duplicate key")
-		default:
-			seen[k.Value] = true
-			d.decode(val, v.Field(idx), join(field, k.Value))
-		}
-	}
-}
-
-func (d *decoder) unknownKey(k *yaml.Node, field string, names []string) {
-	msg := fmt.Sprintf("unknown key %q", k.Value)
-	if s := suggest.Closest(k.Value, names); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	} else {
-		msg += " (known keys: " + strings.Join(names, ", ") + ")"
-	}
-	d.fail(k, field, "%s", msg)
-}
-
-func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, field string) {
-	// A single string where a list of strings is wanted (query: {a: x}) is a list of one.
-	if n.Kind == yaml.ScalarNode && v.Type().Elem().Kind() == reflect.String && n.Tag != "!!null" {
-		v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), reflect.ValueOf(n.Value).Convert(v.Type().Elem())))
-		return
-	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.fail(n, field, "want a list, got %s", kindName(n))
-		return
-	}
-	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-	for i, item := range n.Content {
-		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", field, i))
-	}
-	v.Set(s)
-}
-
-func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, field string) {
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(n, field, "want a mapping, got %s", kindName(n))
-		return
-	}
-	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.fail(k, field, "want a string key, got %s", kindName(k))
-			continue
-		}
-		key := reflect.ValueOf(k.Value)
-		if m.MapIndex(key).IsValid() {
-			d.fail(k, join(field, k.Value), "duplicate key")
-			continue
-		}
-		elem := reflect.New(v.Type().Elem()).Elem()
-		d.decode(val, elem, join(field, k.Value))
-		m.SetMapIndex(key, elem)
-	}
-	v.Set(m)
-}
-
-func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, field string) {
-	if n.Kind != yaml.ScalarNode {
-		d.fail(n, field, "want %s, got %s", kindWord(v.Kind()), kindName(n))
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		if n.Tag == "!!null" {
-			return
-		}
-		// Scalars of any type are strings here: a header value 123 is "123".
-		v.SetString(n.Value)
-	case reflect.Int:
-		i, err := strconv.Atoi(n.Value)
-		if n.Tag != "!!int" || err != nil {
-			d.fail(n, field, "want an integer, got %s %q", tagWord(n), n.Value)
-			return
-		}
-		v.SetInt(int64(i))
-	case reflect.Bool:
-		if n.Tag != "!!bool" {
-			d.fail(n, field, "want true or false, got %s %q", tagWord(n), n.Value)
-			return
-		}
-		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
-	default:
-		d.fail(n, field, "cannot decode into %s", v.Kind())
-	}
-}
-
-func structFields(t reflect.Type) (map[string]int, []string) {
-	m := map[string]int{}
-	var names []string
-	for i := range t.NumField() {
-		tag := t.Field(i).Tag.Get("yaml")
-		if tag == "" || tag == "-" {
-			continue
-		}
-		m[tag] = i
-		names = append(names, tag)
-	}
-	return m, names
-}
-
-func join(field, key string) string {
-	if field == "" {
-		return key
-	}
-	return field + "." + key
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return tagWord(n) + " " + strconv.Quote(n.Value)
-	}
-	return "nothing"
-}
-
-func tagWord(n *yaml.Node) string {
-	switch n.Tag {
-	case "!!int":
-		return "integer"
-	case "!!float":
-		return "number"
-	case "!!bool":
-		return "boolean"
-	case "!!null":
-		return "null"
-	}
-	return "string"
-}
-
-func kindWord(k reflect.Kind) string {
-	switch k {
-	case reflect.Int:
-		return "an integer"
-	case reflect.Bool:
-		return "true or false"
-	}
-	return "a string"
 }

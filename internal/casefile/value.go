@@ -18,6 +18,16 @@ type Value struct {
 	Node *yaml.Node
 }
 
+// DecodeNode implements strictyaml.NodeDecoder.
+func (v *Value) DecodeNode(file string, n *yaml.Node) error {
+	val, err := toJSONValue(n, file)
+	if err != nil {
+		return err
+	}
+	v.V, v.Node = val, n
+	return nil
+}
+
 // JSON encodes the value.
 func (v *Value) JSON() ([]byte, error) { return json.Marshal(v.V) }
 
@@ -98,5 +108,3 @@ func scalar(n *yaml.Node, file string) (any, error) {
 	}
 	return n.Value, nil
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

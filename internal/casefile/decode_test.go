@@ -1,0 +1,126 @@
+package casefile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const good = `name: correct-call
+pitfall: none
+tags: [recipient]
+auth: pc-dialer
+request:
+  method: POST
+  path: /api/v2/outbound/campaigns/{campaignId}/calls
+  pathParams: {campaignId: 1234}
+  query: {a: x, b: [y, z]}
+  body:
+    recipient: {type: phone, address: "+15550199"}
+    big: 9007199254740993
+expect:
+  status: 202
+  lint:
+    - {pointer: /recipient/address, rule: required}
+  ignore: [/id]
+`
+
+func TestDecodeGood(t *testing.T) {
+	cases, err := Decode("good.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases[0]
+	if c.Request.PathParams["campaignId"] != "1234" {
+		t.Errorf("pathParams.campaignId = %q, want a string 1234", c.Request.PathParams["campaignId"])
+	}
+	if got := c.Request.Query["b"]; len(got) != 2 || c.Request.Query["a"][0] != "x" {
+		t.Errorf("query = %v, want a: [x], b: [y z]", c.Request.Query)
+	}
+	body, _ := c.Request.Body.JSON()
+	if !strings.Contains(string(body), `"big":9007199254740993`) {
+		t.Errorf("body JSON = %s, want the big integer exact", body)
+	}
+	if p := c.FieldPos("request.body"); p.Line != 11 {
+		t.Errorf("FieldPos(request.body) = %v, want line 11", p)
+	}
+}
+
+func TestDecodeList(t *testing.T) {
+	src := "- name: a\n  request: {method: GET, path: /a}\n- name: b\n  request: {method: GET, path: /b}\n"
+	cases, err := Decode("list.yaml", []byte(src))
+	if err != nil || len(cases) != 2 || cases[1].Name != "b" || cases[1].Pos.Line != 3 {
+		t.Fatalf("Decode(list) = %v, %v; want two cases, the second at line 3", cases, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string // each a substring of one error, in order
+	}{
+		{"broken yaml", "name: [a\nrequest: x", []string{"bad.yaml:"}},
+		{"empty", "", []string{"bad.yaml:1:1: empty case file"}},
+		{"scalar document", "hello", []string{"bad.yaml:1:1: want a case"}},
+		{"missing request", "name: x\n", []string{`bad.yaml:1:1: case "x": missing request`}},
+		{"misspelt top-level key", "name: x\nreqest: {method: GET, path: /}\n", []string{
+			`bad.yaml:2:1: case "x": unknown key "reqest" (did you mean "request"?)`,
+		}},
+		{"misspelt nested key", "request: {method: GET, path: /, heders: {}}\n", []string{
+			`bad.yaml:1:33: case "bad": request: unknown key "heders" (did you mean "headers"?)`,
+		}},
+		{"wrong type", "request: {method: GET, path: /}\nexpect: {status: ok}\n", []string{
+			`bad.yaml:2:18: case "bad": expect.status: want an integer, got string "ok"`,
+		}},
+		{"list where mapping wanted", "request: [GET]\n", []string{`bad.yaml:1:10: case "bad": request: want a mapping, got a list`}},
+		{"lower-case method", "request: {method: post, path: /}\n", []string{`request.method: unknown method "post" (did you mean "POST"?)`}},
+		{"path parameter without value", "request: {method: GET, path: \"/a/{id}\"}\n", []string{"path parameter {id} has no value"}},
+		{"bad pointer", "request: {method: GET, path: /}\nexpect: {ignore: [id]}\n", []string{`expect.ignore[0]: "id" is not a JSON pointer`}},
+		{"bad bodyMatch", "request: {method: GET, path: /}\nexpect: {bodyMatch: exakt}\n", []string{`(did you mean "exact"?)`}},
+		{"duplicate body key", "request: {method: POST, path: /, body: {a: 1, a: 2}}\n", []string{`duplicate key "a"`}},
+		{"body and form", "request: {method: POST, path: /, body: {}, form: {a: b}}\n", []string{"body or form fields, not both"}},
+		{"two errors reported", "nme: x\nrequest: {method: GET, path: /}\nexpect: {status: ok}\n", []string{`unknown key "nme"`, "want an integer"}},
+		{"status out of range", "request: {method: GET, path: /}\nexpect: {status: 9999}\n", []string{"9999 is not an HTTP status"}},
+		{"unknown verification", "verification: maybe\nrequest: {method: GET, path: /}\n", []string{`"maybe" is not a verification level`}},
+		{"infinite float", "request: {method: POST, path: /, body: {a: .inf}}\n", []string{"JSON has no Inf or NaN"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("bad.yaml", []byte(tt.src))
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("Decode = %v, want an ErrorList", err)
+			}
+			if len(list) != len(tt.want) {
+				t.Fatalf("Decode gave %d errors, want %d:\n%v", len(list), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(list[i].Error(), w) {
+					t.Errorf("error %d = %q, want it to contain %q", i, list[i], w)
+				}
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("- request: {method: GET, path: /x/{a}}\n"))
+	f.Add([]byte("&a [*a]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cases, err := Decode("fuzz.yaml", data)
+		if err == nil && len(cases) == 0 {
+			t.Fatal("Decode returned neither cases nor an error")
+		}
+		var list ErrorList
+		if err != nil && !errors.As(err, &list) {
+			t.Fatalf("Decode error is %T, want ErrorList", err)
+		}
+		for _, e := range list {
+			if !strings.HasPrefix(e.Error(), "fuzz.yaml") {
+				t.Fatalf("error %q does not name the file", e)
+			}
+		}
+	})
+}

@@ -1,0 +1,271 @@
+// Package strictyaml decodes YAML into Go structs the way a careful reader
+// would want: an unknown key is an error with "did you mean", a value of the
+// wrong type is an error, and every error names file:line:col from the
+// yaml.Node it comes from. Case files, the project config and the mock's
+// overlays all decode through it.
+package strictyaml
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/suggest"
+)
+
+// Decode fills v (a pointer to a struct) from n and returns the position of
+// every field it saw, under its dotted name ("request.body",
+// "expect.lint[1].rule"), and every problem found.
+func Decode(file string, n *yaml.Node, v any) (map[string]Pos, ErrorList) {
+	d := &decoder{file: file, pos: map[string]Pos{}}
+	d.decode(n, reflect.ValueOf(v).Elem(), "")
+	return d.pos, d.errs
+}
+
+// Parse parses YAML into a node, turning a syntax error into an *Error.
+func Parse(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ErrorList{SyntaxError(file, err)}
+	}
+	return &doc, nil
+}
+
+// SyntaxError places a YAML parser error. The parser reports a line but no
+// column and no node, so column 1 is the best place we have.
+func SyntaxError(file string, err error) *Error {
+	msg := err.Error()
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		if i := strings.IndexByte(rest, ':'); i > 0 {
+			if l, err := strconv.Atoi(rest[:i]); err == nil {
+				line, msg = l, strings.TrimSpace(rest[i+1:])
+			}
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return &Error{Pos: Pos{File: file, Line: max(line, 1), Column: 1}, Msg: "invalid YAML: " + msg}
+}
+
+type decoder struct {
+	file string
+	pos  map[string]Pos
+	errs ErrorList
+}
+
+func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
+	d.errs = append(d.errs, &Error{Pos: nodePos(d.file, n), Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// NodeDecoder is implemented by types that decode themselves from a node
+// (a JSON body kept with its position, for example).
+type NodeDecoder interface {
+	DecodeNode(file string, n *yaml.Node) error
+}
+
+var nodeDecoderType = reflect.TypeFor[NodeDecoder]()
+
+// decode fills v from n, recording each field's position under its dotted name.
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if field != "" {
+		d.pos[field] = nodePos(d.file, n)
+	}
+	if v.Kind() == reflect.Pointer && v.Type().Implements(nodeDecoderType) {
+		nv := reflect.New(v.Type().Elem())
+		if err := nv.Interface().(NodeDecoder).DecodeNode(d.file, n); err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				e = &Error{Pos: nodePos(d.file, n), Msg: err.Error()}
+			}
+			e.Field = field
+			d.errs = append(d.errs, e)
+			return
+		}
+		v.Set(nv)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(n, v, field)
+	case reflect.Slice:
+		d.decodeSlice(n, v, field)
+	case reflect.Map:
+		d.decodeMap(n, v, field)
+	default:
+		d.decodeScalar(n, v, field)
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, field string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, field, "want a mapping, got %s", KindName(n))
+		return
+	}
+	fields, names := structFields(v.Type())
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		idx, ok := fields[k.Value]
+		switch {
+		case !ok:
+			d.unknownKey(k, field, names)
+		case seen[k.Value]:
+			d.fail(k, join(field, k.Value), "duplicate key")
+		default:
+			seen[k.Value] = true
+			d.decode(val, v.Field(idx), join(field, k.Value))
+		}
+	}
+}
+
+func (d *decoder) unknownKey(k *yaml.Node, field string, names []string) {
+	msg := fmt.Sprintf("unknown key %q", k.Value)
+	if s := suggest.Closest(k.Value, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += " (known keys: " + strings.Join(names, ", ") + ")"
+	}
+	d.fail(k, field, "%s", msg)
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, field string) {
+	// A single string where a list of strings is wanted (query: {a: x}) is a list of one.
+	if n.Kind == yaml.ScalarNode && v.Type().Elem().Kind() == reflect.String && n.Tag != "!!null" {
+		v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), reflect.ValueOf(n.Value).Convert(v.Type().Elem())))
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, field, "want a list, got %s", KindName(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", field, i))
+	}
+	v.Set(s)
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, field string) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, field, "want a mapping, got %s", KindName(n))
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, field, "want a string key, got %s", KindName(k))
+			continue
+		}
+		key := reflect.ValueOf(k.Value)
+		if m.MapIndex(key).IsValid() {
+			d.fail(k, join(field, k.Value), "duplicate key")
+			continue
+		}
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(val, elem, join(field, k.Value))
+		m.SetMapIndex(key, elem)
+	}
+	v.Set(m)
+}
+
+func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, field string) {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, field, "want %s, got %s", kindWord(v.Kind()), KindName(n))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if n.Tag == "!!null" {
+			return
+		}
+		// Scalars of any type are strings here: a header value 123 is "123".
+		v.SetString(n.Value)
+	case reflect.Int:
+		i, err := strconv.Atoi(n.Value)
+		if n.Tag != "!!int" || err != nil {
+			d.fail(n, field, "want an integer, got %s %q", tagWord(n), n.Value)
+			return
+		}
+		v.SetInt(int64(i))
+	case reflect.Bool:
+		if n.Tag != "!!bool" {
+			d.fail(n, field, "want true or false, got %s %q", tagWord(n), n.Value)
+			return
+		}
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+	default:
+		d.fail(n, field, "cannot decode into %s", v.Kind())
+	}
+}
+
+func structFields(t reflect.Type) (map[string]int, []string) {
+	m := map[string]int{}
+	var names []string
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("yaml")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		m[tag] = i
+		names = append(names, tag)
+	}
+	return m, names
+}
+
+func join(field, key string) string {
+	if field == "" {
+		return key
+	}
+	return field + "." + key
+}
+
+// KindName describes a node for an error message: "a list", "string \"x\"".
+func KindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return tagWord(n) + " " + strconv.Quote(n.Value)
+	}
+	return "nothing"
+}
+
+func tagWord(n *yaml.Node) string {
+	switch n.Tag {
+	case "!!int":
+		return "integer"
+	case "!!float":
+		return "number"
+	case "!!bool":
+		return "boolean"
+	case "!!null":
+		return "null"
+	}
+	return "string"
+}
+
+func kindWord(k reflect.Kind) string {
+	switch k {
+	case reflect.Int:
+		return "an integer"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a string"
+}
