@@ -1,0 +1,49 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// Options tune rendering.
+type Options struct {
+	// Color uses ANSI colours (text only). Callers set it only for a
+	// terminal and never when NO_COLOR is set.
+	Color bool
+	// Verbose shows passing cases in full too.
+	Verbose bool
+	// Version is casebook's version, recorded in machine-readable reports.
+	Version string
+}
+
+// Renderer writes results in one format.
+type Renderer func(w io.Writer, results []*runner.Result, opts Options) error
+
+var renderers = map[string]Renderer{
+	"text": Text,
+}
+
+// Register adds a format. Formats register themselves in init.
+func Register(name string, r Renderer) { renderers[name] = r }
+
+// Lookup returns the renderer for a format name.
+func Lookup(name string) (Renderer, error) {
+	if r, ok := renderers[name]; ok {
+		return r, nil
+	}
+	return nil, fmt.Errorf("unknown report format %q (want one of %s)", name, strings.Join(Formats(), ", "))
+}
+
+// Formats lists the format names, sorted.
+func Formats() []string {
+	out := make([]string, 0, len(renderers))
+	for name := range renderers {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}

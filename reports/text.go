@@ -1,0 +1,158 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+const (
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiDim    = "\x1b[2m"
+	ansiReset  = "\x1b[0m"
+)
+
+// Text renders a screen a person reads: one line per passing case, and for a
+// failing one its lint findings, the differences as (-want +got) with
+// pointers, and the answer's body. It ends with "N passed, N failed".
+func Text(w io.Writer, results []*runner.Result, opts Options) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, color: opts.Color}
+	for _, r := range results {
+		t.result(r, opts.Verbose)
+	}
+	t.summary(runner.Summarize(results))
+	return bw.Flush()
+}
+
+type textWriter struct {
+	w     *bufio.Writer
+	color bool
+}
+
+func (t *textWriter) paint(code, s string) string {
+	if !t.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
+
+func (t *textWriter) result(r *runner.Result, verbose bool) {
+	label := map[runner.Status]string{
+		runner.Passed:  t.paint(ansiGreen, "PASS"),
+		runner.Failed:  t.paint(ansiRed, "FAIL"),
+		runner.Errored: t.paint(ansiRed, "ERROR"),
+		runner.Skipped: t.paint(ansiYellow, "SKIP"),
+	}[r.Status]
+	t.printf("%s %s", label, r.Case.Name)
+	if r.Response != nil {
+		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r), r.Response.Status)))
+	}
+	t.printf("\n")
+	if r.Status == runner.Passed && !verbose {
+		return
+	}
+	t.printf("    %s\n", r.Case.Pos)
+	if r.Case.Pitfall != "" {
+		t.printf("    pitfall: %s\n", oneLine(r.Case.Pitfall))
+	}
+	if v := r.Case.Verification; v != "" || r.Case.Source != "" {
+		t.printf("    source: %s [%s]\n", orDash(oneLine(r.Case.Source)), orDefault(v, "unverified"))
+	}
+	if r.Reason != "" {
+		t.printf("    %s\n", r.Reason)
+	}
+	t.findings(r)
+	t.differences(r.Differences)
+	if r.Status == runner.Failed && r.Response != nil {
+		t.printf("    answer: %d %s\n", r.Response.Status, indentBody(r.Response.Body))
+	}
+}
+
+func requestLine(r *runner.Result) string {
+	if r.Request == nil {
+		return ""
+	}
+	return r.Request.Method + " " + pathOf(r.Request.URL)
+}
+
+func pathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+			return u[i+3+j:]
+		}
+	}
+	return u
+}
+
+func (t *textWriter) findings(r *runner.Result) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	t.printf("    lint (%s):\n", orDefault(r.Operation, "no operation"))
+	for _, f := range r.Findings {
+		t.printf("      %s\n", f)
+	}
+}
+
+func (t *textWriter) differences(ds []diff.Difference) {
+	if len(ds) == 0 {
+		return
+	}
+	t.printf("    differences (-want +got):\n")
+	for _, d := range ds {
+		where := string(d.Part)
+		if d.Pointer != "" {
+			where += " " + d.Pointer
+		}
+		t.printf("      %s\n", where)
+		if !d.Extra {
+			t.printf("        %s\n", t.paint(ansiRed, "- "+diff.Show(d.Want)))
+		}
+		if !d.Missing {
+			t.printf("        %s\n", t.paint(ansiGreen, "+ "+diff.Show(d.Got)))
+		}
+	}
+}
+
+func (t *textWriter) summary(s runner.Summary) {
+	failed := s.Failed + s.Errored
+	line := fmt.Sprintf("%d passed, %d failed", s.Passed, failed)
+	if s.Skipped > 0 {
+		line += fmt.Sprintf(", %d skipped", s.Skipped)
+	}
+	if failed > 0 {
+		line = t.paint(ansiRed, line)
+	}
+	t.printf("%s\n", line)
+}
+
+func indentBody(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 2000 {
+		s = s[:2000] + "..."
+	}
+	if s == "" {
+		return "(empty body)"
+	}
+	return strings.ReplaceAll(s, "\n", "\n            ")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func orDash(s string) string { return orDefault(s, "-") }
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,115 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/lint"
+)
+
+// lintDifferences compares the findings a case expects with those lint
+// found. Every expected finding must be found; every finding must be
+// expected: a pitfall case documents exactly the mistakes it demonstrates,
+// and a case that lists none must lint clean.
+func lintDifferences(want []casefile.ExpectedFinding, got []lint.Finding) []diff.Difference {
+	used := make([]bool, len(got))
+	var out []diff.Difference
+	for _, w := range want {
+		found := false
+		for i, g := range got {
+			if matches(w, g) {
+				used[i], found = true, true
+			}
+		}
+		if !found {
+			out = append(out, diff.Difference{Part: diff.Lint, Pointer: w.Pointer, Want: describeExpected(w), Missing: true})
+		}
+	}
+	for i, g := range got {
+		if !used[i] {
+			out = append(out, diff.Difference{Part: diff.Lint, Pointer: g.Pointer, Got: g.String(), Extra: true})
+		}
+	}
+	return out
+}
+
+func matches(w casefile.ExpectedFinding, g lint.Finding) bool {
+	return (w.Pointer == "" || w.Pointer == g.Pointer) &&
+		(w.Rule == "" || w.Rule == g.Rule) &&
+		(w.Location == "" || w.Location == string(g.Location)) &&
+		(w.Severity == "" || w.Severity == string(g.Severity))
+}
+
+func describeExpected(w casefile.ExpectedFinding) string {
+	var parts []string
+	for _, p := range []string{w.Severity, w.Location, w.Rule} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "a finding"
+	}
+	return strings.Join(parts, " ") + " finding"
+}
+
+// responseDifferences compares status, headers and body.
+func responseDifferences(e *casefile.Expect, resp *Response) []diff.Difference {
+	var out []diff.Difference
+	if e.Status != 0 && e.Status != resp.Status {
+		out = append(out, diff.Difference{Part: diff.Status, Want: e.Status, Got: resp.Status})
+	}
+	for _, name := range sortedKeys(e.Headers) {
+		want := e.Headers[name]
+		got, ok := resp.Header[http.CanonicalHeaderKey(name)]
+		switch {
+		case !ok:
+			out = append(out, diff.Difference{Part: diff.Header, Pointer: http.CanonicalHeaderKey(name), Want: presentOr(want), Missing: true})
+		case want != "" && !headerMatches(want, got):
+			out = append(out, diff.Difference{Part: diff.Header, Pointer: http.CanonicalHeaderKey(name), Want: want, Got: strings.Join(got, ", ")})
+		}
+	}
+	if e.Body != nil {
+		out = append(out, bodyDifferences(e, resp.Body)...)
+	}
+	return out
+}
+
+func presentOr(v string) string {
+	if v == "" {
+		return "(present)"
+	}
+	return v
+}
+
+// headerMatches compares media types without parameters for Content-Type
+// (application/json matches application/json; charset=utf-8).
+func headerMatches(want string, got []string) bool {
+	for _, g := range got {
+		if g == want || strings.EqualFold(strings.TrimSpace(strings.Split(g, ";")[0]), want) {
+			return true
+		}
+	}
+	return false
+}
+
+func bodyDifferences(e *casefile.Expect, body []byte) []diff.Difference {
+	var got any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&got); err != nil {
+		return []diff.Difference{{Part: diff.Body, Want: e.Body.V, Got: truncate(string(body), 200)}}
+	}
+	return diff.Bodies(e.Body.V, got, diff.Options{Exact: e.BodyMatch == casefile.MatchExact, Ignore: e.Ignore})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,103 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+)
+
+// LoadCases reads the cases in paths (files, or folders searched recursively
+// for *.yaml and *.yml) and resolves each case's spec. Every problem in every
+// file is reported together as a casefile.ErrorList.
+func LoadCases(cfg *Config, paths []string) ([]*casefile.Case, error) {
+	files, err := caseFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		all  []*casefile.Case
+		errs casefile.ErrorList
+		seen = map[string]casefile.Pos{}
+	)
+	for _, f := range files {
+		cases, err := casefile.ReadFile(f)
+		var list casefile.ErrorList
+		if errors.As(err, &list) {
+			errs = append(errs, list...)
+			continue
+		}
+		for _, c := range cases {
+			if prev, dup := seen[c.Name]; dup {
+				errs = append(errs, &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "another case has this name, at " + prev.String()})
+				continue
+			}
+			seen[c.Name] = c.Pos
+			if err := resolveSpec(cfg, c); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			all = append(all, c)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return all, nil
+}
+
+func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
+	if c.Spec != "" {
+		c.SpecPath = filepath.Join(filepath.Dir(c.Pos.File), c.Spec)
+	} else {
+		c.SpecPath = cfg.specFor(c.Pos.File)
+	}
+	if c.SpecPath == "" {
+		return &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "no spec: name one with spec: or map this folder to a spec in " + ConfigFile}
+	}
+	if _, err := os.Stat(c.SpecPath); err != nil {
+		return &casefile.Error{Pos: c.FieldPos("spec"), Case: c.Name, Field: "spec", Msg: fmt.Sprintf("unknown spec file %s", c.SpecPath)}
+	}
+	return nil
+}
+
+// caseFiles expands folders into their YAML files, sorted, so runs are deterministic.
+func caseFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("no such case file or folder: %s", p)}
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// UsageError is a mistake in how casebook was called.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }

@@ -1,0 +1,169 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/lint"
+)
+
+// prepared is a case's request with variables filled in, ready to lint and to send.
+type prepared struct {
+	method string
+	path   string // concrete, escaped
+	query  url.Values
+	header http.Header
+	body   []byte
+}
+
+var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// VarError names a ${NAME} that has no value.
+type VarError struct {
+	Pos  casefile.Pos
+	Case string
+	Name string
+}
+
+func (e *VarError) Error() string {
+	return fmt.Sprintf("%s: case %q: variable ${%s} has no value (set it in the environment, with --var %s=..., or under vars: in %s)",
+		e.Pos, e.Case, e.Name, e.Name, ConfigFile)
+}
+
+// expander fills ${NAME} from --var values first, then the environment.
+type expander struct {
+	vars map[string]string
+	c    *casefile.Case
+	err  error
+}
+
+func (x *expander) expand(field, s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	return varRef.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[2 : len(m)-1]
+		if v, ok := x.vars[name]; ok {
+			return v
+		}
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		if x.err == nil {
+			x.err = &VarError{Pos: x.c.FieldPos(field), Case: x.c.Name, Name: name}
+		}
+		return m
+	})
+}
+
+func (x *expander) expandAny(field string, v any) any {
+	switch t := v.(type) {
+	case string:
+		return x.expand(field, t)
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, sub := range t {
+			out[k] = x.expandAny(field, sub)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, sub := range t {
+			out[i] = x.expandAny(field, sub)
+		}
+		return out
+	}
+	return v
+}
+
+// prepare builds the concrete request of a case.
+func prepare(c *casefile.Case, vars map[string]string) (*prepared, error) {
+	x := &expander{vars: vars, c: c}
+	r := &c.Request
+	p := &prepared{method: r.Method, query: url.Values{}, header: http.Header{}}
+	p.path = templateParam.ReplaceAllStringFunc(r.Path, func(m string) string {
+		name := m[1 : len(m)-1]
+		return url.PathEscape(x.expand("request.pathParams."+name, r.PathParams[name]))
+	})
+	p.path = x.expand("request.path", p.path)
+	for _, k := range sortedKeys(r.Query) {
+		for _, v := range r.Query[k] {
+			p.query.Add(k, x.expand("request.query."+k, v))
+		}
+	}
+	for k, v := range r.Headers {
+		p.header.Set(k, x.expand("request.headers."+k, v))
+	}
+	switch {
+	case r.Body != nil:
+		b, err := jsonMarshal(x.expandAny("request.body", r.Body.V))
+		if err != nil {
+			return nil, fmt.Errorf("%s: case %q: request.body: %w", c.FieldPos("request.body"), c.Name, err)
+		}
+		p.body = b
+		if p.header.Get("Content-Type") == "" {
+			p.header.Set("Content-Type", "application/json")
+		}
+	case r.Form != nil:
+		form := url.Values{}
+		for k, v := range r.Form {
+			form.Set(k, x.expand("request.form."+k, v))
+		}
+		p.body = []byte(form.Encode())
+		if p.header.Get("Content-Type") == "" {
+			p.header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	return p, nil
+}
+
+var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+// lintRequest is the request as lint sees it. A case whose credentials come
+// from auth: carries a placeholder Authorization header, so the security
+// check sees what the target will add.
+func (p *prepared) lintRequest(c *casefile.Case) *lint.Request {
+	h := p.header.Clone()
+	if c.Auth != "" && c.Auth != "none" && h.Get("Authorization") == "" {
+		h.Set("Authorization", "Bearer casebook-auth-"+c.Auth)
+	}
+	return &lint.Request{Method: p.method, Path: p.path, Query: p.query, Header: h, Body: p.body}
+}
+
+// httpRequest builds the request to send to base (scheme://host[/prefix]).
+func (p *prepared) httpRequest(ctx context.Context, base string) (*http.Request, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/") + p.path)
+	if err != nil {
+		return nil, err
+	}
+	u.RawQuery = p.query.Encode()
+	req, err := http.NewRequestWithContext(ctx, p.method, u.String(), bytes.NewReader(p.body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = p.header.Clone()
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "casebook/"+Version)
+	}
+	return req, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,97 @@
+package runner
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/lint"
+)
+
+// Status is the outcome of one case.
+type Status string
+
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+	// Errored: the case could not be run to a verdict (dead server, spec that
+	// does not load, missing variable). Counted as a failure.
+	Errored Status = "errored"
+)
+
+// Result is everything one case produced: the typed material every reporter
+// renders. It holds no secrets: Request headers are redacted when recorded.
+type Result struct {
+	Case *casefile.Case
+	// SpecPath is the spec the case was linted against.
+	SpecPath string
+	// Target names where the request went ("mock", a URL, a live profile).
+	Target string
+	Status Status
+	// Reason says why a case was skipped or errored.
+	Reason string
+
+	// Operation is the spec operation the request resolved to ("POST /api/v2/conversations/calls"), empty when none.
+	Operation string
+	Findings  []lint.Finding
+
+	Request  *Request
+	Response *Response
+	// Differences lists every way the outcome differs from the expectation:
+	// lint findings first, then status, headers and body.
+	Differences []diff.Difference
+
+	Duration time.Duration
+	Attempts int
+	// CorrelationID is the vendor's id for the exchange (Inin-Correlation-Id, X-Request-Id, ...).
+	CorrelationID string
+	// TraceID is the W3C trace id sent in the traceparent header.
+	TraceID string
+}
+
+// Request is the request as sent, with secrets redacted.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Response is the server's answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Failed reports whether the result counts against the run.
+func (r *Result) Failed() bool { return r.Status == Failed || r.Status == Errored }
+
+// Summary counts results by status.
+type Summary struct {
+	Passed, Failed, Skipped, Errored int
+	Duration                         time.Duration
+}
+
+// Summarize counts results.
+func Summarize(results []*Result) Summary {
+	var s Summary
+	for _, r := range results {
+		switch r.Status {
+		case Passed:
+			s.Passed++
+		case Failed:
+			s.Failed++
+		case Skipped:
+			s.Skipped++
+		case Errored:
+			s.Errored++
+		}
+	}
+	return s
+}
+
+// OK reports whether nothing failed.
+func (s Summary) OK() bool { return s.Failed == 0 && s.Errored == 0 }

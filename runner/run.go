@@ -1,0 +1,229 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// Version is casebook's version, set at build time with
+// -ldflags "-X github.com/casebook-dev/casebook/runner.Version=v1.2.3".
+var Version = "dev"
+
+// MaxResponseBytes bounds how much of an answer is read and kept.
+const MaxResponseBytes = 10 << 20
+
+// Options configure a run.
+type Options struct {
+	// Target receives the requests; nil starts the built-in mock.
+	Target Target
+	// LintOnly checks cases against their specs and sends nothing.
+	LintOnly bool
+	// Vars fill ${NAME} in cases before the environment does.
+	Vars map[string]string
+	// Concurrency is how many cases run at once (default: 4 per CPU).
+	Concurrency int
+	// OnResult, when set, is called as each case finishes (for progress).
+	OnResult func(*Result)
+}
+
+// Runner runs cases. It is safe for concurrent use.
+type Runner struct {
+	opts   Options
+	target Target
+	owned  bool
+	specs  *specCache
+}
+
+// New returns a runner. Close it to stop what it started.
+func New(opts Options) *Runner {
+	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache()}
+	if r.target == nil && !opts.LintOnly {
+		r.target, r.owned = NewMockTarget(), true
+	}
+	return r
+}
+
+// Close stops the built-in mock when the runner started it.
+func (r *Runner) Close() error {
+	if r.owned {
+		return r.target.Close()
+	}
+	return nil
+}
+
+// LoadSpecs loads every spec the cases name, once each. A spec that does not
+// load is a *spec.LoadError: the run cannot mean anything without it.
+func (r *Runner) LoadSpecs(cases []*casefile.Case) error {
+	var errs []error
+	for _, c := range cases {
+		if _, err := r.specs.get(c.SpecPath); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run runs the cases concurrently and returns their results in case order.
+// It returns early, with the results so far (the rest Skipped), when ctx ends.
+func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) []*Result {
+	results := make([]*Result, len(cases))
+	n := r.opts.Concurrency
+	if n <= 0 {
+		n = 4 * runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, max(len(cases), 1)) {
+		wg.Go(func() {
+			for i := range jobs {
+				results[i] = r.RunCase(ctx, cases[i])
+				if r.opts.OnResult != nil {
+					r.opts.OnResult(results[i])
+				}
+			}
+		})
+	}
+	for i := range cases {
+		if ctx.Err() != nil {
+			results[i] = &Result{Case: cases[i], SpecPath: cases[i].SpecPath, Status: Skipped, Reason: "run interrupted"}
+			continue
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}
+
+// RunCase lints one case and, unless the run is lint-only, replays it.
+func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
+	start := time.Now()
+	res := &Result{Case: c, SpecPath: c.SpecPath}
+	defer func() { res.Duration = time.Since(start) }()
+	if r.target != nil {
+		res.Target = r.target.Name()
+	}
+	s, err := r.specs.get(c.SpecPath)
+	if err != nil {
+		return res.errored(err)
+	}
+	p, err := prepare(c, r.opts.Vars)
+	if err != nil {
+		return res.errored(err)
+	}
+	lr := lint.Check(ctx, s, p.lintRequest(c), lint.Options{})
+	res.Findings = lr.Findings
+	if lr.Match != nil {
+		res.Operation = lr.Match.Operation.String()
+	}
+	res.Differences = lintDifferences(c.Expect.Lint, lr.Findings)
+	if !r.opts.LintOnly {
+		if err := r.send(ctx, s, c, p, res); err != nil {
+			return res.errored(err)
+		}
+		res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
+	}
+	res.Status = Passed
+	if len(res.Differences) > 0 {
+		res.Status = Failed
+	}
+	return res
+}
+
+func (res *Result) errored(err error) *Result {
+	res.Status, res.Reason = Errored, err.Error()
+	return res
+}
+
+// SendError reports a request that got no answer. It names the operation
+// and case first; it never holds a secret.
+type SendError struct {
+	Method, URL, Case string
+	Err               error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("%s %s (case %s): %v", e.Method, e.URL, e.Case, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) error {
+	base, err := r.target.BaseURL(ctx, s)
+	if err != nil {
+		return err
+	}
+	req, err := p.httpRequest(ctx, base)
+	if err != nil {
+		return err
+	}
+	if err := r.target.Authorize(ctx, req, s, c.Auth); err != nil {
+		return err
+	}
+	res.Request = &Request{Method: req.Method, URL: req.URL.String(), Header: RedactHeader(req.Header), Body: p.body}
+	res.Attempts = 1
+	resp, err := r.target.Client().Do(req)
+	if err != nil {
+		return &SendError{Method: req.Method, URL: req.URL.Redacted(), Case: c.Name, Err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes))
+	if err != nil {
+		return &SendError{Method: req.Method, URL: req.URL.Redacted(), Case: c.Name, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	res.Response = &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	res.CorrelationID = correlationID(resp.Header, body)
+	return nil
+}
+
+// correlationID finds the vendor's id for the exchange, for a support ticket.
+func correlationID(h map[string][]string, body []byte) string {
+	for _, name := range []string{"Inin-Correlation-Id", "X-Request-Id", "X-Correlation-Id", "Request-Id", "X-Amzn-Requestid"} {
+		if v := h[name]; len(v) > 0 && v[0] != "" {
+			return v[0]
+		}
+	}
+	var eb struct {
+		ContextID string `json:"contextId"`
+	}
+	if json.Unmarshal(body, &eb) == nil {
+		return eb.ContextID
+	}
+	return ""
+}
+
+// specCache loads each spec once per run, even when cases run concurrently.
+type specCache struct {
+	mu    sync.Mutex
+	specs map[string]*specEntry
+}
+
+type specEntry struct {
+	once sync.Once
+	s    *spec.Spec
+	err  error
+}
+
+func newSpecCache() *specCache { return &specCache{specs: map[string]*specEntry{}} }
+
+func (c *specCache) get(path string) (*spec.Spec, error) {
+	c.mu.Lock()
+	e := c.specs[path]
+	if e == nil {
+		e = &specEntry{}
+		c.specs[path] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.s, e.err = spec.Load(path) })
+	return e.s, e.err
+}
