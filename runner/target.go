@@ -109,7 +109,7 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 			m.mu.Unlock()
 			return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
 		}
-		cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.URL() + "/oauth/token", AuthStyle: oauth2.AuthStyleInHeader}
+		cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
 		ts = cc.TokenSource(context.WithValue(context.Background(), oauth2.HTTPClient, m.client))
 		m.tokens[key] = ts
 	}

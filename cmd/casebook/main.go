@@ -1,0 +1,85 @@
+// Command casebook lints API request cases against an OpenAPI spec, replays
+// them against a vendor-realistic mock or a live API, and reports how the
+// answers differ from what each case expects.
+//
+// Run "casebook help" for the commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes, the same for every command.
+const (
+	exitOK     = 0 // every case passed
+	exitFailed = 1 // a case failed (or drift was found)
+	exitUsage  = 2 // usage, config, spec or case-file error
+)
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "lint and replay cases, report differences (the main job)", cmdRun},
+		{"lint", "check cases against their specs without sending anything", cmdLint},
+		{"mock", "serve a spec as a vendor-realistic mock", cmdMock},
+		{"version", "print casebook's version", cmdVersion},
+	}
+}
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		// The main job on the built-in default: shipped cases, built-in mock.
+		return cmdRun(nil, stdout, stderr)
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		if len(args) > 1 {
+			return dispatch([]string{args[1], "--help"}, stdout, stderr)
+		}
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "casebook: unknown command %q%s\n\n", name, didYouMeanCommand(name))
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `casebook turns API pitfalls into YAML cases: each case's request is linted
+against the OpenAPI spec, replayed against a vendor-realistic mock or the live
+API, and the answer is diffed against what the case expects.
+
+Usage:
+  casebook <command> [flags] [case files or folders]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Examples:
+  casebook run                          # shipped cases against the built-in mock
+  casebook lint cases/genesys-cloud     # offline: what is wrong with each request
+  casebook mock --spec specs/genesys-cloud/openapi.yaml
+
+Exit codes: 0 all passed, 1 a case failed, 2 usage, config, spec or case-file error.
+Run "casebook help <command>" for a command's flags.
+`)
+}

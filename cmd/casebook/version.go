@@ -1,0 +1,23 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+func cmdVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version", "", "Print casebook's version, the Go version it was built with and its module version.\n\nExample:\n  casebook version\n", stderr)
+	if ok, code := parseFlags(fs, args, stdout); !ok {
+		return code
+	}
+	v := runner.Version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	fmt.Fprintf(stdout, "casebook %s (%s %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return exitOK
+}
