@@ -1,0 +1,48 @@
+# casebook: the two commands are `make run` (the shipped cases against the
+# built-in mock) and `make test` (everything CI checks).
+GO        ?= go
+FUZZTIME  ?= 15s
+BIN       ?= bin/casebook
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/casebook-dev/casebook/runner.Version=$(VERSION)
+
+.PHONY: all build run test lint vet fmt-check fuzz test-deps bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/casebook
+
+run:
+	$(GO) run ./cmd/casebook run
+
+# test is what .ci/run calls: formatting, vet, the race-enabled suite
+# (end-to-end tests build and drive the real binary) and bounded fuzzing.
+test: test-deps fmt-check vet
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz
+
+test-deps:
+	./scripts/install-test-deps.sh
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint: fmt-check vet
+
+# Each fuzz target runs for FUZZTIME; a crash fails the build and its input
+# lands in testdata/fuzz for a regression test.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/casefile
+	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' mockserver/*_test.go 2>/dev/null | sed 's/func //'); do \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./mockserver || exit 1; done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,105 @@
+package reports
+
+import (
+	"bytes"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// sampleResults covers every status and every kind of difference.
+func sampleResults() []*runner.Result {
+	pos := casefile.Pos{File: "cases/pc/recipient.yaml", Line: 1, Column: 1}
+	return []*runner.Result{
+		{
+			Case:   &casefile.Case{Name: "pc-correct-call", Pos: pos},
+			Status: runner.Passed, Target: "mock", Operation: "POST /calls/{id}",
+			Request:  &runner.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1"},
+			Response: &runner.Response{Status: 202, Body: []byte(`{"status":"queued"}`)},
+		},
+		{
+			Case: &casefile.Case{Name: "pc-recipient-phone-number", Pos: pos, Pitfall: "phoneNumber\ninstead of type + address",
+				Source: "forum thread", Verification: "unverified"},
+			Status: runner.Failed, Target: "mock", Operation: "POST /calls/{id}",
+			Findings: []lint.Finding{
+				{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties",
+					Message: `property "phoneNumber" is not allowed here`, Allowed: []string{"address", "type"}, DidYouMean: "address"},
+				{Severity: lint.Warning, Location: lint.InBody, Pointer: "/extra", Rule: "undeclared", Message: `"extra" is not a field`},
+			},
+			Request:  &runner.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
+			Response: &runner.Response{Status: 400, Body: []byte("{\n  \"code\": \"bad.request\"\n}")},
+			Differences: []diff.Difference{
+				{Part: diff.Lint, Pointer: "/extra", Got: "warning body /extra: undeclared", Extra: true},
+				{Part: diff.Lint, Pointer: "/recipient/type", Want: "required finding", Missing: true},
+				{Part: diff.Status, Want: 202, Got: 400},
+				{Part: diff.Header, Pointer: "Content-Type", Want: "application/json", Got: "application/problem+json"},
+				{Part: diff.Body, Pointer: "/code", Want: "queued", Got: "bad.request"},
+			},
+		},
+		{Case: &casefile.Case{Name: "dead-server", Pos: pos}, Status: runner.Errored,
+			Reason: "POST http://127.0.0.1:1/calls (case dead-server): connection refused"},
+		{Case: &casefile.Case{Name: "not-run", Pos: pos}, Status: runner.Skipped, Reason: "run interrupted"},
+	}
+}
+
+func TestTextGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts Options
+	}{
+		{"text", Options{}},
+		{"text-verbose", Options{Verbose: true}},
+		{"text-color", Options{Color: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Text(&buf, sampleResults(), tc.opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", tc.name+".golden"), buf.Bytes())
+		})
+	}
+}
+
+func TestTextSummaryLine(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Text(&buf, sampleResults(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	if got, want := lines[len(lines)-1], "1 passed, 2 failed, 1 skipped"; got != want {
+		t.Errorf("last line = %q, want %q", got, want)
+	}
+	if strings.Contains(buf.String(), "\x1b[") {
+		t.Error("text without Color has ANSI escapes")
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
+	}
+}
