@@ -1,0 +1,320 @@
+package mockserver
+
+import (
+	"crypto/subtle"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// oauthError is an RFC 6749 section 5.2 error answer of the token endpoint.
+type oauthError struct {
+	status      int
+	code        string
+	description string
+}
+
+// serveToken is the client-credentials token endpoint (RFC 6749 section
+// 4.4): form-encoded, the client authenticated by HTTP Basic or by
+// client_id and client_secret form fields, never both. Errors are JSON with
+// Content-Type application/json, which is what lets x/oauth2 read their code.
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeOAuthError(w, &oauthError{http.StatusMethodNotAllowed, "invalid_request", "the token endpoint takes POST"})
+		return
+	}
+	c, scopes, oe := s.tokenRequest(r, body)
+	if oe != nil {
+		if oe.code == "invalid_client" && r.Header.Get("Authorization") != "" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="casebook mock"`)
+		}
+		writeOAuthError(w, oe)
+		return
+	}
+	tok, life := s.tokens.issue(c, scopes)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, "application/json", http.StatusOK, map[string]any{
+		"access_token": tok, "token_type": "Bearer",
+		"expires_in": int(life.Seconds()), "scope": strings.Join(scopes, " "),
+	})
+}
+
+func (s *Server) tokenRequest(r *http.Request, body []byte) (*Client, []string, *oauthError) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return nil, nil, &oauthError{http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded"}
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, nil, &oauthError{http.StatusBadRequest, "invalid_request", "the form body cannot be parsed"}
+	}
+	switch gt := form.Get("grant_type"); gt {
+	case "":
+		return nil, nil, &oauthError{http.StatusBadRequest, "invalid_request", "grant_type is missing"}
+	case "client_credentials":
+	default:
+		return nil, nil, &oauthError{http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported"}
+	}
+	c, oe := s.authenticateClient(r, form)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	scopes, oe := grantedScopes(c, form.Get("scope"))
+	return c, scopes, oe
+}
+
+// authenticateClient checks the client's id and secret (RFC 6749 section 2.3.1).
+func (s *Server) authenticateClient(r *http.Request, form url.Values) (*Client, *oauthError) {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		// The Basic credentials are form-encoded before base64 (section 2.3.1).
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+		if form.Has("client_id") || form.Has("client_secret") {
+			return nil, &oauthError{http.StatusBadRequest, "invalid_request", "authenticate the client one way only: HTTP Basic or form fields"}
+		}
+	} else {
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if id == "" {
+		return nil, &oauthError{http.StatusUnauthorized, "invalid_client", "no client authentication"}
+	}
+	c := s.clientsByID[id]
+	if c == nil || c.Secret == "" || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+		return nil, &oauthError{http.StatusUnauthorized, "invalid_client", "client authentication failed"}
+	}
+	return c, nil
+}
+
+// grantedScopes grants the scopes asked for, which must all be the
+// client's, or every scope of the client when none is asked for.
+func grantedScopes(c *Client, requested string) ([]string, *oauthError) {
+	asked := strings.Fields(requested)
+	if len(asked) == 0 {
+		return c.Scopes, nil
+	}
+	for _, a := range asked {
+		if !slices.Contains(c.Scopes, a) && !slices.Contains(c.Scopes, "*") {
+			return nil, &oauthError{http.StatusBadRequest, "invalid_scope", "the client may not be granted scope " + strconv.Quote(a)}
+		}
+	}
+	return asked, nil
+}
+
+func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, "application/json", e.status, map[string]string{"error": e.code, "error_description": e.description})
+}
+
+// authorize checks the request's credentials against what the operation
+// needs, in the order a vendor gateway does: a token at all (401
+// authentication.required), a token the server issued and that has not
+// expired (401 bad.credentials), the scopes of the security requirement
+// (403, or the overlay's status), a user behind the token where the
+// operation acts as one (400 not.a.user), then the permissions (403). The
+// order of the last three is casebook's choice; no vendor source gives it.
+func (s *Server) authorize(r *http.Request, m *spec.Match, pol *opPolicy) (*grant, *apiError) {
+	reqs := s.requirements(m.Operation)
+	if len(reqs) == 0 {
+		return s.optionalGrant(r), nil
+	}
+	tok := s.credential(r, reqs)
+	if tok == "" {
+		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeAuthRequired,
+			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock"`}}}
+	}
+	g, ok := s.tokens.lookup(tok)
+	if !ok {
+		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
+			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock", error="invalid_token"`}}}
+	}
+	if e := s.checkScopes(g, reqs, pol); e != nil {
+		return nil, e
+	}
+	if pol.userContext && g.client.User == "" {
+		return nil, &apiError{Status: http.StatusBadRequest, Code: codeNotAUser}
+	}
+	if e := checkPermissions(g.client, pol.permissions); e != nil {
+		return nil, e
+	}
+	return g, nil
+}
+
+// optionalGrant reads a token on an operation that needs none, so rules on
+// the token still see it.
+func (s *Server) optionalGrant(r *http.Request) *grant {
+	if tok := bearer(r); tok != "" {
+		if g, ok := s.tokens.lookup(tok); ok {
+			return g
+		}
+	}
+	return nil
+}
+
+// requirements are the operation's security requirements; nil when one of
+// them is empty ({}), which makes credentials optional.
+func (s *Server) requirements(op *spec.Operation) openapi3.SecurityRequirements {
+	reqs := s.spec.Doc.Security
+	if op.Op.Security != nil {
+		reqs = *op.Op.Security
+	}
+	for _, req := range reqs {
+		if len(req) == 0 {
+			return nil
+		}
+	}
+	return reqs
+}
+
+// credential finds the token: a Bearer Authorization header, or the value
+// of an API-key scheme the requirements name (treated as a token too).
+func (s *Server) credential(r *http.Request, reqs openapi3.SecurityRequirements) string {
+	if tok := bearer(r); tok != "" {
+		return tok
+	}
+	for _, req := range reqs {
+		for name := range req {
+			ref := s.spec.Doc.Components.SecuritySchemes[name]
+			if ref == nil || ref.Value == nil || ref.Value.Type != "apiKey" {
+				continue
+			}
+			if v := apiKey(r, ref.Value); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func bearer(r *http.Request) string {
+	kind, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(kind, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+func apiKey(r *http.Request, sc *openapi3.SecurityScheme) string {
+	switch sc.In {
+	case "header":
+		return r.Header.Get(sc.Name)
+	case "query":
+		return r.URL.Query().Get(sc.Name)
+	case "cookie":
+		if c, err := r.Cookie(sc.Name); err == nil {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// checkScopes passes when the token holds every scope of at least one
+// requirement (the overlay's per-operation scopes replace the spec's).
+func (s *Server) checkScopes(g *grant, reqs openapi3.SecurityRequirements, pol *opPolicy) *apiError {
+	if !s.scopePolicy.check {
+		return nil
+	}
+	var firstMissing []string
+	for _, needed := range s.neededScopes(reqs, pol) {
+		var missing []string
+		for _, sc := range needed {
+			if !g.hasScope(sc) {
+				missing = append(missing, sc)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if firstMissing == nil {
+			firstMissing = missing
+		}
+	}
+	p := s.scopePolicy
+	return &apiError{Status: p.status, Code: p.code, Message: p.message, Params: []string{strings.Join(firstMissing, ", ")}}
+}
+
+// neededScopes lists, per alternative requirement, the OAuth2 scopes it needs.
+func (s *Server) neededScopes(reqs openapi3.SecurityRequirements, pol *opPolicy) [][]string {
+	if pol.scopes != nil {
+		return [][]string{pol.scopes}
+	}
+	out := make([][]string, 0, len(reqs))
+	for _, req := range reqs {
+		var needed []string
+		for name, scopes := range req {
+			ref := s.spec.Doc.Components.SecuritySchemes[name]
+			if ref != nil && ref.Value != nil && (ref.Value.Type == "oauth2" || ref.Value.Type == "openIdConnect") {
+				needed = append(needed, scopes...)
+			}
+		}
+		out = append(out, needed)
+	}
+	return out
+}
+
+// checkPermissions: ALL needs every permission (403 missing.permissions
+// naming those missing); ANY needs one (403 missing.permissions naming it
+// when there is only one, missing.any.permissions naming all otherwise).
+func checkPermissions(c *Client, p *Permissions) *apiError {
+	if p == nil || len(p.Permissions) == 0 {
+		return nil
+	}
+	var missing []string
+	for _, want := range p.Permissions {
+		if !holds(c.Permissions, want) {
+			missing = append(missing, want)
+		}
+	}
+	if strings.EqualFold(p.Type, "ALL") {
+		if len(missing) == 0 {
+			return nil
+		}
+		return &apiError{Status: http.StatusForbidden, Code: codeMissingPerms, Params: []string{strings.Join(missing, ", ")}}
+	}
+	if len(missing) < len(p.Permissions) {
+		return nil
+	}
+	if len(missing) == 1 {
+		return &apiError{Status: http.StatusForbidden, Code: codeMissingPerms, Params: missing}
+	}
+	return &apiError{Status: http.StatusForbidden, Code: codeMissingAnyPerms, Params: []string{strings.Join(missing, ", ")}}
+}
+
+// holds reports whether one of the held permissions grants want. "*" grants
+// everything; a "*" segment matches any segment, and a trailing "*" segment
+// the rest ("outbound:*" grants "outbound:campaign:view").
+func holds(held []string, want string) bool {
+	ws := strings.Split(want, ":")
+	for _, h := range held {
+		if h == "*" || h == want {
+			return true
+		}
+		if segmentsMatch(strings.Split(h, ":"), ws) {
+			return true
+		}
+	}
+	return false
+}
+
+func segmentsMatch(h, w []string) bool {
+	for i, seg := range h {
+		if i >= len(w) {
+			return false
+		}
+		if seg == "*" && i == len(h)-1 {
+			return true
+		}
+		if seg != "*" && seg != w[i] {
+			return false
+		}
+	}
+	return len(h) == len(w)
+}

@@ -1,0 +1,277 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// Codes the mock answers with. Those a vendor's spec lists (Genesys Cloud's
+// x-inin-error-codes) take the vendor's message; the others are casebook's
+// own and say so in docs.
+const (
+	codeAuthRequired      = "authentication.required"
+	codeBadCredentials    = "bad.credentials"
+	codeMissingPerms      = "missing.permissions"
+	codeMissingAnyPerms   = "missing.any.permissions"
+	codeNotAUser          = "not.a.user"
+	codeNotFound          = "not.found"
+	codeBadRequest        = "bad.request"
+	codeInvalidValue      = "invalid.value"
+	codeInvalidDate       = "invalid.date"
+	codeUnsupportedMedia  = "unsupported.media.type"
+	codeInternal          = "internal.server.error"
+	codeInsufficientScope = "insufficient.scope"  // casebook's own (after RFC 6750 insufficient_scope)
+	codeMethodNotAllowed  = "method.not.allowed"  // casebook's own
+	codeTooLarge          = "request.too.large"   // casebook's own
+)
+
+// defaultMessages are casebook's wording for a code the spec gives no
+// message for. "%s" takes the error's parameters in order.
+var defaultMessages = map[string]string{
+	codeAuthRequired:      "The request carries no access token.",
+	codeBadCredentials:    "The access token is unknown or has expired.",
+	codeMissingPerms:      "The client lacks the permission(s) the operation requires: %s",
+	codeMissingAnyPerms:   "The client needs at least one of these permissions: %s",
+	codeNotAUser:          "The operation needs a token that acts for a user; a client-credentials token carries none.",
+	codeNotFound:          "The requested resource was not found.",
+	codeBadRequest:        "The request is not valid for the operation.",
+	codeInvalidValue:      "A value in the request is not valid.",
+	codeInvalidDate:       "A date in the request is not an ISO-8601 string.",
+	codeUnsupportedMedia:  "The request's Content-Type is not accepted by the operation.",
+	codeInternal:          "The server encountered an unexpected condition.",
+	codeInsufficientScope: "The access token lacks a scope the operation requires: %s",
+	codeMethodNotAllowed:  "The method is not allowed on this path (allowed: %s).",
+	codeTooLarge:          "The request body is larger than %s bytes.",
+}
+
+// apiError is an error answer before it is put into the vendor's envelope.
+type apiError struct {
+	Status int
+	Code   string
+	// Message overrides the message the spec or casebook gives Code.
+	Message string
+	// Params fill the message template's "%s" in order.
+	Params []string
+	// Findings are the failing fields of a request that did not validate.
+	Findings []lint.Finding
+	Header   http.Header
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.Status, e.Code) }
+
+// codebook finds the message template for a code: the operation's own
+// x-inin-error-codes first, then those of any operation in the spec, then
+// casebook's wording.
+type codebook struct {
+	specWide map[string]map[string]string // status -> code -> template
+}
+
+func newCodebook(s *spec.Spec) *codebook {
+	cb := &codebook{specWide: map[string]map[string]string{}}
+	for _, op := range s.Operations() {
+		if op.Op.Responses == nil {
+			continue
+		}
+		for status := range op.Op.Responses.Map() {
+			for code, msg := range op.ErrorCodes(status) {
+				if cb.specWide[status] == nil {
+					cb.specWide[status] = map[string]string{}
+				}
+				if _, ok := cb.specWide[status][code]; !ok {
+					cb.specWide[status][code] = msg
+				}
+			}
+		}
+	}
+	return cb
+}
+
+func (cb *codebook) template(op *spec.Operation, status int, code string) string {
+	st := strconv.Itoa(status)
+	if op != nil {
+		if m, ok := op.ErrorCodes(st)[code]; ok {
+			return m
+		}
+	}
+	if m, ok := cb.specWide[st][code]; ok {
+		return m
+	}
+	if m, ok := defaultMessages[code]; ok {
+		return m
+	}
+	return http.StatusText(status)
+}
+
+// fill replaces each "%s" in tmpl with the next parameter ("" when they run out).
+func fill(tmpl string, params []string) string {
+	var b strings.Builder
+	i := 0
+	for {
+		before, after, found := strings.Cut(tmpl, "%s")
+		b.WriteString(before)
+		if !found {
+			return b.String()
+		}
+		if i < len(params) {
+			b.WriteString(params[i])
+		}
+		i++
+		tmpl = after
+	}
+}
+
+// withPlaceholders turns "%s" into "{0}", "{1}"... for messageWithParams.
+func withPlaceholders(tmpl string) string {
+	var b strings.Builder
+	for i := 0; ; i++ {
+		before, after, found := strings.Cut(tmpl, "%s")
+		b.WriteString(before)
+		if !found {
+			return b.String()
+		}
+		b.WriteString("{" + strconv.Itoa(i) + "}")
+		tmpl = after
+	}
+}
+
+// genesysErrorBody is Genesys Cloud's ErrorBody.
+type genesysErrorBody struct {
+	Message           string             `json:"message"`
+	Code              string             `json:"code"`
+	Status            int                `json:"status"`
+	MessageWithParams string             `json:"messageWithParams,omitempty"`
+	MessageParams     map[string]string  `json:"messageParams,omitempty"`
+	ContextID         string             `json:"contextId,omitempty"`
+	Details           []genesysDetail    `json:"details"`
+	Errors            []genesysErrorBody `json:"errors"`
+}
+
+type genesysDetail struct {
+	ErrorCode string `json:"errorCode"`
+	FieldName string `json:"fieldName,omitempty"`
+}
+
+// problemBody is RFC 9457 problem details with casebook's extension members
+// code (the same vocabulary as the genesys envelope) and errors.
+type problemBody struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail"`
+	Instance string         `json:"instance,omitempty"`
+	Code     string         `json:"code"`
+	Errors   []problemError `json:"errors,omitempty"`
+}
+
+type problemError struct {
+	Pointer  string `json:"pointer"`
+	Location string `json:"location"`
+	Rule     string `json:"rule"`
+	Message  string `json:"message"`
+}
+
+// writeError answers e in the spec's envelope.
+func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiError) {
+	for k, vs := range e.Header {
+		w.Header()[k] = vs
+	}
+	tmpl := e.Message
+	if tmpl == "" {
+		tmpl = s.codes.template(op, e.Status, e.Code)
+	}
+	id := newID()
+	if s.envelope == spec.EnvelopeGenesys {
+		w.Header().Set("Inin-Correlation-Id", id)
+		writeJSON(w, "application/json", e.Status, s.genesysBody(op, e, tmpl, id))
+		return
+	}
+	writeJSON(w, "application/problem+json", e.Status, problemFor(e, tmpl, id))
+}
+
+func (s *Server) genesysBody(op *spec.Operation, e *apiError, tmpl, id string) genesysErrorBody {
+	b := genesysErrorBody{
+		Message: fill(tmpl, e.Params), Code: e.Code, Status: e.Status, ContextID: id,
+		Details: []genesysDetail{}, Errors: []genesysErrorBody{},
+	}
+	if len(e.Params) > 0 {
+		b.MessageWithParams = withPlaceholders(tmpl)
+		b.MessageParams = make(map[string]string, len(e.Params))
+		for i, p := range e.Params {
+			b.MessageParams[strconv.Itoa(i)] = p
+		}
+	}
+	for _, f := range e.Findings {
+		code := findingCode(f)
+		b.Details = append(b.Details, genesysDetail{ErrorCode: code, FieldName: f.Pointer})
+		b.Errors = append(b.Errors, genesysErrorBody{
+			Message: f.Message, Code: code, Status: e.Status,
+			MessageParams: map[string]string{"pointer": f.Pointer, "location": string(f.Location), "rule": f.Rule},
+			Details:       []genesysDetail{}, Errors: []genesysErrorBody{},
+		})
+	}
+	return b
+}
+
+// findingCode maps a lint rule to the Genesys code vocabulary: a value of
+// the wrong type, enum, pattern or range is invalid.value (a date-time
+// format invalid.date); anything else (required, syntax) is bad.request.
+func findingCode(f lint.Finding) string {
+	switch f.Rule {
+	case "format":
+		for _, a := range f.Allowed {
+			if a == "date-time" || a == "date" {
+				return codeInvalidDate
+			}
+		}
+		return codeInvalidValue
+	case "type", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+		"minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "additionalProperties", "multipleOf":
+		return codeInvalidValue
+	case lint.RuleContentType:
+		return codeUnsupportedMedia
+	}
+	return codeBadRequest
+}
+
+func problemFor(e *apiError, tmpl, id string) problemBody {
+	p := problemBody{
+		Type: "about:blank", Title: http.StatusText(e.Status), Status: e.Status,
+		Detail: fill(tmpl, e.Params), Instance: "urn:uuid:" + id, Code: e.Code,
+	}
+	for _, f := range e.Findings {
+		p.Errors = append(p.Errors, problemError{Pointer: f.Pointer, Location: string(f.Location), Rule: f.Rule, Message: f.Message})
+	}
+	return p
+}
+
+func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client may be gone; nothing to tell it
+}
+
+// newID is a random UUID (version 4), the shape Genesys Cloud's contextId has.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func sortedStrings(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}

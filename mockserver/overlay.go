@@ -1,0 +1,238 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Overlay is what a vendor's spec does not say but its server does: the
+// clients the token endpoint knows, which operations need a user or a
+// permission, business rules, and fixture data. It lives in a YAML file
+// beside the spec so the vendor's spec stays untouched. Every rule carries
+// where it comes from and how far it is verified.
+type Overlay struct {
+	// File is the file the overlay was read from.
+	File string `yaml:"-"`
+	// Envelope overrides the error envelope detected from the spec: genesys or problem.
+	Envelope string `yaml:"envelope"`
+	// Source and Verification describe the overlay as a whole.
+	Source       string `yaml:"source"`
+	Verification string `yaml:"verification"`
+
+	Auth       Auth                `yaml:"auth"`
+	Clients    []Client            `yaml:"clients"`
+	Operations []OperationPolicy   `yaml:"operations"`
+	Fixtures   map[string][]Record `yaml:"fixtures"`
+	Serve      []Serve             `yaml:"serve"`
+	Rules      []Rule              `yaml:"rules"`
+}
+
+// Record is one fixture: a JSON object with an "id" member.
+type Record = any
+
+// Auth configures the token endpoint and how scopes are enforced.
+type Auth struct {
+	// TokenPath is where the client-credentials token endpoint listens
+	// (default /oauth/token).
+	TokenPath string `yaml:"tokenPath"`
+	// TokenLifetime is how long an issued token is good for (default 1h).
+	TokenLifetime Duration `yaml:"tokenLifetime"`
+	Scopes        ScopePolicy `yaml:"scopes"`
+}
+
+// ScopePolicy says what a token lacking a scope the operation's security
+// requirement lists gets. Vendors differ, so it is per spec.
+type ScopePolicy struct {
+	// Check turns scope enforcement on (the default) or off.
+	Check *bool `yaml:"check"`
+	// Status is the answer's status (default 403).
+	Status int `yaml:"status"`
+	// Code is the envelope code (default insufficient.scope, casebook's own).
+	Code         string `yaml:"code"`
+	Message      string `yaml:"message"`
+	Source       string `yaml:"source"`
+	Verification string `yaml:"verification"`
+	Pos          Pos    `yaml:"-"`
+}
+
+// Client is an OAuth2 client the token endpoint accepts.
+type Client struct {
+	// Name is what a case's auth: field names.
+	Name   string `yaml:"name"`
+	ID     string `yaml:"id"`
+	Secret string `yaml:"secret"`
+	// Scopes the client may be granted; "*" grants every scope.
+	Scopes []string `yaml:"scopes"`
+	// Permissions the client's roles hold; "*" holds every permission, and
+	// a "*" segment matches any segment ("outbound:*:view").
+	Permissions []string `yaml:"permissions"`
+	// User is the fixture user the token acts for. Empty: the token carries
+	// no user, as a real client-credentials token does.
+	User string `yaml:"user"`
+	// Token is an optional pre-issued static bearer token.
+	Token string `yaml:"token"`
+	Pos   Pos    `yaml:"-"`
+}
+
+// OperationPolicy adds to or overrides what the spec says about one operation.
+type OperationPolicy struct {
+	// Operation is "METHOD /path/template" as the spec spells it.
+	Operation string `yaml:"operation"`
+	// UserContext: true when the operation needs a token that carries a user
+	// (a client-credentials token gets 400 not.a.user). Unset: taken from the
+	// spec (an operation whose 400 codes include not.a.user).
+	UserContext *bool `yaml:"userContext"`
+	// Permissions overrides x-inin-requires-permissions.
+	Permissions *Permissions `yaml:"permissions"`
+	// Scopes overrides the scopes of the operation's security requirement.
+	Scopes       []string `yaml:"scopes"`
+	Source       string   `yaml:"source"`
+	Verification string   `yaml:"verification"`
+	Pos          Pos      `yaml:"-"`
+}
+
+// Permissions is a permission requirement: ANY one of them, or ALL.
+type Permissions struct {
+	Type        string   `yaml:"type"`
+	Permissions []string `yaml:"permissions"`
+}
+
+// Serve answers an operation with a fixture record (GET campaign by id).
+type Serve struct {
+	Operation string `yaml:"operation"`
+	// Fixture is the fixture collection, Key how the record's id is found.
+	Fixture      string `yaml:"fixture"`
+	Key          Ref    `yaml:"key"`
+	Source       string `yaml:"source"`
+	Verification string `yaml:"verification"`
+	Pos          Pos    `yaml:"-"`
+}
+
+// Rule is a business rule: when every condition holds for a request to the
+// operation, the mock answers the error instead of a success.
+type Rule struct {
+	Name      string      `yaml:"name"`
+	Operation string      `yaml:"operation"`
+	When      []Condition `yaml:"when"`
+	Then      Answer      `yaml:"then"`
+	// Source and Verification (published-spec, vendor-sdk, live, unverified) are required.
+	Source       string `yaml:"source"`
+	Verification string `yaml:"verification"`
+	Note         string `yaml:"note"`
+	Pos          Pos    `yaml:"-"`
+}
+
+// Answer is the error a rule produces.
+type Answer struct {
+	Status int    `yaml:"status"`
+	Code   string `yaml:"code"`
+	// Message overrides the message the spec gives the code.
+	Message string `yaml:"message"`
+	// Params fill the message template's %s in order.
+	Params []string `yaml:"params"`
+}
+
+// Ref names one value of the request: a body member by JSON pointer, a
+// path, query or header parameter by name, or an attribute of the token
+// (user, client).
+type Ref struct {
+	Body   string `yaml:"body"`
+	Path   string `yaml:"path"`
+	Query  string `yaml:"query"`
+	Header string `yaml:"header"`
+	Token  string `yaml:"token"`
+}
+
+// Condition is one test of a rule. Its subject is a request value (a Ref),
+// the number of body pointers present (count), or a member (field) of the
+// fixture record whose id a Key names. Its predicates all must hold.
+type Condition struct {
+	Body   string `yaml:"body"`
+	Path   string `yaml:"path"`
+	Query  string `yaml:"query"`
+	Header string `yaml:"header"`
+	Token  string `yaml:"token"`
+
+	Count   []string `yaml:"count"`
+	Fixture string   `yaml:"fixture"`
+	Key     *Ref     `yaml:"key"`
+	Field   string   `yaml:"field"`
+
+	Exists *bool    `yaml:"exists"`
+	Equals any      `yaml:"equals"`
+	In     []any    `yaml:"in"`
+	NotIn  []any    `yaml:"notIn"`
+	Min    *float64 `yaml:"min"`
+	Max    *float64 `yaml:"max"`
+	Pos    Pos      `yaml:"-"`
+}
+
+// ref is the condition's request subject, when it has one.
+func (c *Condition) ref() Ref {
+	return Ref{Body: c.Body, Path: c.Path, Query: c.Query, Header: c.Header, Token: c.Token}
+}
+
+// OverlayPathFor names the overlay conventionally beside a spec: the spec's
+// file name with its extension replaced by .overlay.yaml
+// (specs/personal-connection.yaml -> specs/personal-connection.overlay.yaml,
+// specs/genesys-cloud/openapi.yaml -> specs/genesys-cloud/openapi.overlay.yaml).
+func OverlayPathFor(specPath string) string {
+	ext := filepath.Ext(specPath)
+	return strings.TrimSuffix(specPath, ext) + ".overlay.yaml"
+}
+
+// LoadOverlay reads and strictly decodes an overlay file. Problems are
+// OverlayErrors naming file:line:col. Whether the operations and fixtures it
+// names exist is checked by New, against the spec.
+func LoadOverlay(path string) (*Overlay, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading overlay: %w", err)
+	}
+	return DecodeOverlay(path, data)
+}
+
+// DecodeOverlay decodes overlay YAML; file names it in errors.
+func DecodeOverlay(file string, data []byte) (*Overlay, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, OverlayErrors{{Pos: Pos{File: file, Line: yamlErrLine(err), Column: 1}, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	}
+	o := &Overlay{File: file}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return o, nil
+	}
+	d := &decoder{file: file}
+	d.decode(doc.Content[0], reflect.ValueOf(o).Elem(), "")
+	o.File = file
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	return o, nil
+}
+
+func yamlErrLine(err error) int {
+	rest, ok := strings.CutPrefix(err.Error(), "yaml: line ")
+	if !ok {
+		return 1
+	}
+	if i := strings.IndexByte(rest, ':'); i > 0 {
+		if l, err := strconv.Atoi(rest[:i]); err == nil {
+			return l
+		}
+	}
+	return 1
+}
+
+// IsOverlayError reports whether err came from an overlay file.
+func IsOverlayError(err error) bool {
+	var oe *OverlayError
+	return errors.As(err, &oe)
+}
