@@ -28,9 +28,9 @@ const (
 	codeInvalidDate       = "invalid.date"
 	codeUnsupportedMedia  = "unsupported.media.type"
 	codeInternal          = "internal.server.error"
-	codeInsufficientScope = "insufficient.scope"  // casebook's own (after RFC 6750 insufficient_scope)
-	codeMethodNotAllowed  = "method.not.allowed"  // casebook's own
-	codeTooLarge          = "request.too.large"   // casebook's own
+	codeInsufficientScope = "insufficient.scope" // casebook's own (after RFC 6750 insufficient_scope)
+	codeMethodNotAllowed  = "method.not.allowed" // casebook's own
+	codeTooLarge          = "request.too.large"  // casebook's own
 )
 
 // defaultMessages are casebook's wording for a code the spec gives no

@@ -279,4 +279,3 @@ func (g *generator) hex(n int) string {
 func (g *generator) uuid() string {
 	return g.hex(8) + "-" + g.hex(4) + "-4" + g.hex(3) + "-8" + g.hex(3) + "-" + g.hex(12)
 }
-

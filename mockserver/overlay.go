@@ -43,7 +43,7 @@ type Auth struct {
 	// (default /oauth/token).
 	TokenPath string `yaml:"tokenPath"`
 	// TokenLifetime is how long an issued token is good for (default 1h).
-	TokenLifetime Duration `yaml:"tokenLifetime"`
+	TokenLifetime Duration    `yaml:"tokenLifetime"`
 	Scopes        ScopePolicy `yaml:"scopes"`
 }
 
