@@ -1,0 +1,265 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// SchemaVersion is the version of the JSON report's shape
+// (docs/report-schema.json). Adding an optional member keeps it; renaming,
+// removing or retyping one bumps it.
+const SchemaVersion = 1
+
+func init() { Register("json", JSON) }
+
+// JSON writes the machine-readable report: the stable contract CI tooling
+// and dashboards read. Its shape is docs/report-schema.json.
+func JSON(w io.Writer, results []*runner.Result, opts Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewJSONReport(results, opts))
+}
+
+// JSONReport is the JSON report's document.
+type JSONReport struct {
+	SchemaVersion int          `json:"schemaVersion"`
+	Tool          JSONTool     `json:"tool"`
+	Summary       JSONSummary  `json:"summary"`
+	Cases         []JSONResult `json:"cases"`
+}
+
+// JSONTool names what wrote the report.
+type JSONTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// JSONSummary counts cases by status. Failed does not include Errored.
+type JSONSummary struct {
+	Total      int     `json:"total"`
+	Passed     int     `json:"passed"`
+	Failed     int     `json:"failed"`
+	Errored    int     `json:"errored"`
+	Skipped    int     `json:"skipped"`
+	DurationMs float64 `json:"durationMs"`
+}
+
+// JSONResult is one case's outcome.
+type JSONResult struct {
+	Name         string           `json:"name"`
+	Status       runner.Status    `json:"status"`
+	Reason       string           `json:"reason,omitempty"`
+	File         string           `json:"file,omitempty"`
+	Line         int              `json:"line,omitempty"`
+	Column       int              `json:"column,omitempty"`
+	Pitfall      string           `json:"pitfall,omitempty"`
+	Source       string           `json:"source,omitempty"`
+	Verification string           `json:"verification"`
+	Tags         []string         `json:"tags"`
+	FixedBy      string           `json:"fixedBy,omitempty"`
+	Spec         string           `json:"spec,omitempty"`
+	Target       string           `json:"target,omitempty"`
+	Operation    string           `json:"operation,omitempty"`
+	Findings     []lint.Finding   `json:"findings"`
+	Expected     JSONExpected     `json:"expected"`
+	Request      *JSONMessage     `json:"request,omitempty"`
+	Response     *JSONMessage     `json:"response,omitempty"`
+	Differences  []JSONDifference `json:"differences"`
+	DurationMs   float64          `json:"durationMs"`
+	Attempts     int              `json:"attempts"`
+	Correlation  string           `json:"correlationId,omitempty"`
+	TraceID      string           `json:"traceId,omitempty"`
+}
+
+// JSONExpected is what the case asserts.
+type JSONExpected struct {
+	Status    int                   `json:"status,omitempty"`
+	Headers   map[string]string     `json:"headers,omitempty"`
+	Body      any                   `json:"body,omitempty"`
+	BodyMatch string                `json:"bodyMatch,omitempty"`
+	Ignore    []string              `json:"ignore,omitempty"`
+	Lint      []JSONExpectedFinding `json:"lint,omitempty"`
+}
+
+// JSONExpectedFinding is a lint finding the case expects.
+type JSONExpectedFinding struct {
+	Pointer  string `json:"pointer,omitempty"`
+	Rule     string `json:"rule,omitempty"`
+	Location string `json:"location,omitempty"`
+	Severity string `json:"severity,omitempty"`
+}
+
+// JSONDifference is one difference. Want is absent when the answer has a
+// value the expectation does not allow (extra), Got when the expected value
+// is missing; otherwise both are present, JSON null included.
+type JSONDifference struct {
+	Part    diff.Part        `json:"part"`
+	Pointer string           `json:"pointer"`
+	Want    *json.RawMessage `json:"want,omitempty"`
+	Got     *json.RawMessage `json:"got,omitempty"`
+	Missing bool             `json:"missing,omitempty"`
+	Extra   bool             `json:"extra,omitempty"`
+	// Text is the difference on one line, as the text report shows it.
+	Text string `json:"text"`
+}
+
+func jsonDifferences(ds []diff.Difference) []JSONDifference {
+	out := make([]JSONDifference, 0, len(ds))
+	for _, d := range ds {
+		jd := JSONDifference{Part: d.Part, Pointer: d.Pointer, Missing: d.Missing, Extra: d.Extra, Text: d.String()}
+		if !d.Extra {
+			jd.Want = rawJSON(d.Want)
+		}
+		if !d.Missing {
+			jd.Got = rawJSON(d.Got)
+		}
+		out = append(out, jd)
+	}
+	return out
+}
+
+// rawJSON encodes v without HTML escaping, so "<" reads as "<".
+func rawJSON(v any) *json.RawMessage {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+		_ = enc.Encode(fmt.Sprint(v))
+	}
+	m := json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n"))
+	return &m
+}
+
+// JSONMessage is a request or a response. Exactly one of Body, BodyText and
+// BodyBase64 is set when there is a body: Body when it parses as JSON,
+// BodyText when it is other UTF-8 text, BodyBase64 otherwise.
+type JSONMessage struct {
+	Method     string      `json:"method,omitempty"`
+	URL        string      `json:"url,omitempty"`
+	Status     int         `json:"status,omitempty"`
+	Headers    http.Header `json:"headers"`
+	Body       any         `json:"body,omitempty"`
+	BodyText   *string     `json:"bodyText,omitempty"`
+	BodyBase64 string      `json:"bodyBase64,omitempty"`
+}
+
+// NewJSONReport builds the report document, secrets redacted.
+func NewJSONReport(results []*runner.Result, opts Options) *JSONReport {
+	s := runner.Summarize(results)
+	rep := &JSONReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, runner.Version)},
+		Cases:         make([]JSONResult, 0, len(results)),
+	}
+	var total float64
+	for _, r := range results {
+		jr := jsonResult(r)
+		total += jr.DurationMs
+		rep.Cases = append(rep.Cases, jr)
+	}
+	rep.Summary = JSONSummary{Total: len(results), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total}
+	return rep
+}
+
+func jsonResult(r *runner.Result) JSONResult {
+	c := r.Case
+	jr := JSONResult{
+		Name: c.Name, Status: r.Status, Reason: r.Reason,
+		File: c.Pos.File, Line: c.Pos.Line, Column: c.Pos.Column,
+		Pitfall: c.Pitfall, Source: c.Source, Verification: orDefault(c.Verification, "unverified"),
+		Tags: nonNil(c.Tags), FixedBy: c.FixedBy,
+		Spec: r.SpecPath, Target: r.Target, Operation: r.Operation,
+		Findings:    nonNil(r.Findings),
+		Expected:    jsonExpected(&c.Expect),
+		Differences: jsonDifferences(r.Differences),
+		DurationMs:  float64(r.Duration.Microseconds()) / 1000,
+		Attempts:    r.Attempts,
+		Correlation: r.CorrelationID,
+		TraceID:     r.TraceID,
+	}
+	if r.Request != nil {
+		m := &JSONMessage{Method: r.Request.Method, URL: redactURL(r.Request.URL), Headers: nonNilHeader(redactHeader(r.Request.Header))}
+		m.setBody(redactBody(r.Request.Body))
+		jr.Request = m
+	}
+	if r.Response != nil {
+		m := &JSONMessage{Status: r.Response.Status, Headers: nonNilHeader(redactHeader(r.Response.Header))}
+		m.setBody(r.Response.Body)
+		jr.Response = m
+	}
+	return jr
+}
+
+func jsonExpected(e *casefile.Expect) JSONExpected {
+	out := JSONExpected{Status: e.Status, Headers: e.Headers, BodyMatch: e.BodyMatch, Ignore: e.Ignore}
+	for _, f := range e.Lint {
+		out.Lint = append(out.Lint, JSONExpectedFinding(f))
+	}
+	if e.Body != nil {
+		out.Body = e.Body.V
+		if out.Body == nil {
+			// An expected JSON null must stay visible: omitempty would drop it.
+			out.Body = json.RawMessage("null")
+		}
+	}
+	if out.BodyMatch == "" && e.Body != nil {
+		out.BodyMatch = casefile.MatchSubset
+	}
+	return out
+}
+
+func (m *JSONMessage) setBody(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if v, ok := decodeJSON(b); ok {
+		m.Body = v
+		if v == nil {
+			m.Body = json.RawMessage("null")
+		}
+		return
+	}
+	if utf8.Valid(b) {
+		s := string(b)
+		m.BodyText = &s
+		return
+	}
+	m.BodyBase64 = base64.StdEncoding.EncodeToString(b)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func nonNilHeader(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	return h
+}
+
+// sortedHeaderNames lists a header's names, sorted, for stable rendering.
+func sortedHeaderNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

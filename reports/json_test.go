@@ -1,0 +1,123 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+const reportSchema = "../docs/report-schema.json"
+
+func renderJSON(t *testing.T, results []*runner.Result) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := JSON(&buf, results, Options{Version: "test"}); err != nil {
+		t.Fatalf("JSON() error: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func TestJSONGolden(t *testing.T) {
+	golden(t, "testdata/report.json", renderJSON(t, richResults()))
+}
+
+func TestJSONValidatesAgainstSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	schema, err := c.Compile(reportSchema)
+	if err != nil {
+		t.Fatalf("compiling %s: %v", reportSchema, err)
+	}
+	for _, tc := range []struct {
+		name    string
+		results []*runner.Result
+	}{
+		{"sample", richResults()},
+		// An empty run is still a report: cases must be [], not null.
+		{"empty", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(renderJSON(t, tc.results)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(doc); err != nil {
+				t.Errorf("report does not validate against %s: %v", reportSchema, err)
+			}
+		})
+	}
+}
+
+// TestSchemaRejectsBrokenReport proves the schema validation can fail.
+func TestSchemaRejectsBrokenReport(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	schema, err := c.Compile(reportSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{
+		"wrong version":       `{"schemaVersion":2,"tool":{"name":"casebook","version":"x"},"summary":{"total":0,"passed":0,"failed":0,"errored":0,"skipped":0,"durationMs":0},"cases":[]}`,
+		"unknown status":      `{"schemaVersion":1,"tool":{"name":"casebook","version":"x"},"summary":{"total":0,"passed":0,"failed":0,"errored":0,"skipped":0,"durationMs":0},"cases":[{"name":"a","status":"ok","verification":"live","tags":[],"findings":[],"expected":{},"differences":[],"durationMs":0,"attempts":0}]}`,
+		"two bodies":          `{"schemaVersion":1,"tool":{"name":"casebook","version":"x"},"summary":{"total":0,"passed":0,"failed":0,"errored":0,"skipped":0,"durationMs":0},"cases":[{"name":"a","status":"passed","verification":"live","tags":[],"findings":[],"expected":{},"differences":[],"durationMs":0,"attempts":0,"response":{"status":200,"headers":{},"body":1,"bodyText":"1"}}]}`,
+		"missing without got": `{"schemaVersion":1,"tool":{"name":"casebook","version":"x"},"summary":{"total":0,"passed":0,"failed":0,"errored":0,"skipped":0,"durationMs":0},"cases":[{"name":"a","status":"failed","verification":"live","tags":[],"findings":[],"expected":{},"differences":[{"part":"body","pointer":"/a","text":"x"}],"durationMs":0,"attempts":0}]}`,
+	} {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if schema.Validate(v) == nil {
+			t.Errorf("%s: the schema accepted a broken report", name)
+		}
+	}
+}
+
+func TestJSONRedactsSecrets(t *testing.T) {
+	out := string(renderJSON(t, richResults()))
+	for _, secret := range []string{"eyJhbGciOi", "sk-live-123", "session=abc", "sid=xyz", "tok-secret-1", "shh", "pass@"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("JSON report contains the secret %q", secret)
+		}
+	}
+	if !strings.Contains(out, `"Bearer REDACTED"`) {
+		t.Errorf("JSON report lost the Authorization scheme: want \"Bearer REDACTED\"")
+	}
+}
+
+func TestJSONBodies(t *testing.T) {
+	var rep JSONReport
+	if err := json.Unmarshal(renderJSON(t, richResults()), &rep); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]JSONResult{}
+	for _, c := range rep.Cases {
+		byName[c.Name] = c
+	}
+	if b, ok := byName["pc-correct-call"].Response.Body.(map[string]any); !ok || b["status"] != "queued" {
+		t.Errorf("JSON response body = %#v, want the parsed object", byName["pc-correct-call"].Response.Body)
+	}
+	m := byName[`genesys-markup <&> "quoted"`].Response
+	if m.Body != nil || m.BodyText != nil || m.BodyBase64 == "" {
+		t.Errorf("non-UTF-8 body: got body=%v text=%v base64=%q, want only base64", m.Body, m.BodyText, m.BodyBase64)
+	}
+	got := rep.Summary
+	if got.Total != 5 || got.Passed != 1 || got.Failed != 2 || got.Skipped != 1 || got.Errored != 1 {
+		t.Errorf("summary = %+v, want 5 total: 1 passed, 2 failed, 1 skipped, 1 errored", got)
+	}
+	// Decoding null into *json.RawMessage gives nil: look at the text.
+	var raw struct {
+		Cases []struct {
+			Differences []map[string]json.RawMessage `json:"differences"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(renderJSON(t, richResults()), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if w, ok := raw.Cases[0].Differences[1]["want"]; !ok || string(w) != "null" {
+		t.Errorf("difference want = %s (present %v), want JSON null kept", w, ok)
+	}
+}

@@ -1,0 +1,151 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// Every renderer runs what it writes through these, even though the runner
+// already redacts request headers when it records them: a report is the file
+// most likely to be pasted into a ticket, and a Result built by other code
+// (a test, a future target) may not have been redacted.
+
+// redactHeader redacts credentials (Authorization, Cookie, api keys, tokens).
+func redactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	return runner.RedactHeader(h)
+}
+
+// redactURL hides a password in the user info and the values of query
+// parameters named like credentials (access_token=, api_key=, ...).
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	changed := false
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), runner.Redacted)
+			changed = true
+		}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k, vs := range q {
+			if isSecretName(k) {
+				for i := range vs {
+					vs[i] = runner.Redacted
+				}
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return u.String()
+}
+
+// isSecretName reports whether a header, query, form or JSON member name
+// holds a credential.
+func isSecretName(name string) bool {
+	l := strings.ToLower(name)
+	switch l {
+	case "password", "passwd", "client_secret", "clientsecret", "access_token", "refresh_token", "id_token", "assertion", "code_verifier":
+		return true
+	}
+	return runner.IsSecretHeader(name)
+}
+
+// redactBody hides credential members of a JSON object body (client_secret,
+// password, access_token, ...) and of a form body. Other bodies pass as they
+// are: a pitfall's payload is the point of the report.
+func redactBody(b []byte) []byte {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 {
+		return b
+	}
+	if t[0] == '{' {
+		v, ok := decodeJSON(t)
+		if !ok {
+			return b
+		}
+		if !redactValue(v) {
+			return b
+		}
+		out, err := json.Marshal(v)
+		if err != nil {
+			return b
+		}
+		return out
+	}
+	if bytes.ContainsAny(t, "= ") && !bytes.ContainsAny(t, " \n{[") {
+		q, err := url.ParseQuery(string(t))
+		if err != nil {
+			return b
+		}
+		changed := false
+		for k, vs := range q {
+			if isSecretName(k) {
+				for i := range vs {
+					vs[i] = runner.Redacted
+				}
+				changed = true
+			}
+		}
+		if changed {
+			return []byte(q.Encode())
+		}
+	}
+	return b
+}
+
+func redactValue(v any) bool {
+	changed := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, sub := range t {
+			if s, ok := sub.(string); ok && isSecretName(k) && s != "" {
+				t[k] = runner.Redacted
+				changed = true
+				continue
+			}
+			changed = redactValue(sub) || changed
+		}
+	case []any:
+		for _, sub := range t {
+			changed = redactValue(sub) || changed
+		}
+	}
+	return changed
+}
+
+// decodeJSON decodes one JSON value, numbers kept exact.
+func decodeJSON(b []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	if dec.More() {
+		return nil, false
+	}
+	// Trailing garbage after the value makes it not JSON.
+	var extra json.RawMessage
+	if dec.Decode(&extra) == nil {
+		return nil, false
+	}
+	return v, true
+}
