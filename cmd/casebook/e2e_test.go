@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests build the real binary once and drive it as a user
+// would, against the real HTTP mock.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "casebook-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "casebook")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command("go", "build", "-race", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		// Without -race (no cgo), build plainly.
+		build = exec.Command("go", "build", "-o", binary, ".")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			panic(err)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type outcome struct {
+	code           int
+	stdout, stderr string
+}
+
+// casebook runs the binary in dir (the repository root when "").
+func casebook(t *testing.T, dir string, args ...string) outcome {
+	t.Helper()
+	if dir == "" {
+		dir = "../.."
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("casebook %v: %v", args, err)
+	}
+	return outcome{code, out.String(), errb.String()}
+}
+
+var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed(, \d+ skipped)?$`)
+
+func TestShippedCasesPass(t *testing.T) {
+	o := casebook(t, "", "run")
+	if o.code != exitOK {
+		t.Fatalf("casebook run exited %d, want 0\nstdout:\n%s\nstderr:\n%s", o.code, o.stdout, o.stderr)
+	}
+	m := summaryLine.FindStringSubmatch(o.stdout)
+	if m == nil || m[2] != "0" || m[1] == "0" {
+		t.Fatalf("casebook run summary = %q, want N passed, 0 failed", m)
+	}
+	lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
+	if !summaryLine.MatchString(lines[len(lines)-1]) {
+		t.Errorf("the report must end with the summary line, ends with %q", lines[len(lines)-1])
+	}
+}
+
+func TestNoArgumentsRunsTheMainJob(t *testing.T) {
+	o := casebook(t, "")
+	if o.code != exitOK || !summaryLine.MatchString(o.stdout) {
+		t.Fatalf("casebook (no arguments) exited %d:\n%s%s", o.code, o.stdout, o.stderr)
+	}
+}
+
+func TestLintShippedCases(t *testing.T) {
+	o := casebook(t, "", "lint")
+	if o.code != exitOK {
+		t.Fatalf("casebook lint exited %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	for _, want := range []string{
+		"error body /recipient/phoneNumber: additionalProperties",
+		"unknown-operation",
+		"POST /api/v2/outbound/campaigns/{campaignId}/calls", // nearest to the thread's old endpoint
+	} {
+		if !strings.Contains(o.stdout, want) {
+			t.Errorf("casebook lint output lacks %q", want)
+		}
+	}
+}
+
+// writeProject makes a project with one case file and the repository's specs.
+func writeProject(t *testing.T, caseYAML string) string {
+	t.Helper()
+	dir := t.TempDir()
+	specs, err := filepath.Abs("../../specs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := "suites:\n  - cases: cases\n    spec: " + filepath.Join(specs, "personal-connection.yaml") + "\n"
+	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte(config), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "cases"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "cases", "case.yaml"), []byte(caseYAML), 0o644))
+	return dir
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const brokenExpectation = `name: wrong-expectation
+auth: pc-service
+request:
+  method: POST
+  path: /api/v2/outbound/campaigns/{campaignId}/calls
+  pathParams: {campaignId: pc-campaign}
+  body:
+    recipient: {type: phone, address: "555"}
+    initiator: {id: agent-456, type: agent}
+expect:
+  status: 202
+`
+
+func TestFailingCaseShowsDifference(t *testing.T) {
+	dir := writeProject(t, brokenExpectation)
+	o := casebook(t, dir, "run")
+	if o.code != exitFailed {
+		t.Fatalf("exit %d, want 1\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	for _, want := range []string{
+		"FAIL wrong-expectation",
+		"differences (-want +got):",
+		"lint /recipient/address", // the unlisted pattern finding
+		"- 202",                   // status want
+		"+ 400",                   // status got
+		"answer: 400",             // the actual body is shown
+		"0 passed, 1 failed",
+	} {
+		if !strings.Contains(o.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, o.stdout)
+		}
+	}
+}
+
+func TestBrokenCaseFile(t *testing.T) {
+	dir := writeProject(t, "name: x\nreqest:\n  method: GET\n")
+	o := casebook(t, dir, "run")
+	if o.code != exitUsage {
+		t.Fatalf("exit %d, want 2\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	want := filepath.Join("cases", "case.yaml") + `:2:1: case "x": unknown key "reqest" (did you mean "request"?)`
+	if !strings.Contains(o.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, o.stderr)
+	}
+}
+
+func TestBrokenSpec(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "spec.json"), []byte("{\"openapi\": \"3.0.3\",\n\"paths\": {,}}"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "c.yaml"), []byte("spec: spec.json\nrequest: {method: GET, path: /}\n"), 0o644))
+	o := casebook(t, dir, "lint", "c.yaml")
+	if o.code != exitUsage || !strings.Contains(o.stderr, "spec.json:2:") {
+		t.Fatalf("exit %d, want 2 naming spec.json:2:\n%s", o.code, o.stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"rnu"}, `unknown command "rnu" (did you mean "run"?)`},
+		{[]string{"run", "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"run", "no/such/folder"}, "no such case file or folder: no/such/folder"},
+		{[]string{"run", "--target", "ftp://x"}, "want mock or an http:// or https:// base URL"},
+	} {
+		o := casebook(t, "", tc.args...)
+		if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) {
+			t.Errorf("casebook %v: exit %d stderr %q, want 2 and %q", tc.args, o.code, o.stderr, tc.want)
+		}
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	for _, c := range commands() {
+		o := casebook(t, "", c.name, "--help")
+		if o.code != exitOK || !strings.Contains(o.stdout, "casebook "+c.name) || !strings.Contains(strings.ToLower(o.stdout), "example") {
+			t.Errorf("casebook %s --help: exit %d, want 0 and a usage with an example:\n%s%s", c.name, o.code, o.stdout, o.stderr)
+		}
+	}
+	o := casebook(t, "", "help")
+	if o.code != exitOK || !strings.Contains(o.stdout, "Exit codes") {
+		t.Errorf("casebook help: exit %d:\n%s", o.code, o.stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	o := casebook(t, "", "version")
+	if o.code != exitOK || !strings.HasPrefix(o.stdout, "casebook ") {
+		t.Errorf("casebook version = %d %q", o.code, o.stdout)
+	}
+}
+
+// TestRunAgainstMockProcess starts "casebook mock" as its own process, replays
+// a case against it with --target, then stops it with SIGINT.
+func TestRunAgainstMockProcess(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGINT")
+	}
+	cmd := exec.Command(binary, "mock", "--spec", "specs/personal-connection.yaml", "--addr", "127.0.0.1:0")
+	cmd.Dir = "../.."
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	must(t, cmd.Start())
+	defer cmd.Process.Kill()
+	url := waitForURL(t, stdout)
+	go io.Copy(io.Discard, stdout)
+
+	dir := writeProject(t, `name: no-token
+request:
+  method: POST
+  path: /api/v2/outbound/campaigns/c1/calls
+  body: {recipient: {type: phone, address: "+15550199"}, initiator: {id: a, type: agent}}
+expect:
+  lint: [{rule: security}]
+  status: 401
+  body: {code: authentication.required}
+`)
+	o := casebook(t, dir, "run", "--target", url)
+	if o.code != exitOK {
+		t.Errorf("run --target %s exited %d:\n%s%s", url, o.code, o.stdout, o.stderr)
+	}
+	resp, err := http.Get(url + "/api/v2/nothing/here")
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET unknown path = %d, want 404", resp.StatusCode)
+		}
+	}
+	must(t, cmd.Process.Signal(syscall.SIGINT))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("casebook mock after SIGINT: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("casebook mock did not stop within 10s of SIGINT")
+	}
+}
+
+var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+
+func waitForURL(t *testing.T, r io.Reader) string {
+	t.Helper()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if u := urlRE.FindString(sc.Text()); u != "" {
+				found <- u
+				return
+			}
+		}
+	}()
+	select {
+	case u := <-found:
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatal("casebook mock printed no URL within 30s")
+	}
+	return ""
+}
