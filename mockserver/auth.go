@@ -238,7 +238,12 @@ func (s *Server) checkScopes(g *grant, reqs openapi3.SecurityRequirements, pol *
 		}
 	}
 	p := s.scopePolicy
-	return &apiError{Status: p.status, Code: p.code, Message: p.message, Params: []string{strings.Join(firstMissing, ", ")}}
+	msg := p.message
+	if msg == "" {
+		// Whatever code the overlay picks, the message says what is missing.
+		msg = defaultMessages[codeInsufficientScope]
+	}
+	return &apiError{Status: p.status, Code: p.code, Message: msg, Params: []string{strings.Join(firstMissing, ", ")}}
 }
 
 // neededScopes lists, per alternative requirement, the OAuth2 scopes it needs.
