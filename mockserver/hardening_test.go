@@ -94,7 +94,9 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	done := make(chan response)
-	go func() { done <- send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", `{"phoneNumber": "+13175550123"}`) }()
+	go func() {
+		done <- send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", `{"phoneNumber": "+13175550123"}`)
+	}()
 	<-started
 	begin := time.Now()
 	if err := srv.Close(); err != nil {
