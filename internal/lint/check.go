@@ -47,6 +47,10 @@ type Result struct {
 func Check(ctx context.Context, s *spec.Spec, r *Request, opts Options) Result {
 	m, err := s.Find(r.Method, r.Path)
 	if err != nil {
+		var re *spec.RouteError
+		if errors.As(err, &re) && !re.MethodNotAllowed() {
+			re.Nearest = s.Nearest(re.Method, re.Path, 3)
+		}
 		return Result{Findings: []Finding{routeFinding(err)}}
 	}
 	hr, herr := r.httpRequest()

@@ -17,9 +17,9 @@ func (s *Spec) Nearest(method, path string, n int) []string {
 		score int
 	}
 	want := splitPath(path)
-	var all []scored
+	all := make([]scored, 0, len(s.ops))
 	for _, op := range s.ops {
-		sc := segmentDistance(want, splitPath(op.Path)) * 4
+		sc := segmentDistance(want, op.segments) * 4
 		if op.Method != strings.ToUpper(method) {
 			sc += 8 // a different method weighs as much as two changed segments
 		}

@@ -19,6 +19,8 @@ type Operation struct {
 	Item   *openapi3.PathItem
 	// Route is what openapi3filter validates against.
 	Route *routers.Route
+
+	segments []string // Path split on "/", for Nearest
 }
 
 // String is "POST /api/v2/conversations/calls".
@@ -35,7 +37,9 @@ type RouteError struct {
 	Method, Path string
 	// Allowed lists the methods the path has when only the method is wrong (405).
 	Allowed []string
-	// Nearest names the operations closest to the request, best first.
+	// Nearest names the operations closest to the request, best first. Find
+	// leaves it empty (a mock answering 404s should not pay for it); callers
+	// that explain the miss fill it with Spec.Nearest.
 	Nearest []string
 }
 
@@ -56,18 +60,15 @@ func (e *RouteError) Error() string {
 // Operations lists every operation, sorted by path then method.
 func (s *Spec) Operations() []*Operation { return s.ops }
 
-// Find resolves a concrete request path (no query) to its operation.
+// Find resolves a concrete request path (no query) to its operation. A miss
+// is a *RouteError.
 func (s *Spec) Find(method, path string) (*Match, error) {
 	method = strings.ToUpper(method)
 	m, allowed := s.router.find(method, path)
 	if m != nil {
 		return m, nil
 	}
-	err := &RouteError{Method: method, Path: path, Allowed: allowed}
-	if len(allowed) == 0 {
-		err.Nearest = s.Nearest(method, path, 3)
-	}
-	return nil, err
+	return nil, &RouteError{Method: method, Path: path, Allowed: allowed}
 }
 
 func collectOperations(doc *openapi3.T) []*Operation {
@@ -79,7 +80,8 @@ func collectOperations(doc *openapi3.T) []*Operation {
 		for method, op := range item.Operations() {
 			ops = append(ops, &Operation{
 				Method: strings.ToUpper(method), Path: path, Op: op, Item: item,
-				Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: strings.ToUpper(method), Operation: op},
+				Route:    &routers.Route{Spec: doc, Path: path, PathItem: item, Method: strings.ToUpper(method), Operation: op},
+				segments: splitPath(path),
 			})
 		}
 	}

@@ -7,6 +7,9 @@ import "strings"
 // Distance is the Levenshtein edit distance between a and b, compared
 // case-insensitively (callerid and callerId are one edit apart, not three).
 func Distance(a, b string) int {
+	if len(b) < 64 && isASCII(a) && isASCII(b) {
+		return asciiDistance(a, b)
+	}
 	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
@@ -25,6 +28,45 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiDistance is Distance without allocating, for the common case: Nearest
+// compares every operation's path segments, thousands per lookup.
+func asciiDistance(a, b string) int {
+	var prevBuf, curBuf [64]int
+	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		ca := lower(a[i-1])
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if ca == lower(b[j-1]) {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Closest returns the candidate nearest to name, or "" when none is close

@@ -12,6 +12,7 @@ func TestDistance(t *testing.T) {
 		{"kitten", "sitting", 3},
 		{"callerid", "callerId", 0},
 		{"expcet", "expect", 2},
+		{"Ünïcode", "unicode", 2}, // the rune path: Ü and ï differ from u and i
 	}
 	for _, tt := range tests {
 		if got := Distance(tt.a, tt.b); got != tt.want {

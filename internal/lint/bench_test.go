@@ -1,0 +1,41 @@
+package lint
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"testing"
+)
+
+func benchCheck(b *testing.B, specPath, method, path, body string) {
+	if _, err := os.Stat(specPath); err != nil {
+		b.Skip(err)
+	}
+	s := load(b, specPath)
+	req := &Request{Method: method, Path: path, Header: http.Header{"Authorization": {"Bearer t"}, "Content-Type": {"application/json"}}, Body: []byte(body)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		Check(ctx, s, req, Options{})
+	}
+}
+
+func BenchmarkCheckValid(b *testing.B) {
+	benchCheck(b, pcSpec, "POST", "/api/v2/outbound/campaigns/c1/calls",
+		`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`)
+}
+
+func BenchmarkCheckInvalid(b *testing.B) {
+	benchCheck(b, pcSpec, "POST", "/api/v2/outbound/campaigns/c1/calls",
+		`{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456"}}`)
+}
+
+func BenchmarkCheckUnknownOperation(b *testing.B) {
+	benchCheck(b, genesysSwagger, "POST", "/api/v2/outbound/calls", `{}`)
+}
+
+func BenchmarkCheckGenesysSwagger(b *testing.B) {
+	benchCheck(b, genesysSwagger, "POST", "/api/v2/conversations/calls", `{"phoneNumber": "+15550199", "recipient": {"type": "phone"}}`)
+}
+
+const genesysSwagger = "../../../shared/specs-real/genesys-cloud-2018-03-swagger.json"
