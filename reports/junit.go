@@ -1,0 +1,326 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+func init() { Register("junit", JUnit) }
+
+// JUnit writes JUnit XML as CI systems read it (Jenkins, GitLab, GitHub
+// test-reporter actions): one testsuite per folder of cases, one testcase
+// per case, the first difference as the failure message and the full
+// differences and the answer in system-out.
+//
+// Text goes through encoding/xml's escaping, never CDATA: a CDATA writer
+// must split "]]>" and cannot carry control characters at all. Characters
+// XML 1.0 forbids (NUL, ESC, ...) are written as visible \u001b escapes so
+// that a strict parser accepts the file and a reader still sees them.
+func JUnit(w io.Writer, results []*runner.Result, opts Options) error {
+	doc := newJUnitReport(results)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// JUnitTestSuites is the document root.
+type JUnitTestSuites struct {
+	XMLName  xml.Name         `xml:"testsuites"`
+	Name     string           `xml:"name,attr"`
+	Tests    int              `xml:"tests,attr"`
+	Failures int              `xml:"failures,attr"`
+	Errors   int              `xml:"errors,attr"`
+	Skipped  int              `xml:"skipped,attr"`
+	Time     string           `xml:"time,attr"`
+	Suites   []JUnitTestSuite `xml:"testsuite"`
+}
+
+// JUnitTestSuite is a folder of cases.
+type JUnitTestSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []JUnitProperty `xml:"properties>property,omitempty"`
+	Cases      []JUnitTestCase `xml:"testcase"`
+}
+
+// JUnitProperty is a name and value.
+type JUnitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// JUnitTestCase is one case.
+type JUnitTestCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Time      string        `xml:"time,attr"`
+	Failure   *JUnitProblem `xml:"failure"`
+	Error     *JUnitProblem `xml:"error"`
+	Skipped   *JUnitProblem `xml:"skipped"`
+	SystemOut junitText     `xml:"system-out,omitempty"`
+}
+
+// JUnitProblem is a failure, an error or a skip.
+type JUnitProblem struct {
+	Message string    `xml:"message,attr"`
+	Type    string    `xml:"type,attr,omitempty"`
+	Text    junitText `xml:",chardata"`
+}
+
+// junitText is character data written with real line breaks: encoding/xml
+// writes a string field's newlines as &#xA;, which parsers accept but a
+// person opening the file cannot read.
+type junitText string
+
+// MarshalXML writes the text as escaped character data, newlines kept.
+func (t junitText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	if err := e.EncodeToken(xml.CharData(t)); err != nil {
+		return err
+	}
+	return e.EncodeToken(start.End())
+}
+
+// MarshalXML writes the problem with its text's newlines kept (see junitText).
+func (p JUnitProblem) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "message"}, Value: p.Message})
+	if p.Type != "" {
+		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "type"}, Value: p.Type})
+	}
+	return p.Text.MarshalXML(e, start)
+}
+
+func newJUnitReport(results []*runner.Result) *JUnitTestSuites {
+	doc := &JUnitTestSuites{Name: "casebook"}
+	index := map[string]int{}
+	var total time.Duration
+	for _, r := range results {
+		name := suiteName(r)
+		i, ok := index[name]
+		if !ok {
+			i = len(doc.Suites)
+			index[name] = i
+			s := JUnitTestSuite{Name: xmlSafe(name)}
+			if r.SpecPath != "" {
+				s.Properties = append(s.Properties, JUnitProperty{Name: "spec", Value: xmlSafe(r.SpecPath)})
+			}
+			doc.Suites = append(doc.Suites, s)
+		}
+		s := &doc.Suites[i]
+		tc := junitCase(r, name)
+		s.Cases = append(s.Cases, tc)
+		s.Tests++
+		switch r.Status {
+		case runner.Failed:
+			s.Failures++
+		case runner.Errored:
+			s.Errors++
+		case runner.Skipped:
+			s.Skipped++
+		}
+		total += r.Duration
+	}
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		var d time.Duration
+		for _, r := range results {
+			if suiteName(r) == s.Name {
+				d += r.Duration
+			}
+		}
+		s.Time = seconds(d)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+	}
+	doc.Time = seconds(total)
+	return doc
+}
+
+// suiteName is the folder holding the case file, else the spec.
+func suiteName(r *runner.Result) string {
+	if f := r.Case.Pos.File; f != "" {
+		return filepath.ToSlash(filepath.Dir(f))
+	}
+	if r.SpecPath != "" {
+		return filepath.ToSlash(r.SpecPath)
+	}
+	return "casebook"
+}
+
+func junitCase(r *runner.Result, suite string) JUnitTestCase {
+	tc := JUnitTestCase{
+		Name:      xmlSafe(r.Case.Name),
+		Classname: xmlSafe(suite),
+		File:      xmlSafe(r.Case.Pos.File),
+		Line:      r.Case.Pos.Line,
+		Time:      seconds(r.Duration),
+	}
+	switch r.Status {
+	case runner.Failed:
+		msg, typ := "the answer differs from the expectation", "difference"
+		if len(r.Differences) > 0 {
+			msg, typ = differenceLine(r.Differences[0]), string(r.Differences[0].Part)
+		}
+		tc.Failure = &JUnitProblem{Message: xmlSafe(oneLine(msg)), Type: typ, Text: junitText(xmlSafe(differencesText(r.Differences)))}
+		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
+	case runner.Errored:
+		tc.Error = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason)), Type: "errored", Text: junitText(xmlSafe(r.Reason))}
+		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
+	case runner.Skipped:
+		tc.Skipped = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason))}
+	}
+	return tc
+}
+
+// differencesText lists every difference as (-want +got).
+func differencesText(ds []diff.Difference) string {
+	var b strings.Builder
+	b.WriteString("differences (-want +got):\n")
+	for _, d := range ds {
+		where := string(d.Part)
+		if d.Pointer != "" {
+			where += " " + d.Pointer
+		}
+		b.WriteString("  " + where + "\n")
+		if !d.Extra {
+			b.WriteString("    - " + show(d.Want) + "\n")
+		}
+		if !d.Missing {
+			b.WriteString("    + " + show(d.Got) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// exchangeText is what a person needs to reproduce the failure: where the
+// case lives, the lint findings, the request and the answer.
+func exchangeText(r *runner.Result) string {
+	var b strings.Builder
+	c := r.Case
+	fmt.Fprintf(&b, "case: %s (%s)\n", c.Name, c.Pos)
+	if c.Pitfall != "" {
+		fmt.Fprintf(&b, "pitfall: %s\n", oneLine(c.Pitfall))
+	}
+	if c.Source != "" || c.Verification != "" {
+		fmt.Fprintf(&b, "source: %s [%s]\n", orDash(oneLine(c.Source)), orDefault(c.Verification, "unverified"))
+	}
+	if r.Operation != "" {
+		fmt.Fprintf(&b, "operation: %s\n", r.Operation)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "lint: %s\n", f)
+	}
+	if len(r.Differences) > 0 {
+		b.WriteString(differencesText(r.Differences))
+	}
+	if r.Request != nil {
+		fmt.Fprintf(&b, "\nrequest: %s %s\n", r.Request.Method, redactURL(r.Request.URL))
+		writeHeaders(&b, redactHeader(r.Request.Header))
+		writeBody(&b, redactBody(r.Request.Body))
+	}
+	if r.Response != nil {
+		fmt.Fprintf(&b, "\nanswer: %d\n", r.Response.Status)
+		writeHeaders(&b, redactHeader(r.Response.Header))
+		writeBody(&b, r.Response.Body)
+	}
+	if r.CorrelationID != "" {
+		fmt.Fprintf(&b, "correlation id: %s\n", r.CorrelationID)
+	}
+	if r.TraceID != "" {
+		fmt.Fprintf(&b, "trace id: %s\n", r.TraceID)
+	}
+	return b.String()
+}
+
+func writeHeaders(b *strings.Builder, h map[string][]string) {
+	for _, name := range sortedHeaderNames(h) {
+		for _, v := range h[name] {
+			fmt.Fprintf(b, "  %s: %s\n", name, v)
+		}
+	}
+}
+
+func writeBody(b *strings.Builder, body []byte) {
+	if len(body) == 0 {
+		return
+	}
+	s := string(body)
+	if len(s) > 20000 {
+		s = s[:20000] + "... (truncated)"
+	}
+	b.WriteString(s)
+	if !strings.HasSuffix(s, "\n") {
+		b.WriteByte('\n')
+	}
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// xmlSafe makes s representable in XML 1.0: invalid UTF-8 bytes and the
+// characters XML 1.0 forbids (C0 controls other than tab, newline and
+// carriage return; U+FFFE, U+FFFF) become visible escapes (\x00, \u001b).
+// encoding/xml would otherwise turn them into U+FFFD, losing what they were.
+func xmlSafe(s string) string {
+	clean := true
+	for i, r := range s {
+		if !xmlChar(r) || (r == utf8.RuneError && !validAt(s, i)) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !xmlChar(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func validAt(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return size > 1
+}
+
+// xmlChar is XML 1.0's Char production.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		(r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) ||
+		(r >= 0x10000 && r <= 0x10FFFF)
+}
