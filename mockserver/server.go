@@ -35,6 +35,8 @@ type Config struct {
 	// ShutdownTimeout bounds how long Close waits for in-flight requests
 	// (default 10s) before it cuts their connections.
 	ShutdownTimeout time.Duration
+	// Faults, when set, make some answers fail, slow or drop (see Faults).
+	Faults *Faults
 }
 
 // Server is a mock of the API a spec describes, answering as its vendor
@@ -252,6 +254,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w *statusRecorder, r *http.Request) {
+	if s.injectFault(w, r) {
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if err != nil {
 		s.bodyError(w, err)
