@@ -163,7 +163,7 @@ func (c *compiler) lookupOp(pos Pos, field, name string) *spec.Operation {
 	if op := c.ops[strings.ToUpper(method)+" "+strings.TrimSpace(path)]; op != nil {
 		return op
 	}
-	msg := fmt.Sprintf("no operation %q in the spec (want \"METHOD /path/template\")", name)
+	msg := fmt.Sprintf("no operation %q in the spec", name)
 	keys := make([]string, 0, len(c.ops))
 	for k := range c.ops {
 		keys = append(keys, k)
@@ -171,7 +171,7 @@ func (c *compiler) lookupOp(pos Pos, field, name string) *spec.Operation {
 	if s := suggest.Closest(name, keys); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else if near := c.spec.Nearest(method, path, 1); len(near) > 0 {
-		msg += fmt.Sprintf(" (nearest: %q)", near[0])
+		msg += fmt.Sprintf(" (want \"METHOD /path/template\"; nearest: %q)", near[0])
 	}
 	c.fail(pos, field, "%s", msg)
 	return nil
