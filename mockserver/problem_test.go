@@ -11,23 +11,23 @@ const pcBody = `{"recipient": {"type": "phone", "address": "+15550199"}, "initia
 // answers, the overlay's campaign-kind and agent rules, and scopes.
 func TestPersonalConnection(t *testing.T) {
 	srv, _ := startMock(t, pcSpec)
-	dialer, noScopes := tokenFor(t, srv, "pc-dialer"), tokenFor(t, srv, "pc-no-scopes")
+	dialer, noScopes := tokenFor(t, srv, "pc-service"), tokenFor(t, srv, "pc-no-scopes")
 	tests := []struct {
 		name, path, token, body string
 		wantStatus              int
 		wantCode                string
 		wantPointers            []string // errors[].pointer, in order
 	}{
-		{"correct call", "/api/v2/outbound/campaigns/pc-campaign-1/calls", dialer, pcBody, 202, "", nil},
+		{"correct call", "/api/v2/outbound/campaigns/pc-campaign/calls", dialer, pcBody, 202, "", nil},
 		{"predictive campaign", "/api/v2/outbound/campaigns/predictive-campaign/calls", dialer, pcBody, 400, "bad.request", nil},
 		{"progressive campaign", "/api/v2/outbound/campaigns/progressive-campaign/calls", dialer, pcBody, 400, "bad.request", nil},
-		{"missing scope", "/api/v2/outbound/campaigns/pc-campaign-1/calls", noScopes, pcBody, 403, "insufficient.scope", nil},
-		{"agent without phone", "/api/v2/outbound/campaigns/pc-campaign-1/calls", dialer,
+		{"missing scope", "/api/v2/outbound/campaigns/pc-campaign/calls", noScopes, pcBody, 403, "insufficient.scope", nil},
+		{"agent without phone", "/api/v2/outbound/campaigns/pc-campaign/calls", dialer,
 			`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-no-phone", "type": "agent"}}`, 400, "bad.request", nil},
-		{"thread question payload", "/api/v2/outbound/campaigns/pc-campaign-1/calls", dialer,
+		{"thread question payload", "/api/v2/outbound/campaigns/pc-campaign/calls", dialer,
 			`{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456"}}`, 400, "bad.request",
 			[]string{"/initiator/type", "/recipient/address", "/recipient/phoneNumber", "/recipient/type"}},
-		{"no token", "/api/v2/outbound/campaigns/pc-campaign-1/calls", "", pcBody, 401, "authentication.required", nil},
+		{"no token", "/api/v2/outbound/campaigns/pc-campaign/calls", "", pcBody, 401, "authentication.required", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestScopeStatusConfigurable(t *testing.T) {
 		c.Overlay.Auth.Scopes.Status = 400
 		c.Overlay.Auth.Scopes.Code = "bad.request"
 	})
-	r := send(t, srv, "POST", "/api/v2/outbound/campaigns/pc-campaign-1/calls", tokenFor(t, srv, "pc-no-scopes"), "", pcBody)
+	r := send(t, srv, "POST", "/api/v2/outbound/campaigns/pc-campaign/calls", tokenFor(t, srv, "pc-no-scopes"), "", pcBody)
 	if r.status != 400 || r.str("code") != "bad.request" || !strings.Contains(r.str("detail"), "outbound:campaign:write") {
 		t.Errorf("missing scope with status 400 = %d %s, want 400 bad.request naming outbound:campaign:write", r.status, r.raw)
 	}
@@ -85,7 +85,7 @@ func TestScopeStatusConfigurable(t *testing.T) {
 
 func TestPersonalConnectionFixtureGET(t *testing.T) {
 	srv, _ := startMock(t, pcSpec)
-	tok := tokenFor(t, srv, "pc-dialer")
+	tok := tokenFor(t, srv, "pc-service")
 	if r := send(t, srv, "GET", "/api/v2/outbound/campaigns/predictive-campaign", tok, "", ""); r.status != 200 || r.str("dialingMode") != "predictive" {
 		t.Errorf("GET fixture = %d %s, want 200 predictive", r.status, r.raw)
 	}
