@@ -1,0 +1,330 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+func init() { Register("html", HTML) }
+
+var (
+	//go:embed html/report.css
+	reportCSS string
+	//go:embed html/report.js
+	reportJS string
+	//go:embed html/report.html.tmpl
+	reportTmpl string
+)
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"add":  func(a, b int) int { return a + b },
+	"join": func(s []string) string { return strings.Join(s, ", ") },
+}).Parse(reportTmpl))
+
+// HTML writes one self-contained page (inline CSS and JS, no external
+// asset, so it can be mailed or attached to a CI run): a summary, filters
+// by status and tag, and per case the expected and the actual answer side
+// by side with the differences highlighted, the differences as (-want
+// +got), the lint findings and the request sent.
+func HTML(w io.Writer, results []*runner.Result, opts Options) error {
+	page := newHTMLPage(results, opts)
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, page); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+type htmlPage struct {
+	Version  string
+	CSS      template.CSS
+	JS       template.JS
+	Summary  runner.Summary
+	Total    int
+	Duration string
+	Statuses []htmlCount
+	Tags     []htmlCount
+	Cases    []htmlCase
+}
+
+type htmlCount struct {
+	Name  string
+	Count int
+}
+
+type htmlCase struct {
+	ID, Name, Status, TagsJSON string
+	Tags                       []string
+	Open                       bool
+	File, Pitfall, Source      string
+	Verification, FixedBy      string
+	FixedByID                  string
+	Reason, Operation, Target  string
+	RequestLine, Time          string
+	AnswerStatus               int
+	Findings                   []htmlFinding
+	Differences                []htmlDiff
+	Want, Got                  htmlSide
+	HasComparison              bool
+	Request                    *htmlSide
+	CorrelationID, TraceID     string
+}
+
+type htmlFinding struct {
+	lint.Finding
+	Unexpected bool
+}
+
+type htmlDiff struct {
+	Where, Want, Got string
+	ShowWant         bool
+	ShowGot          bool
+}
+
+// htmlSide is one column: a status line, headers and a body, each line
+// marked when a difference points at it.
+type htmlSide struct {
+	Title   string
+	Status  htmlLine
+	Headers []htmlLine
+	Body    []htmlLine
+	Note    string
+}
+
+type htmlLine struct {
+	Text string
+	Mark bool
+}
+
+func newHTMLPage(results []*runner.Result, opts Options) *htmlPage {
+	s := runner.Summarize(results)
+	p := &htmlPage{
+		Version: orDefault(opts.Version, runner.Version), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
+		Summary: s, Total: len(results),
+	}
+	var total float64
+	ids := map[string]string{}
+	for i, r := range results {
+		ids[r.Case.Name] = "case-" + strconv.Itoa(i+1)
+	}
+	tagCount := map[string]int{}
+	for i, r := range results {
+		hc := htmlCaseOf(r, "case-"+strconv.Itoa(i+1))
+		hc.FixedByID = ids[r.Case.FixedBy]
+		p.Cases = append(p.Cases, hc)
+		total += r.Duration.Seconds()
+		for _, t := range r.Case.Tags {
+			tagCount[t]++
+		}
+	}
+	p.Duration = fmt.Sprintf("%.2fs", total)
+	p.Statuses = []htmlCount{{"all", len(results)}, {"failed", s.Failed}, {"errored", s.Errored}, {"passed", s.Passed}, {"skipped", s.Skipped}}
+	for t, n := range tagCount {
+		p.Tags = append(p.Tags, htmlCount{t, n})
+	}
+	sort.Slice(p.Tags, func(i, j int) bool { return p.Tags[i].Name < p.Tags[j].Name })
+	return p
+}
+
+func htmlCaseOf(r *runner.Result, id string) htmlCase {
+	c := r.Case
+	tags, _ := json.Marshal(nonNil(c.Tags))
+	hc := htmlCase{
+		ID: id, Name: c.Name, Status: string(r.Status), Tags: c.Tags, TagsJSON: string(tags),
+		Open: r.Failed(), File: c.Pos.String(), Pitfall: oneLine(c.Pitfall), Source: oneLine(c.Source),
+		Verification: orDefault(c.Verification, "unverified"), FixedBy: c.FixedBy,
+		Reason: r.Reason, Operation: r.Operation, Target: r.Target, RequestLine: redactedRequestLine(r),
+		Time:          fmt.Sprintf("%.0fms", float64(r.Duration.Microseconds())/1000),
+		CorrelationID: r.CorrelationID, TraceID: r.TraceID,
+	}
+	if r.Response != nil {
+		hc.AnswerStatus = r.Response.Status
+	}
+	unexpected := map[string]bool{}
+	for _, d := range r.Differences {
+		hd := htmlDiff{Where: strings.TrimSpace(string(d.Part) + " " + d.Pointer), ShowWant: !d.Extra, ShowGot: !d.Missing}
+		if hd.ShowWant {
+			hd.Want = show(d.Want)
+		}
+		if hd.ShowGot {
+			hd.Got = show(d.Got)
+		}
+		hc.Differences = append(hc.Differences, hd)
+		if d.Part == diff.Lint && d.Extra {
+			unexpected[d.Pointer] = true
+		}
+	}
+	for _, f := range r.Findings {
+		hc.Findings = append(hc.Findings, htmlFinding{Finding: f, Unexpected: unexpected[f.Pointer]})
+	}
+	hc.Want, hc.Got, hc.HasComparison = sides(r)
+	if r.Request != nil {
+		hc.Request = &htmlSide{
+			Title:   "request",
+			Status:  htmlLine{Text: r.Request.Method + " " + redactURL(r.Request.URL)},
+			Headers: headerLines(redactHeader(r.Request.Header), nil),
+			Body:    bodyLines(redactBody(r.Request.Body), nil, false),
+		}
+	}
+	return hc
+}
+
+// sides builds the expected and the actual columns. Lines a difference
+// points at are marked: on the expected side what was wanted and missed,
+// on the actual side what came instead.
+func sides(r *runner.Result) (want, got htmlSide, ok bool) {
+	e := &r.Case.Expect
+	if e.Status == 0 && len(e.Headers) == 0 && e.Body == nil && r.Response == nil {
+		return want, got, false
+	}
+	wantMarks, gotMarks := map[string]bool{}, map[string]bool{}
+	statusDiff, headerDiff := false, map[string]bool{}
+	for _, d := range r.Differences {
+		switch d.Part {
+		case diff.Status:
+			statusDiff = true
+		case diff.Header:
+			headerDiff[http.CanonicalHeaderKey(d.Pointer)] = true
+		case diff.Body:
+			if !d.Extra {
+				wantMarks[d.Pointer] = true
+			}
+			if !d.Missing {
+				gotMarks[d.Pointer] = true
+			}
+		}
+	}
+	want.Title = "expected"
+	if e.Status != 0 {
+		want.Status = htmlLine{Text: fmt.Sprintf("status %d", e.Status), Mark: statusDiff}
+	} else {
+		want.Status = htmlLine{Text: "status: any"}
+	}
+	wh := http.Header{}
+	for k, v := range e.Headers {
+		wh.Set(k, orDefault(v, "(present)"))
+	}
+	want.Headers = headerLines(wh, headerDiff)
+	if e.Body != nil {
+		want.Body = jsonLines(e.Body.V, wantMarks)
+		if e.BodyMatch == "exact" {
+			want.Note = "body must match exactly"
+		} else {
+			want.Note = "body: these fields at least (subset)"
+		}
+		if len(e.Ignore) > 0 {
+			want.Note += "; ignoring " + strings.Join(e.Ignore, ", ")
+		}
+	}
+	got.Title = "actual"
+	if r.Response == nil {
+		got.Note = "no answer"
+		return want, got, true
+	}
+	got.Status = htmlLine{Text: fmt.Sprintf("status %d %s", r.Response.Status, http.StatusText(r.Response.Status)), Mark: statusDiff}
+	got.Headers = headerLines(redactHeader(r.Response.Header), headerDiff)
+	got.Body = bodyLines(r.Response.Body, gotMarks, gotMarks[""])
+	return want, got, true
+}
+
+func headerLines(h http.Header, marks map[string]bool) []htmlLine {
+	var out []htmlLine
+	for _, k := range sortedHeaderNames(h) {
+		for _, v := range h[k] {
+			out = append(out, htmlLine{Text: k + ": " + v, Mark: marks[k]})
+		}
+	}
+	return out
+}
+
+// bodyLines shows a JSON body pretty-printed with marks, anything else as text.
+func bodyLines(b []byte, marks map[string]bool, markAll bool) []htmlLine {
+	if len(b) == 0 {
+		return nil
+	}
+	if v, ok := decodeJSON(b); ok {
+		return jsonLines(v, marks)
+	}
+	// Control characters and bad UTF-8 shown as \u001b / \xff, as in JUnit.
+	s := xmlSafe(string(b))
+	if len(s) > 20000 {
+		s = s[:20000] + "... (truncated)"
+	}
+	var out []htmlLine
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		out = append(out, htmlLine{Text: l, Mark: markAll})
+	}
+	return out
+}
+
+// jsonLines pretty-prints v (keys sorted, so both columns line up) and marks
+// every line of a value whose pointer is in marks.
+func jsonLines(v any, marks map[string]bool) []htmlLine {
+	var out []htmlLine
+	writeJSONLines(&out, v, "", "", "", "", marks, false)
+	return out
+}
+
+func writeJSONLines(out *[]htmlLine, v any, ptr, indent, prefix, suffix string, marks map[string]bool, marked bool) {
+	marked = marked || marks[ptr]
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 0 {
+			*out = append(*out, htmlLine{indent + prefix + "{}" + suffix, marked})
+			return
+		}
+		*out = append(*out, htmlLine{indent + prefix + "{", marked})
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			comma := ","
+			if i == len(keys)-1 {
+				comma = ""
+			}
+			kp := show(k) + ": "
+			writeJSONLines(out, t[k], ptr+jsonptr.Join(k), indent+"  ", kp, comma, marks, marked)
+		}
+		*out = append(*out, htmlLine{indent + "}" + suffix, marked})
+	case []any:
+		if len(t) == 0 {
+			*out = append(*out, htmlLine{indent + prefix + "[]" + suffix, marked})
+			return
+		}
+		*out = append(*out, htmlLine{indent + prefix + "[", marked})
+		for i, e := range t {
+			comma := ","
+			if i == len(t)-1 {
+				comma = ""
+			}
+			writeJSONLines(out, e, ptr+"/"+strconv.Itoa(i), indent+"  ", "", comma, marks, marked)
+		}
+		*out = append(*out, htmlLine{indent + "]" + suffix, marked})
+	default:
+		*out = append(*out, htmlLine{indent + prefix + string(*rawJSON(v)) + suffix, marked})
+	}
+}
+
+// redactedRequestLine is "POST /path?query" with credential parameters redacted.
+func redactedRequestLine(r *runner.Result) string {
+	if r.Request == nil {
+		return ""
+	}
+	return r.Request.Method + " " + pathOf(redactURL(r.Request.URL))
+}
