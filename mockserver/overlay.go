@@ -32,6 +32,11 @@ type Overlay struct {
 	Fixtures   map[string][]Record `yaml:"fixtures"`
 	Serve      []Serve             `yaml:"serve"`
 	Rules      []Rule              `yaml:"rules"`
+	Pos        Pos                 `yaml:"-"`
+
+	// fixturePos is where each fixture record starts, for errors found
+	// after decoding (fixtures are free-form, so the decoder keeps no Pos in them).
+	fixturePos map[string][]Pos
 }
 
 // Record is one fixture: a JSON object with an "id" member.
@@ -45,6 +50,7 @@ type Auth struct {
 	// TokenLifetime is how long an issued token is good for (default 1h).
 	TokenLifetime Duration    `yaml:"tokenLifetime"`
 	Scopes        ScopePolicy `yaml:"scopes"`
+	Pos           Pos         `yaml:"-"`
 }
 
 // ScopePolicy says what a token lacking a scope the operation's security
@@ -215,7 +221,44 @@ func DecodeOverlay(file string, data []byte) (*Overlay, error) {
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}
+	o.fixturePos = fixturePositions(file, doc.Content[0])
 	return o, nil
+}
+
+// fixturePositions records where each record of each fixture collection starts.
+func fixturePositions(file string, root *yaml.Node) map[string][]Pos {
+	out := map[string][]Pos{}
+	fixtures := mappingValue(root, "fixtures")
+	if fixtures == nil || fixtures.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(fixtures.Content); i += 2 {
+		name, list := fixtures.Content[i].Value, fixtures.Content[i+1]
+		for _, item := range list.Content {
+			out[name] = append(out[name], Pos{File: file, Line: item.Line, Column: item.Column})
+		}
+	}
+	return out
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// fixtureAt is where record i of a collection starts (the file alone when unknown).
+func (o *Overlay) fixtureAt(name string, i int) Pos {
+	if ps := o.fixturePos[name]; i < len(ps) {
+		return ps[i]
+	}
+	return Pos{File: o.File}
 }
 
 func yamlErrLine(err error) int {

@@ -44,6 +44,10 @@ func TestOverlayErrors(t *testing.T) {
 			`o.yaml:2:5: rules[0]: verification: want one of published-spec, vendor-sdk, live, unverified, got ""`},
 		{"success status in a rule", "rules:\n  - name: r\n    operation: POST /api/v2/conversations/calls\n    source: s\n    verification: unverified\n    when: [{body: /a}]\n    then: {status: 200, code: ok}\n",
 			`rules[0].then.status: want an error status (400-599), got 200`},
+		{"fixture without id", "fixtures:\n  users:\n    - {id: u}\n    - {name: no id}\n",
+			`o.yaml:4:7: fixtures.users[1]: a fixture must be a mapping with an id`},
+		{"duplicate fixture id", "fixtures:\n  users:\n    - {id: u}\n    - {id: u}\n",
+			`o.yaml:4:7: fixtures.users[1]: fixture id "u" is used twice`},
 		{"client without secret", "clients:\n  - name: a\n    id: a\n", `o.yaml:2:5: clients[0]: a client needs an id and a secret`},
 	}
 	s := loadSpec(t, genesysSpec)

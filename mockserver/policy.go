@@ -100,17 +100,17 @@ func publishedPermissions(op *spec.Operation) *Permissions {
 
 func (c *compiler) checkTop() {
 	if e := c.o.Envelope; e != "" && e != string(spec.EnvelopeGenesys) && e != string(spec.EnvelopeProblem) {
-		c.fail(Pos{}, "envelope", "unknown envelope %q (want genesys or problem)", e)
+		c.fail(c.o.Pos, "envelope", "unknown envelope %q (want genesys or problem)", e)
 	}
 	if c.o.Verification != "" && !slices.Contains(verifications, c.o.Verification) {
-		c.fail(Pos{}, "verification", "unknown verification %q (want one of %s)", c.o.Verification, strings.Join(verifications, ", "))
+		c.fail(c.o.Pos, "verification", "unknown verification %q (want one of %s)", c.o.Verification, strings.Join(verifications, ", "))
 	}
 	sp := c.o.Auth.Scopes
 	if sp.Status != 0 && (sp.Status < 400 || sp.Status > 599) {
 		c.fail(sp.Pos, "auth.scopes.status", "want an error status (400-599), got %d", sp.Status)
 	}
 	if p := c.o.Auth.TokenPath; p != "" && !strings.HasPrefix(p, "/") {
-		c.fail(Pos{}, "auth.tokenPath", "want a path starting with /, got %q", p)
+		c.fail(c.o.Auth.Pos, "auth.tokenPath", "want a path starting with /, got %q", p)
 	}
 }
 
@@ -143,11 +143,11 @@ func (c *compiler) checkFixtures() {
 		for i, r := range records {
 			id, ok := recordID(r)
 			if !ok {
-				c.fail(Pos{}, fmt.Sprintf("fixtures.%s[%d]", name, i), "a fixture must be a mapping with an id")
+				c.fail(c.o.fixtureAt(name, i), fmt.Sprintf("fixtures.%s[%d]", name, i), "a fixture must be a mapping with an id")
 				continue
 			}
 			if seen[id] {
-				c.fail(Pos{}, fmt.Sprintf("fixtures.%s[%d]", name, i), "fixture id %q is used twice", id)
+				c.fail(c.o.fixtureAt(name, i), fmt.Sprintf("fixtures.%s[%d]", name, i), "fixture id %q is used twice", id)
 			}
 			seen[id] = true
 		}
