@@ -23,12 +23,25 @@ type Config struct {
 	Spec string `yaml:"spec"`
 	// Suites map folders of cases to the spec they are checked against.
 	Suites []Suite `yaml:"suites"`
+	// Targets name where runs may go besides the built-in mock: base URLs
+	// and live profiles (see Profile).
+	Targets map[string]Profile `yaml:"targets"`
+	// Credentials are what a case's auth: names on a live target: names of
+	// environment variables, never secrets (see Credential).
+	Credentials map[string]Credential `yaml:"credentials"`
+	// Vars fill ${NAME} in cases when neither --var nor the environment does.
+	Vars map[string]string `yaml:"vars"`
+	// SecretsFile is a KEY=VALUE file, outside version control, where the
+	// variables credentials name are looked up after the environment.
+	SecretsFile string `yaml:"secretsFile"`
 
 	// Dir is the directory holding the config file ("" when there is none:
 	// then paths are relative to the working directory).
 	Dir string `yaml:"-"`
 	// File is the config file's path, "" when none was found.
 	File string `yaml:"-"`
+	// pos is where each field was written, for errors found after decoding.
+	pos map[string]strictyaml.Pos
 }
 
 // Suite is a folder of cases and its spec.
@@ -75,8 +88,13 @@ func LoadConfig(path string) (*Config, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, &ConfigError{Err: strictyaml.Errorf(path, root, "want a mapping, got %s", strictyaml.KindName(root))}
 	}
-	if _, errs := strictyaml.Decode(path, root, cfg); len(errs) > 0 {
+	pos, errs := strictyaml.Decode(path, root, cfg)
+	if len(errs) > 0 {
 		return nil, &ConfigError{Err: errs}
+	}
+	cfg.pos = pos
+	if err := cfg.checkLive(); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }

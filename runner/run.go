@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +36,20 @@ type Options struct {
 	Concurrency int
 	// OnResult, when set, is called as each case finishes (for progress).
 	OnResult func(*Result)
+
+	// Retry says when a failed request is sent again (zero: never).
+	Retry RetryPolicy
+	// Timeout bounds each attempt, its token request included (default 30s).
+	Timeout time.Duration
+	// RateLimit is the most requests per second sent, retries included
+	// (0: no limit).
+	RateLimit float64
+	// AllowSideEffects sends every case to a live target, not only those
+	// with read-only methods or marked safeForLive.
+	AllowSideEffects bool
+	// DryRun, when set, receives each case's request as a curl command,
+	// credentials as $VARIABLE references; nothing is sent.
+	DryRun io.Writer
 }
 
 // Runner runs cases. It is safe for concurrent use.
@@ -42,11 +58,16 @@ type Runner struct {
 	target Target
 	owned  bool
 	specs  *specCache
+	limit  *limiter
+	dry    *dryRun
 }
 
 // New returns a runner. Close it to stop what it started.
 func New(opts Options) *Runner {
-	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache()}
+	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache(), limit: newLimiter(opts.RateLimit)}
+	if opts.DryRun != nil {
+		r.dry = &dryRun{w: opts.DryRun, seen: map[string]bool{}}
+	}
 	if r.target == nil && !opts.LintOnly {
 		r.target, r.owned = NewMockTarget(), true
 	}
@@ -128,6 +149,21 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	}
 	res.Differences = lintDifferences(c.Expect.Lint, lr.Findings)
 	if !r.opts.LintOnly {
+		skip, err := r.guard(c)
+		if err != nil {
+			return res.errored(err)
+		}
+		if skip != "" {
+			res.Status, res.Reason = Skipped, skip
+			return res
+		}
+		if r.dry != nil {
+			if err := r.printCurl(ctx, s, c, p, res); err != nil {
+				return res.errored(err)
+			}
+			res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
+			return res
+		}
 		if err := r.send(ctx, s, c, p, res); err != nil {
 			return res.errored(err)
 		}
@@ -158,32 +194,81 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
+// send replays the case, retrying as Options.Retry allows. The result
+// keeps the last attempt's request (redacted) and answer.
 func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) error {
 	base, err := r.target.BaseURL(ctx, s)
 	if err != nil {
 		return err
 	}
-	req, err := p.httpRequest(ctx, base)
+	policy := r.opts.Retry.withDefaults()
+	allowed := idempotent(p.method) || c.Retry
+	traceID := newTraceID()
+	for n := 1; ; n++ {
+		res.Attempts = n
+		resp, err := r.attempt(ctx, s, c, p, base, traceID, res)
+		wait, again := policy.next(ctx, n, allowed, resp, err)
+		if again {
+			err = sleep(ctx, wait)
+		}
+		if err != nil {
+			if n > 1 {
+				err = fmt.Errorf("giving up after %d attempts: %w", n, err)
+			}
+			return &SendError{Method: p.method, URL: r.sentURL(res, base, p), Case: c.Name, Err: err}
+		}
+		if !again {
+			res.Response = resp
+			res.CorrelationID = correlationID(resp.Header, resp.Body)
+			return nil
+		}
+	}
+}
+
+// attempt sends the request once, under the rate limit and the per-attempt
+// timeout. Authorize runs each time: a token may have expired meanwhile.
+func (r *Runner) attempt(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, base, traceID string, res *Result) (*Response, error) {
+	if err := r.limit.Wait(ctx); err != nil {
+		return nil, err
+	}
+	timeout := r.opts.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := p.httpRequest(actx, base)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := r.target.Authorize(ctx, req, s, c.Auth); err != nil {
-		return err
+	res.TraceID = setTraceparent(req.Header, traceID)
+	before := headerNames(req.Header)
+	if err := r.target.Authorize(actx, req, s, c.Auth); err != nil {
+		return nil, err
 	}
-	res.Request = &Request{Method: req.Method, URL: req.URL.String(), Header: RedactHeader(req.Header), Body: p.body}
-	res.Attempts = 1
+	res.Request = recordRequest(req, p.body, before)
 	resp, err := r.target.Client().Do(req)
 	if err != nil {
-		return &SendError{Method: req.Method, URL: req.URL.Redacted(), Case: c.Name, Err: err}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and URL SendError gives
+		}
+		return nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes))
 	if err != nil {
-		return &SendError{Method: req.Method, URL: req.URL.Redacted(), Case: c.Name, Err: fmt.Errorf("reading the answer: %w", err)}
+		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	res.Response = &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
-	res.CorrelationID = correlationID(resp.Header, body)
-	return nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// sentURL is the URL for an error: the recorded one, else base and path.
+func (r *Runner) sentURL(res *Result, base string, p *prepared) string {
+	if res.Request != nil {
+		return res.Request.URL
+	}
+	return strings.TrimRight(base, "/") + p.path
 }
 
 // correlationID finds the vendor's id for the exchange, for a support ticket.

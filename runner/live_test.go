@@ -1,0 +1,220 @@
+package runner
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// tokenServer is a client-credentials token endpoint that counts requests
+// per client id and scope set, issuing tokens that live for life.
+type tokenServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func newTokenServer(t *testing.T, life time.Duration) *tokenServer {
+	ts := &tokenServer{counts: map[string]int{}}
+	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _, ok := r.BasicAuth()
+		if !ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(401)
+			w.Write([]byte(`{"error":"invalid_client"}`))
+			return
+		}
+		r.ParseForm()
+		ts.mu.Lock()
+		ts.counts[id+" "+r.Form.Get("scope")]++
+		n := ts.counts[id+" "+r.Form.Get("scope")]
+		ts.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": id + "-token-" + string(rune('0'+n)), "token_type": "Bearer", "expires_in": int(life.Seconds())})
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func (ts *tokenServer) count(key string) int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.counts[key]
+}
+
+func newTestLive(t *testing.T, base, tokenURL string, creds map[string]Credential) *LiveTarget {
+	t.Helper()
+	lt, err := NewLiveTarget(LiveConfig{Name: "test", BaseURL: base, TokenURL: tokenURL, AllowHTTP: true, Credentials: creds})
+	if err != nil {
+		t.Fatalf("NewLiveTarget: %v", err)
+	}
+	return lt
+}
+
+func TestOneTokenPerClientAndScopeSet(t *testing.T) {
+	ts := newTokenServer(t, time.Hour)
+	t.Setenv("CB_SECRET", "s")
+	creds := map[string]Credential{
+		"a":      {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET"},
+		"a-too":  {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET"}, // same client, same scopes: shares a's token
+		"scoped": {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET", Scopes: []string{"outbound", "conversations"}},
+		"same":   {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET", Scopes: []string{"conversations", "outbound"}},
+		"other":  {Kind: AuthOAuth2, ClientID: "c2", ClientSecretEnv: "CB_SECRET"},
+	}
+	lt := newTestLive(t, ts.URL, ts.URL+"/oauth/token", creds)
+	var wg sync.WaitGroup
+	for range 20 {
+		for _, auth := range []string{"a", "a-too", "scoped", "same", "other"} {
+			wg.Go(func() {
+				req := httptest.NewRequest("GET", ts.URL+"/x", nil)
+				if err := lt.Authorize(t.Context(), req, nil, auth); err != nil {
+					t.Errorf("Authorize(%s): %v", auth, err)
+				}
+				if !strings.HasPrefix(req.Header.Get("Authorization"), "Bearer c") {
+					t.Errorf("Authorize(%s) set %q", auth, req.Header.Get("Authorization"))
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for key, want := range map[string]int{"c1 ": 1, "c1 conversations outbound": 1, "c2 ": 1} {
+		if got := ts.count(key); got != want {
+			t.Errorf("token requests for %q = %d, want %d", key, got, want)
+		}
+	}
+	if got := ts.count("c1 outbound conversations"); got != 0 {
+		t.Errorf("the scope set in another order fetched its own token (%d times)", got)
+	}
+}
+
+func TestTokenRefreshedBeforeExpiry(t *testing.T) {
+	ts := newTokenServer(t, 1*time.Second)
+	t.Setenv("CB_SECRET", "s")
+	lt := newTestLive(t, ts.URL, ts.URL+"/oauth/token", map[string]Credential{"a": {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET"}})
+	auth := func() string {
+		req := httptest.NewRequest("GET", ts.URL+"/x", nil)
+		if err := lt.Authorize(t.Context(), req, nil, "a"); err != nil {
+			t.Fatal(err)
+		}
+		return req.Header.Get("Authorization")
+	}
+	first := auth()
+	if again := auth(); again != first || ts.count("c1 ") != 1 {
+		t.Fatalf("second use: %q after %q, %d token requests; want the cached token", again, first, ts.count("c1 "))
+	}
+	time.Sleep(800 * time.Millisecond) // past 3/4 of the token's life
+	if later := auth(); later == first || ts.count("c1 ") != 2 {
+		t.Errorf("after 0.8s of a 1s token: %q (was %q), %d token requests; want a new one", later, first, ts.count("c1 "))
+	}
+}
+
+func TestTokenErrorKeepsNoBody(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		w.Write([]byte(`{"error":"invalid_client","error_description":"bad client","echo":"super-secret-echo"}`))
+	}))
+	defer ts.Close()
+	t.Setenv("CB_SECRET", "super-secret-echo")
+	lt := newTestLive(t, ts.URL, ts.URL+"/oauth/token", map[string]Credential{"a": {Kind: AuthOAuth2, ClientID: "c1", ClientSecretEnv: "CB_SECRET"}})
+	err := lt.Authorize(t.Context(), httptest.NewRequest("GET", ts.URL, nil), nil, "a")
+	if err == nil || !strings.Contains(err.Error(), "invalid_client (bad client)") || strings.Contains(err.Error(), "super-secret") {
+		t.Errorf("Authorize = %v, want the status and error code, not the body", err)
+	}
+}
+
+func TestAuthorizeKinds(t *testing.T) {
+	t.Setenv("CB_TOKEN", "tok-1")
+	t.Setenv("CB_USER", "u")
+	t.Setenv("CB_PASS", "p")
+	t.Setenv("CB_KEY", "k-1")
+	lt := newTestLive(t, "https://api.example.com", "", map[string]Credential{
+		"bearer": {Kind: AuthBearer, TokenEnv: "CB_TOKEN"},
+		"basic":  {Kind: AuthBasic, UsernameEnv: "CB_USER", PasswordEnv: "CB_PASS"},
+		"key":    {Kind: AuthAPIKey, Header: "X-Gateway-Key", KeyEnv: "CB_KEY"},
+		"unset":  {Kind: AuthBearer, TokenEnv: "CB_NOT_SET"},
+		"oauth":  {Kind: AuthOAuth2, ClientID: "c", ClientSecretEnv: "CB_TOKEN"},
+	})
+	for _, tc := range []struct{ auth, header, want string }{
+		{"bearer", "Authorization", "Bearer tok-1"},
+		{"basic", "Authorization", "Basic dTpw"},
+		{"key", "X-Gateway-Key", "k-1"},
+		{"none", "Authorization", ""},
+	} {
+		req := httptest.NewRequest("GET", "https://api.example.com/x", nil)
+		if err := lt.Authorize(t.Context(), req, nil, tc.auth); err != nil {
+			t.Errorf("Authorize(%s): %v", tc.auth, err)
+		}
+		if got := req.Header.Get(tc.header); got != tc.want {
+			t.Errorf("Authorize(%s): %s = %q, want %q", tc.auth, tc.header, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ auth, want string }{
+		{"unset", "tokenEnv names $CB_NOT_SET, which is not set"},
+		{"bearr", `did you mean "bearer"?`},
+		{"oauth", "has no tokenURL"},
+	} {
+		err := lt.Authorize(t.Context(), httptest.NewRequest("GET", "https://api.example.com/x", nil), nil, tc.auth)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Authorize(%s) = %v, want %q", tc.auth, err, tc.want)
+		}
+	}
+}
+
+func TestRedirectGuard(t *testing.T) {
+	var seen sync.Map // path -> Authorization received
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store("other", r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	var hits atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		seen.Store(r.URL.Path, r.Header.Get("Authorization")+"|"+r.Header.Get("X-Gateway-Key"))
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, other.URL+"/stolen", http.StatusFound)
+		case "/same":
+			http.Redirect(w, r, "/landed", http.StatusFound)
+		}
+	}))
+	defer api.Close()
+	t.Setenv("CB_TOKEN", "tok-1")
+	t.Setenv("CB_KEY", "k-1")
+	lt := newTestLive(t, api.URL, "", map[string]Credential{
+		"bearer": {Kind: AuthBearer, TokenEnv: "CB_TOKEN"},
+		"key":    {Kind: AuthAPIKey, Header: "X-Gateway-Key", KeyEnv: "CB_KEY"},
+	})
+	do := func(path string) error {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", api.URL+path, nil)
+		lt.Authorize(t.Context(), req, nil, "bearer")
+		lt.Authorize(t.Context(), req, nil, "key")
+		resp, err := lt.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := do("/away"); err == nil || !strings.Contains(err.Error(), "a host the profile does not name") {
+		t.Errorf("redirect to another host: %v, want it refused", err)
+	}
+	if _, ok := seen.Load("other"); ok {
+		t.Errorf("the other host got a request")
+	}
+	if err := do("/same"); err != nil {
+		t.Fatalf("same-host redirect: %v", err)
+	}
+	if got, _ := seen.Load("/landed"); got != "|" {
+		t.Errorf("after a same-host redirect the server saw credentials %q, want none", got)
+	}
+	// A request built for another host is refused at the transport.
+	req, _ := http.NewRequest("GET", other.URL+"/direct", nil)
+	if _, err := lt.Client().Do(req); err == nil || !strings.Contains(err.Error(), "refusing to send") {
+		t.Errorf("direct request to another host: %v, want refused", err)
+	}
+}

@@ -1,0 +1,395 @@
+package runner
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
+	"github.com/casebook-dev/casebook/internal/suggest"
+)
+
+// Target kinds a profile in casebook.yaml can have.
+const (
+	// KindMock is the built-in mock (the target named "mock" needs no profile).
+	KindMock = "mock"
+	// KindURL is a server casebook did not start, sent to without credentials
+	// and without the live safety checks (a local stand-in, a staging server).
+	KindURL = "url"
+	// KindLive is a real API: credentials from the environment, the
+	// side-effect guard, https only, requests only to the profile's hosts.
+	KindLive = "live"
+	// KindGenesys is a live Genesys Cloud org, found by its region domain.
+	KindGenesys = "genesys"
+)
+
+var kinds = []string{KindMock, KindURL, KindLive, KindGenesys}
+
+// GenesysRegions are the Genesys Cloud region domains a genesys profile's
+// region: may name. Source: ../shared/research/libraries.md (the domains of
+// the vendor's SDK region list, checked 2026-11-26).
+var GenesysRegions = []string{
+	"mypurecloud.com", "mypurecloud.ie", "mypurecloud.com.au", "mypurecloud.jp", "mypurecloud.de",
+	"usw2.pure.cloud", "cac1.pure.cloud", "apne2.pure.cloud", "euw2.pure.cloud", "aps1.pure.cloud",
+	"sae1.pure.cloud", "mec1.pure.cloud", "apne3.pure.cloud", "euc2.pure.cloud", "use2.us-gov-pure.cloud",
+}
+
+// Profile is a named target in casebook.yaml. A genesys profile derives
+// https://api.<region> and https://login.<region>/oauth/token from its
+// region, or takes baseURL and tokenURL (a gateway, or `casebook mock`
+// standing in for the vendor):
+//
+//	targets:
+//	  live:
+//	    kind: genesys
+//	    region: mypurecloud.ie
+//	  standin:
+//	    kind: genesys
+//	    baseURL: http://127.0.0.1:4010
+//	    tokenURL: http://127.0.0.1:4010/oauth/token
+//	    allowHTTP: true
+type Profile struct {
+	Kind     string `yaml:"kind"`
+	Region   string `yaml:"region"`
+	BaseURL  string `yaml:"baseURL"`
+	TokenURL string `yaml:"tokenURL"`
+	// Hosts are further hosts a redirect may lead to. The base URL's and
+	// the token URL's hosts are always allowed; any other is refused.
+	Hosts []string `yaml:"hosts"`
+	// AllowHTTP permits plain http (a stand-in on loopback); live profiles
+	// refuse it otherwise, since a token would cross the network in clear.
+	AllowHTTP bool `yaml:"allowHTTP"`
+}
+
+// Credential is what a case's auth: names on a live target. It holds the
+// names of environment variables (or keys of the secrets file), never a
+// secret: a config file is committed, a secret must not be.
+//
+//	credentials:
+//	  default:
+//	    kind: oauth2
+//	    clientIdEnv: GENESYS_CLIENT_ID
+//	    clientSecretEnv: GENESYS_CLIENT_SECRET
+//	  agent:
+//	    kind: bearer
+//	    tokenEnv: GENESYS_USER_TOKEN
+type Credential struct {
+	// Kind is oauth2 (client credentials), bearer, basic or apiKey.
+	Kind string `yaml:"kind"`
+	// ClientID is the OAuth2 client id when it may be committed; else ClientIDEnv.
+	ClientID        string   `yaml:"clientId"`
+	ClientIDEnv     string   `yaml:"clientIdEnv"`
+	ClientSecretEnv string   `yaml:"clientSecretEnv"`
+	Scopes          []string `yaml:"scopes"`
+	// TokenURL overrides the profile's token endpoint for this credential.
+	TokenURL string `yaml:"tokenURL"`
+	// TokenEnv holds a bearer token (a user's token, for endpoints that act as a user).
+	TokenEnv string `yaml:"tokenEnv"`
+	// Username (or UsernameEnv) and PasswordEnv are HTTP Basic credentials.
+	Username    string `yaml:"username"`
+	UsernameEnv string `yaml:"usernameEnv"`
+	PasswordEnv string `yaml:"passwordEnv"`
+	// Header carries an API key (default X-Api-Key); KeyEnv holds the key.
+	Header string `yaml:"header"`
+	KeyEnv string `yaml:"keyEnv"`
+}
+
+// Credential kinds.
+const (
+	AuthOAuth2 = "oauth2"
+	AuthBearer = "bearer"
+	AuthBasic  = "basic"
+	AuthAPIKey = "apiKey"
+)
+
+var authKinds = []string{AuthOAuth2, AuthBearer, AuthBasic, AuthAPIKey}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkLive validates targets: and credentials: after decoding, each
+// problem placed at its key in casebook.yaml.
+func (c *Config) checkLive() error {
+	var errs strictyaml.ErrorList
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, &strictyaml.Error{Pos: c.posOf(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, name := range sortedKeys(c.Targets) {
+		checkProfile(name, c.Targets[name], fail)
+	}
+	for _, name := range sortedKeys(c.Credentials) {
+		checkCredential("credentials."+name, c.Credentials[name], fail)
+	}
+	for _, name := range sortedKeys(c.Vars) {
+		if !envName.MatchString(name) {
+			fail("vars."+name, "want a variable name (letters, digits, _)")
+		}
+	}
+	if len(errs) > 0 {
+		return &ConfigError{Err: errs}
+	}
+	return nil
+}
+
+// posOf is where a dotted field was written, or the file when it was not.
+func (c *Config) posOf(field string) strictyaml.Pos {
+	for f := field; f != ""; {
+		if p, ok := c.pos[f]; ok {
+			return p
+		}
+		i := strings.LastIndexByte(f, '.')
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return strictyaml.Pos{File: c.File}
+}
+
+type failFunc func(field, format string, args ...any)
+
+func checkProfile(name string, p Profile, fail failFunc) {
+	f := "targets." + name
+	if strings.ContainsAny(name, ", ") {
+		fail(f, "a target name cannot hold a comma or a space (--target takes a comma list)")
+	}
+	if !slices.Contains(kinds, p.Kind) {
+		fail(f+".kind", "want one of %s, got %q%s", strings.Join(kinds, ", "), p.Kind, didYouMean(p.Kind, kinds))
+		return
+	}
+	switch p.Kind {
+	case KindMock:
+		if p.BaseURL != "" || p.Region != "" || p.TokenURL != "" {
+			fail(f, "a mock target takes no region, baseURL or tokenURL")
+		}
+		return
+	case KindGenesys:
+		switch {
+		case p.Region != "" && (p.BaseURL != "" || p.TokenURL != ""):
+			fail(f, "give region, or baseURL and tokenURL, not both")
+		case p.Region == "" && p.BaseURL == "":
+			fail(f, "a genesys target needs region (e.g. mypurecloud.ie) or baseURL and tokenURL")
+		case p.Region != "" && !slices.Contains(GenesysRegions, p.Region):
+			fail(f+".region", "unknown Genesys Cloud region %q%s (known: %s)", p.Region, didYouMean(p.Region, GenesysRegions), strings.Join(GenesysRegions, ", "))
+		}
+	default:
+		if p.Region != "" {
+			fail(f+".region", "only a genesys target takes a region")
+		}
+		if p.BaseURL == "" {
+			fail(f+".baseURL", "a %s target needs a baseURL", p.Kind)
+		}
+		if p.Kind == KindURL && p.TokenURL != "" {
+			fail(f+".tokenURL", "a url target sends no credentials; use kind: live for an API with a token endpoint")
+		}
+	}
+	for _, u := range []struct{ field, v string }{{"baseURL", p.BaseURL}, {"tokenURL", p.TokenURL}} {
+		if u.v != "" {
+			if err := checkURL(u.v); err != "" {
+				fail(f+"."+u.field, "%s", err)
+			}
+		}
+	}
+}
+
+// checkURL accepts an absolute http(s) URL without credentials, query or
+// fragment. The message never repeats the URL: a pasted one may hold a secret.
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "not a URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "want an http:// or https:// URL"
+	case u.Host == "":
+		return "the URL has no host"
+	case u.User != nil:
+		return "the URL holds credentials; name them under credentials: instead"
+	case u.RawQuery != "" || u.Fragment != "":
+		return "the URL may not have a query or fragment"
+	}
+	return ""
+}
+
+func checkCredential(f string, cr Credential, fail failFunc) {
+	if !slices.Contains(authKinds, cr.Kind) {
+		fail(f+".kind", "want one of %s, got %q%s", strings.Join(authKinds, ", "), cr.Kind, didYouMean(cr.Kind, authKinds))
+		return
+	}
+	envs := map[string]string{
+		"clientIdEnv": cr.ClientIDEnv, "clientSecretEnv": cr.ClientSecretEnv, "tokenEnv": cr.TokenEnv,
+		"usernameEnv": cr.UsernameEnv, "passwordEnv": cr.PasswordEnv, "keyEnv": cr.KeyEnv,
+	}
+	for _, k := range sortedKeys(envs) {
+		if v := envs[k]; v != "" && !envName.MatchString(v) {
+			// Never echo the value: someone may have pasted the secret itself.
+			fail(f+"."+k, "want the name of an environment variable (letters, digits, _), not a value")
+		}
+	}
+	used := usedFields(cr)
+	allowed := map[string][]string{
+		AuthOAuth2: {"clientId", "clientIdEnv", "clientSecretEnv", "scopes", "tokenURL"},
+		AuthBearer: {"tokenEnv"},
+		AuthBasic:  {"username", "usernameEnv", "passwordEnv"},
+		AuthAPIKey: {"header", "keyEnv"},
+	}[cr.Kind]
+	for _, u := range used {
+		if !slices.Contains(allowed, u) {
+			fail(f+"."+u, "a %s credential takes %s, not %s", cr.Kind, strings.Join(allowed, ", "), u)
+		}
+	}
+	need := func(field string, ok bool, what string) {
+		if !ok {
+			fail(f+"."+field, "a %s credential needs %s", cr.Kind, what)
+		}
+	}
+	switch cr.Kind {
+	case AuthOAuth2:
+		need("clientIdEnv", (cr.ClientID == "") != (cr.ClientIDEnv == ""), "one of clientId or clientIdEnv")
+		need("clientSecretEnv", cr.ClientSecretEnv != "", "clientSecretEnv")
+		if cr.TokenURL != "" {
+			if err := checkURL(cr.TokenURL); err != "" {
+				fail(f+".tokenURL", "%s", err)
+			}
+		}
+	case AuthBearer:
+		need("tokenEnv", cr.TokenEnv != "", "tokenEnv")
+	case AuthBasic:
+		need("usernameEnv", (cr.Username == "") != (cr.UsernameEnv == ""), "one of username or usernameEnv")
+		need("passwordEnv", cr.PasswordEnv != "", "passwordEnv")
+	case AuthAPIKey:
+		need("keyEnv", cr.KeyEnv != "", "keyEnv")
+	}
+}
+
+func usedFields(cr Credential) []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"clientId", cr.ClientID != ""}, {"clientIdEnv", cr.ClientIDEnv != ""}, {"clientSecretEnv", cr.ClientSecretEnv != ""},
+		{"scopes", len(cr.Scopes) > 0}, {"tokenURL", cr.TokenURL != ""}, {"tokenEnv", cr.TokenEnv != ""},
+		{"username", cr.Username != ""}, {"usernameEnv", cr.UsernameEnv != ""}, {"passwordEnv", cr.PasswordEnv != ""},
+		{"header", cr.Header != ""}, {"keyEnv", cr.KeyEnv != ""},
+	} {
+		if f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+func didYouMean(name string, candidates []string) string {
+	if name == "" {
+		return ""
+	}
+	if s := suggest.Closest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// TargetOptions are the command line's say over a target.
+type TargetOptions struct {
+	// AllowHTTP permits plain http to a live profile (--allow-http).
+	AllowHTTP bool
+	// SecretsFile overrides the config's secretsFile (--secrets).
+	SecretsFile string
+}
+
+// Target builds the target a --target name means: "mock" (the built-in
+// mock), an http(s) base URL, or a profile of casebook.yaml.
+func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
+	name = strings.TrimSpace(name)
+	p, ok := c.Targets[name]
+	switch {
+	case !ok && (name == "" || name == KindMock):
+		return NewMockTarget(), nil
+	case !ok && (strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")):
+		return NewURLTarget(name)
+	case !ok:
+		known := append([]string{KindMock}, sortedKeys(c.Targets)...)
+		return nil, &UsageError{Msg: fmt.Sprintf("unknown target %q%s: want mock, an http(s) base URL, or one of the targets in %s (%s)",
+			name, didYouMean(name, known), c.configName(), strings.Join(known, ", "))}
+	}
+	switch p.Kind {
+	case KindMock:
+		return NewMockTarget(), nil
+	case KindURL:
+		return NewURLTarget(p.BaseURL)
+	}
+	secrets, err := c.secrets(opts.SecretsFile)
+	if err != nil {
+		return nil, err
+	}
+	base, tokenURL := p.BaseURL, p.TokenURL
+	if p.Region != "" {
+		base, tokenURL = "https://api."+p.Region, "https://login."+p.Region+"/oauth/token"
+	}
+	return NewLiveTarget(LiveConfig{
+		Name: name, BaseURL: base, TokenURL: tokenURL, Hosts: p.Hosts,
+		AllowHTTP: p.AllowHTTP || opts.AllowHTTP, Credentials: c.Credentials, Secrets: secrets,
+	})
+}
+
+// Targets builds the targets of a comma list ("mock,live" for drift).
+func (c *Config) TargetList(list string, opts TargetOptions) ([]Target, error) {
+	var out []Target
+	for _, name := range strings.Split(list, ",") {
+		t, err := c.Target(name, opts)
+		if err != nil {
+			for _, prev := range out {
+				prev.Close()
+			}
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (c *Config) configName() string {
+	if c.File != "" {
+		return c.File
+	}
+	return ConfigFile
+}
+
+// secrets reads the secrets file (the flag's, else the config's); none is fine.
+func (c *Config) secrets(override string) (*Secrets, error) {
+	path := override
+	if path == "" {
+		path = c.Abs(c.SecretsFile)
+	}
+	if path == "" {
+		return &Secrets{}, nil
+	}
+	return LoadSecrets(path)
+}
+
+// RunVars are the values ${NAME} takes: --var first, then the environment,
+// then the config's vars:. The runner consults its Vars before the
+// environment, so a config value is left out when the environment has one.
+func (c *Config) RunVars(flagVars map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.Vars {
+		if _, inEnv := os.LookupEnv(k); !inEnv {
+			out[k] = v
+		}
+	}
+	for k, v := range flagVars {
+		out[k] = v
+	}
+	return out
+}
+
+// TargetNames lists the profile names, sorted.
+func (c *Config) TargetNames() []string {
+	names := sortedKeys(c.Targets)
+	sort.Strings(names)
+	return names
+}
