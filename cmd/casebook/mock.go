@@ -56,6 +56,9 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		fset.Usage()
 		return exitUsage
 	}
+	// Listen for signals before serving, so none is missed in between.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	srv, err := newMock(f, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
@@ -66,7 +69,9 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	printStart(stdout, srv)
-	return waitForSignal(srv, stderr)
+	<-ctx.Done()
+	stop()
+	return shutdown(srv, stderr)
 }
 
 func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
@@ -111,15 +116,11 @@ func printStart(w io.Writer, srv *mockserver.Server) {
 	}
 }
 
-// waitForSignal blocks until SIGINT or SIGTERM, then shuts down gracefully.
-func waitForSignal(srv *mockserver.Server, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	<-ctx.Done()
-	stop()
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// shutdown stops the server gracefully: in-flight requests finish first.
+func shutdown(srv *mockserver.Server, stderr io.Writer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	if err := srv.Shutdown(ctx); err != nil {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
 		return exitFailed
 	}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is written by the command and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestMockUsageErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.overlay.yaml")
+	if err := os.WriteFile(bad, []byte("clients:\n  - name: a\n    scops: [x]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"no spec", nil, "--spec FILE is required"},
+		{"missing spec file", []string{"--spec", "nope.yaml"}, "nope.yaml"},
+		{"broken overlay", []string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--overlay", bad}, bad + `:3:5: clients[0]: unknown key "scops" (did you mean "scopes"?)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := cmdMock(tt.args, &stdout, &stderr); code != exitUsage {
+				t.Errorf("cmdMock(%q) = %d, want %d", tt.args, code, exitUsage)
+			}
+			if !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestMockServesUntilSignal starts the command, calls it, and stops it
+// with SIGTERM: exit 0, client ids printed, secrets never.
+func TestMockServesUntilSignal(t *testing.T) {
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--quiet"}, &stdout, &stderr)
+	}()
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	deadline := time.Now().Add(10 * time.Second)
+	for url.FindString(stdout.String()) == "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL printed; stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := http.Post(url.FindString(stdout.String())+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("call without a token = %d, want 401", resp.StatusCode)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the mock did not stop on SIGTERM")
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "agent-client") || strings.Contains(out, "agent-secret") {
+		t.Errorf("start-up output should list client ids and no secrets:\n%s", out)
+	}
+}
