@@ -126,15 +126,9 @@ func (s *Server) authorize(r *http.Request, m *spec.Match, pol *opPolicy) (*gran
 	if len(reqs) == 0 {
 		return s.optionalGrant(r), nil
 	}
-	tok := s.credential(r, reqs)
-	if tok == "" {
-		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeAuthRequired,
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock"`}}}
-	}
-	g, ok := s.tokens.lookup(tok)
-	if !ok {
-		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock", error="invalid_token"`}}}
+	g, aerr := s.authenticate(r, reqs)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if e := s.checkScopes(g, reqs, pol); e != nil {
 		return nil, e
@@ -146,6 +140,53 @@ func (s *Server) authorize(r *http.Request, m *spec.Match, pol *opPolicy) (*gran
 		return nil, e
 	}
 	return g, nil
+}
+
+// authenticate finds the grant behind the request's credentials: a token
+// the mock issued (Bearer, or the value of an API-key scheme), or, where a
+// requirement names HTTP Basic, an overlay client's id and secret.
+func (s *Server) authenticate(r *http.Request, reqs openapi3.SecurityRequirements) (*grant, *apiError) {
+	if id, secret, ok := r.BasicAuth(); ok && s.allowsBasic(reqs) {
+		c := s.clientsByID[id]
+		if c == nil || c.Secret == "" || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+			return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
+				Header: http.Header{"Www-Authenticate": {`Basic realm="casebook mock"`}}}
+		}
+		return &grant{client: c, scopes: c.Scopes}, nil
+	}
+	tok := s.credential(r, reqs)
+	if tok == "" {
+		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeAuthRequired,
+			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock"`}}}
+	}
+	g, ok := s.tokens.lookup(tok)
+	if !ok {
+		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
+			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock", error="invalid_token"`}}}
+	}
+	return g, nil
+}
+
+// allowsBasic reports whether a requirement names an HTTP Basic scheme.
+func (s *Server) allowsBasic(reqs openapi3.SecurityRequirements) bool {
+	for _, req := range reqs {
+		for name := range req {
+			if sc := s.scheme(name); sc != nil && sc.Type == "http" && strings.EqualFold(sc.Scheme, "basic") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Server) scheme(name string) *openapi3.SecurityScheme {
+	if s.spec.Doc.Components == nil {
+		return nil
+	}
+	if ref := s.spec.Doc.Components.SecuritySchemes[name]; ref != nil {
+		return ref.Value
+	}
+	return nil
 }
 
 // optionalGrant reads a token on an operation that needs none, so rules on
@@ -182,12 +223,10 @@ func (s *Server) credential(r *http.Request, reqs openapi3.SecurityRequirements)
 	}
 	for _, req := range reqs {
 		for name := range req {
-			ref := s.spec.Doc.Components.SecuritySchemes[name]
-			if ref == nil || ref.Value == nil || ref.Value.Type != "apiKey" {
-				continue
-			}
-			if v := apiKey(r, ref.Value); v != "" {
-				return v
+			if sc := s.scheme(name); sc != nil && sc.Type == "apiKey" {
+				if v := apiKey(r, sc); v != "" {
+					return v
+				}
 			}
 		}
 	}
@@ -255,8 +294,7 @@ func (s *Server) neededScopes(reqs openapi3.SecurityRequirements, pol *opPolicy)
 	for _, req := range reqs {
 		var needed []string
 		for name, scopes := range req {
-			ref := s.spec.Doc.Components.SecuritySchemes[name]
-			if ref != nil && ref.Value != nil && (ref.Value.Type == "oauth2" || ref.Value.Type == "openIdConnect") {
+			if sc := s.scheme(name); sc != nil && (sc.Type == "oauth2" || sc.Type == "openIdConnect") {
 				needed = append(needed, scopes...)
 			}
 		}
