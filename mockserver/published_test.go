@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"testing"
@@ -43,13 +45,17 @@ func TestPublishedSwagger(t *testing.T) {
 	for _, op := range s.Operations() {
 		paths[op.Path] = true
 		concrete := param.ReplaceAllString(op.Path, "p1")
-		r := send(t, srv, op.Method, concrete, "", "", "")
-		if r.status != 401 || r.str("code") != "authentication.required" {
-			t.Errorf("%s (as %s) without a token = %d %s, want 401 authentication.required", op, concrete, r.status, r.raw)
+		// In process: 932 round trips over loopback cost more than they prove under -race.
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(op.Method, concrete, nil))
+		var body map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		if rec.Code != 401 || body["code"] != "authentication.required" {
+			t.Errorf("%s (as %s) without a token = %d %s, want 401 authentication.required", op, concrete, rec.Code, rec.Body)
 			continue
 		}
-		if want := op.ErrorCodes("401")["authentication.required"]; r.str("message") != want {
-			t.Errorf("%s message = %q, want the spec's %q", op, r.str("message"), want)
+		if want := op.ErrorCodes("401")["authentication.required"]; body["message"] != want {
+			t.Errorf("%s message = %v, want the spec's %q", op, body["message"], want)
 		}
 	}
 	if len(paths) != 568 {
