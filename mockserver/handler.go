@@ -1,0 +1,182 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// ServeHTTP answers one request: token endpoint, routing (404, 405), body
+// limit (413), credentials (401, 403, 400 not.a.user), validation (400,
+// 415), business rules, fixtures, then the success answer.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	defer s.recoverPanic(rec, r)
+	s.serve(rec, r)
+	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "code", rec.code,
+		"duration", time.Since(start).Round(time.Microsecond))
+}
+
+func (s *Server) serve(w *statusRecorder, r *http.Request) {
+	if s.injectFault(w, r) {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		s.bodyError(w, err)
+		return
+	}
+	if r.URL.Path == s.tokenPath {
+		s.serveToken(w, r, body)
+		return
+	}
+	m, err := s.spec.Find(r.Method, r.URL.EscapedPath())
+	if err != nil {
+		s.routeError(w, err)
+		return
+	}
+	if s.testHook != nil {
+		s.testHook(r)
+	}
+	s.answer(w, r, m, body)
+}
+
+func (s *Server) bodyError(w *statusRecorder, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		s.fail(w, nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Params: []string{fmt.Sprint(mbe.Limit)}})
+		return
+	}
+	s.fail(w, nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: "The request body could not be read."})
+}
+
+func (s *Server) routeError(w *statusRecorder, err error) {
+	var re *spec.RouteError
+	if errors.As(err, &re) && re.MethodNotAllowed() {
+		allow := joinComma(re.Allowed)
+		s.fail(w, nil, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed, Params: []string{allow},
+			Header: http.Header{"Allow": {allow}}})
+		return
+	}
+	s.fail(w, nil, &apiError{Status: http.StatusNotFound, Code: codeNotFound})
+}
+
+// answer runs the checks that need the operation.
+func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body []byte) {
+	pol := s.policies[m.Operation]
+	g, aerr := s.authorize(r, m, pol)
+	if aerr != nil {
+		s.fail(w, m.Operation, aerr)
+		return
+	}
+	if verr := s.validate(r, m, body); verr != nil {
+		s.fail(w, m.Operation, verr)
+		return
+	}
+	ex := &exchange{r: r, match: m, body: body, grant: g}
+	if rule := s.matchRule(ex, pol.rules); rule != nil {
+		t := rule.Then
+		s.fail(w, m.Operation, &apiError{Status: t.Status, Code: t.Code, Message: t.Message, Params: t.Params})
+		return
+	}
+	if pol.serve != nil {
+		s.serveFixture(w, ex, pol.serve)
+		return
+	}
+	s.success(w, r, m, body)
+}
+
+// validate lints the request exactly as `casebook lint` does; only error
+// findings fail it. A Content-Type the operation does not take is 415.
+func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError {
+	var errs []lint.Finding
+	for _, f := range lint.CheckHTTP(r.Context(), s.spec, m, r, body, lint.Options{SkipSecurity: true}) {
+		if f.Severity == lint.Error {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, f := range errs {
+		if f.Rule == lint.RuleContentType {
+			return &apiError{Status: http.StatusUnsupportedMediaType, Code: codeUnsupportedMedia, Findings: errs}
+		}
+	}
+	e := &apiError{Status: http.StatusBadRequest, Code: codeBadRequest, Findings: errs}
+	if len(errs) == 1 && errs[0].Rule == lint.RuleSyntax {
+		// The message carries the line and column of the JSON error.
+		e.Message = errs[0].Message
+	}
+	return e
+}
+
+func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte) {
+	status, resp := successResponse(m.Operation)
+	ct, v, ok := successBody(resp, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
+	if !ok || status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, ct, status, v)
+}
+
+func (s *Server) fail(w *statusRecorder, op *spec.Operation, e *apiError) {
+	w.code = e.Code
+	s.writeError(w, op, e)
+}
+
+// recoverPanic turns a panic in a handler into a 500 in the envelope and
+// one log line; the server keeps serving.
+func (s *Server) recoverPanic(w *statusRecorder, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	s.log.Error("panic while answering", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+	if !w.wrote {
+		s.fail(w, nil, &apiError{Status: http.StatusInternalServerError, Code: codeInternal})
+	}
+}
+
+// statusRecorder remembers the status and code for the request log line.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	code   string
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func joinComma(ss []string) string {
+	out := ""
+	for i, s := range sortedStrings(ss) {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
