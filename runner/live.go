@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -254,7 +256,11 @@ func (c *tokenCache) get(cc *clientcredentials.Config) *cachedToken {
 	scopes := slices.Clone(cc.Scopes)
 	slices.Sort(scopes)
 	scopes = slices.Compact(scopes)
-	key := cc.TokenURL + "\x00" + cc.ClientID + "\x00" + strings.Join(scopes, " ")
+	// The secret's hash is in the key too: two credentials naming one client
+	// id with different secrets must not share a token that only one of
+	// them could get.
+	sum := sha256.Sum256([]byte(cc.ClientSecret))
+	key := cc.TokenURL + "\x00" + cc.ClientID + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + strings.Join(scopes, " ")
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := c.m[key]

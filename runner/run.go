@@ -149,6 +149,11 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	}
 	res.Differences = lintDifferences(c.Expect.Lint, lr.Findings)
 	if !r.opts.LintOnly {
+		if ctx.Err() != nil {
+			// Ctrl-C came while the case waited for a worker: it never started.
+			res.Status, res.Reason = Skipped, "run interrupted"
+			return res
+		}
 		skip, err := r.guard(c)
 		if err != nil {
 			return res.errored(err)

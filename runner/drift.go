@@ -1,0 +1,191 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+)
+
+// Drift is where two targets answer a case differently. Run against the
+// mock and the live API, it shows where the spec or the mock's rules are
+// wrong: the live API is the fact, the mock the claim.
+
+// DriftResult is one case run against two targets.
+type DriftResult struct {
+	Case *casefile.Case
+	// A and B are the case's results on each target.
+	A, B *Result
+	// Compared is false when a side has no answer (skipped, errored, dry
+	// run): its Result's Reason says why.
+	Compared bool
+	// Differences list each way the answers disagree; none when they agree.
+	Differences []DriftDifference
+}
+
+// Drifted reports whether the two answers disagree.
+func (d *DriftResult) Drifted() bool { return len(d.Differences) > 0 }
+
+// DriftDifference is one disagreement.
+type DriftDifference struct {
+	// Aspect is DriftStatus, DriftCode or DriftShape.
+	Aspect string
+	// Pointer is the top-level member for DriftShape ("/contextId").
+	Pointer string
+	// A and B are what each target answered: a status, an error code, a
+	// JSON type, or "(absent)".
+	A, B string
+}
+
+// Aspects of an answer that drift compares.
+const (
+	DriftStatus = "status"
+	// DriftCode is the error code of the body: Genesys' "code", or an RFC
+	// 9457 problem's "code" member.
+	DriftCode = "code"
+	// DriftShape is the body's top-level members and their JSON types.
+	DriftShape = "shape"
+)
+
+// Absent stands for a member or code one side does not have.
+const Absent = "(absent)"
+
+// Drift runs every case against a and b (concurrently, each under opts:
+// variables, guard, retries, rate limit) and compares the answers: status,
+// error code, and the set of top-level body members with their types.
+// Values are not compared: ids, times and correlation ids always differ.
+func Drift(ctx context.Context, cases []*casefile.Case, a, b Target, opts Options) []DriftResult {
+	var ra, rb []*Result
+	var wg sync.WaitGroup
+	for _, side := range []struct {
+		t   Target
+		out *[]*Result
+	}{{a, &ra}, {b, &rb}} {
+		wg.Go(func() {
+			o := opts
+			o.Target, o.LintOnly, o.DryRun = side.t, false, nil
+			r := New(o)
+			defer r.Close()
+			*side.out = r.Run(ctx, cases)
+		})
+	}
+	wg.Wait()
+	out := make([]DriftResult, len(cases))
+	for i, c := range cases {
+		out[i] = compareAnswers(c, ra[i], rb[i])
+	}
+	return out
+}
+
+func compareAnswers(c *casefile.Case, a, b *Result) DriftResult {
+	d := DriftResult{Case: c, A: a, B: b}
+	if a.Response == nil || b.Response == nil {
+		return d
+	}
+	d.Compared = true
+	sa, sb := a.Response.Status, b.Response.Status
+	if sa != sb {
+		d.Differences = append(d.Differences, DriftDifference{Aspect: DriftStatus, A: strconv.Itoa(sa), B: strconv.Itoa(sb)})
+	}
+	ba, bb := decodeBody(a.Response.Body), decodeBody(b.Response.Body)
+	if ca, cb := errorCode(ba), errorCode(bb); ca != cb {
+		d.Differences = append(d.Differences, DriftDifference{Aspect: DriftCode, A: ca, B: cb})
+	}
+	d.Differences = append(d.Differences, shapeDifferences(ba, bb)...)
+	return d
+}
+
+// decodeBody is the JSON body, or a bodyKind when it is empty or not JSON.
+func decodeBody(body []byte) any {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return bodyKind("empty")
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return bodyKind("not JSON")
+	}
+	return v
+}
+
+// bodyKind stands for a body that has no JSON value.
+type bodyKind string
+
+func errorCode(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Absent
+	}
+	if s, ok := m["code"].(string); ok {
+		return s
+	}
+	return Absent
+}
+
+// shapeDifferences compares the top-level members and their types; for a
+// body that is not an object, its type.
+func shapeDifferences(a, b any) []DriftDifference {
+	ma, okA := a.(map[string]any)
+	mb, okB := b.(map[string]any)
+	if !okA || !okB {
+		if ta, tb := jsonType(a), jsonType(b); ta != tb {
+			return []DriftDifference{{Aspect: DriftShape, Pointer: "", A: ta, B: tb}}
+		}
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range ma {
+		keys[k] = true
+	}
+	for k := range mb {
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []DriftDifference
+	for _, k := range names {
+		ta, tb := memberType(ma, k), memberType(mb, k)
+		if ta != tb {
+			out = append(out, DriftDifference{Aspect: DriftShape, Pointer: jsonptr.Join(k), A: ta, B: tb})
+		}
+	}
+	return out
+}
+
+func memberType(m map[string]any, k string) string {
+	v, ok := m[k]
+	if !ok {
+		return Absent
+	}
+	return jsonType(v)
+}
+
+func jsonType(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bodyKind:
+		return string(t)
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return fmt.Sprintf("%T", v)
+}
