@@ -1,13 +1,17 @@
 package mockserver
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 func TestLoopbackByDefault(t *testing.T) {
@@ -60,18 +64,26 @@ func TestPanicBecomes500(t *testing.T) {
 // exchanges, errors and successes on the same server.
 func TestConcurrentLoad(t *testing.T) {
 	srv, _ := startMock(t, genesysSpec)
+	clients := []string{"agent", "agent-no-station", "service"}
+	tokens := map[string]string{}
+	for _, c := range clients {
+		tokens[c] = tokenFor(t, srv, c)
+	}
 	var wg sync.WaitGroup
 	var bad atomic.Int32
 	for g := range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tok := tokenFor(t, srv, []string{"agent", "agent-no-station", "service"}[g%3])
+			client := clients[g%3]
+			// A fresh exchange too, so token issue and lookup race each other.
+			if _, err := exchangeToken(srv, client); err != nil {
+				bad.Add(1)
+			}
+			want := map[string]int{"agent": 200, "agent-no-station": 400, "service": 400}[client]
 			for i := range 20 {
 				body := fmt.Sprintf(`{"phoneNumber": "+1317555%04d"}`, i)
-				r := send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", body)
-				want := map[int]int{0: 200, 1: 400, 2: 400}[g%3]
-				if r.status != want {
+				if status, err := post(srv, tokens[client], body); err != nil || status != want {
 					bad.Add(1)
 				}
 			}
@@ -79,8 +91,35 @@ func TestConcurrentLoad(t *testing.T) {
 	}
 	wg.Wait()
 	if n := bad.Load(); n > 0 {
-		t.Errorf("%d answers had the wrong status under load", n)
+		t.Errorf("%d exchanges or answers went wrong under load", n)
 	}
+}
+
+// exchangeToken and post are for goroutines, which must not call t.Fatal.
+func exchangeToken(srv *Server, name string) (string, error) {
+	id, secret, _ := srv.Client(name)
+	cc := clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL()}
+	tok, err := cc.Token(context.Background())
+	if err != nil {
+		return "", err
+	}
+	return tok.AccessToken, nil
+}
+
+func post(srv *Server, token, body string) (int, error) {
+	req, err := http.NewRequest("POST", srv.URL()+"/api/v2/conversations/calls", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
 }
 
 // TestCloseWaitsForInFlight: Close returns only after a slow request has
@@ -93,9 +132,10 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 		close(started)
 		time.Sleep(300 * time.Millisecond)
 	}
-	done := make(chan response)
+	done := make(chan int)
 	go func() {
-		done <- send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", `{"phoneNumber": "+13175550123"}`)
+		status, _ := post(srv, tok, `{"phoneNumber": "+13175550123"}`)
+		done <- status
 	}()
 	<-started
 	begin := time.Now()
@@ -105,7 +145,7 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 	if waited := time.Since(begin); waited < 200*time.Millisecond {
 		t.Errorf("Close returned after %v, before the in-flight request finished", waited)
 	}
-	if r := <-done; r.status != 200 {
-		t.Errorf("in-flight request = %d, want 200", r.status)
+	if status := <-done; status != 200 {
+		t.Errorf("in-flight request = %d, want 200", status)
 	}
 }
