@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// liveFlags are the flags of a run that may reach a live API. --var and
+// --config are the common flags' (registerCommon).
+type liveFlags struct {
+	allowSideEffects bool
+	dryRun           bool
+	allowHTTP        bool
+	rate             float64
+	timeout          time.Duration
+	retries          int
+	secrets          string
+}
+
+func (f *liveFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.allowSideEffects, "allow-side-effects", false,
+		"send every case to a live target, also those that may change something (a POST can place a real call)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print each request as curl (credentials as $VARIABLES) and send nothing")
+	fs.BoolVar(&f.allowHTTP, "allow-http", false, "allow plain http to a live target (a stand-in on loopback)")
+	fs.Float64Var(&f.rate, "rate", 0, "send at most this many requests per second, retries included (0: no limit)")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on one attempt of a request after this long")
+	fs.IntVar(&f.retries, "retries", 2, "retry 429, 502, 503, 504 and lost connections this many times (idempotent methods, or retry: true)")
+	fs.StringVar(&f.secrets, "secrets", "", "a KEY=VALUE file of credentials' variables (default: secretsFile in casebook.yaml)")
+}
+
+// check rejects values no run can use.
+func (f *liveFlags) check() error {
+	switch {
+	case f.rate < 0:
+		return fmt.Errorf("--rate: want 0 or more requests per second, got %v", f.rate)
+	case f.timeout <= 0:
+		return fmt.Errorf("--timeout: want a positive duration such as 10s, got %v", f.timeout)
+	case f.retries < 0:
+		return fmt.Errorf("--retries: want 0 or more, got %d", f.retries)
+	}
+	return nil
+}
+
+// apply sets the runner options the flags control. A dry run writes its
+// curl commands to dryOut, one case at a time so they come in case order.
+func (f *liveFlags) apply(opts *runner.Options, dryOut io.Writer) {
+	opts.AllowSideEffects = f.allowSideEffects
+	opts.RateLimit = f.rate
+	opts.Timeout = f.timeout
+	opts.Retry = runner.RetryPolicy{Retries: f.retries}
+	if f.dryRun {
+		opts.DryRun = dryOut
+		opts.Concurrency = 1
+	}
+}
+
+func (f *liveFlags) targetOptions() runner.TargetOptions {
+	return runner.TargetOptions{AllowHTTP: f.allowHTTP, SecretsFile: f.secrets}
+}
+
+// targetFromFlag builds the target --target names: mock, a base URL, or a
+// profile of casebook.yaml. A comma list is drift's (targetsFromFlag).
+func targetFromFlag(cfg *runner.Config, name string, opts liveFlags) (runner.Target, error) {
+	if strings.Contains(name, ",") {
+		return nil, &runner.UsageError{Msg: fmt.Sprintf("--target %s: two targets compare them; that is casebook drift --target %s", name, name)}
+	}
+	return cfg.Target(name, opts.targetOptions())
+}
+
+// targetsFromFlag builds the two targets of "a,b".
+func targetsFromFlag(cfg *runner.Config, list string, opts liveFlags) ([]runner.Target, error) {
+	if n := len(strings.Split(list, ",")); n != 2 {
+		return nil, &runner.UsageError{Msg: fmt.Sprintf("--target %s: want two targets to compare, such as mock,live", list)}
+	}
+	return cfg.TargetList(list, opts.targetOptions())
+}
+
+const driftHelp = `
+Run each case against two targets, usually the built-in mock and a live
+profile of casebook.yaml, and report case by case where their answers
+disagree: the status, the error code (Genesys "code", problem "code") and the
+body's shape (its top-level members and their JSON types). Where the mock
+and the live API disagree, the spec or the mock's overlay is wrong.
+
+The live side is safe by default: cases that may change something are not
+sent (see --allow-side-effects). Exit 1 when an answer drifted or a case
+could not be run on one side, 0 when every compared case agreed.
+
+Examples:
+  casebook drift --target mock,live cases/genesys-cloud
+  casebook drift --target mock,standin --allow-http --rate 5
+`
+
+// cmdDrift is "casebook drift --target a,b [paths]".
+func cmdDrift(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("drift", "--target a,b [flags] [case files or folders]", driftHelp, stderr)
+	list := fs.String("target", "mock,live", "the two targets to compare: mock, a base URL or a profile of casebook.yaml")
+	common := registerCommon(fs)
+	var live liveFlags
+	live.register(fs)
+	if ok, code := parseFlags(fs, args, stdout); !ok {
+		return code
+	}
+	if err := live.check(); err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	if live.dryRun {
+		fmt.Fprintln(stderr, "casebook: drift compares answers, so it must send; use casebook run --dry-run to see the requests")
+		return exitUsage
+	}
+	cfg, err := loadConfig(common.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = cfg.DefaultPaths()
+	}
+	cases, err := runner.LoadCases(cfg, paths)
+	if err != nil {
+		printLoadError(stderr, err)
+		return exitUsage
+	}
+	if err := runner.New(runner.Options{LintOnly: true}).LoadSpecs(cases); err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	targets, err := targetsFromFlag(cfg, *list, live)
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	defer func() {
+		for _, t := range targets {
+			t.Close()
+		}
+	}()
+	opts := runner.Options{Vars: cfg.RunVars(common.vars)}
+	live.apply(&opts, nil)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	results := runner.Drift(ctx, cases, targets[0], targets[1], opts)
+	if renderDrift(stdout, targets[0].Name(), targets[1].Name(), results, common.verbose) {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// renderDrift writes the drift report and reports whether it should fail
+// the run: an answer drifted, or a case errored on a side.
+func renderDrift(w io.Writer, a, b string, results []runner.DriftResult, verbose bool) (failed bool) {
+	var drifted, same, notCompared int
+	fmt.Fprintf(w, "drift: %s vs %s, %d case(s)\n", a, b, len(results))
+	for _, d := range results {
+		switch {
+		case !d.Compared:
+			notCompared++
+			side, res := a, d.A
+			if d.A.Response != nil {
+				side, res = b, d.B
+			}
+			if res.Status == runner.Errored {
+				failed = true
+			}
+			fmt.Fprintf(w, "NOT COMPARED  %s: %s %s: %s\n", d.Case.Name, side, res.Status, res.Reason)
+		case d.Drifted():
+			drifted++
+			failed = true
+			fmt.Fprintf(w, "DRIFT  %s  (%s)\n", d.Case.Name, d.Case.Pos)
+			for _, diff := range d.Differences {
+				label := diff.Aspect
+				if diff.Pointer != "" {
+					label += " " + diff.Pointer
+				}
+				fmt.Fprintf(w, "    %-20s %s: %s   %s: %s\n", label, a, diff.A, b, diff.B)
+			}
+			fmt.Fprintf(w, "    %s\n", traceLine(b, d.B))
+		default:
+			same++
+			if verbose {
+				fmt.Fprintf(w, "same   %s\n", d.Case.Name)
+			}
+		}
+	}
+	fmt.Fprintf(w, "%d drifted, %d same, %d not compared\n", drifted, same, notCompared)
+	if drifted > 0 {
+		fmt.Fprintf(w, "Where %s and %s disagree, the spec or the mock's overlay is wrong about the API.\n", a, b)
+	}
+	return failed
+}
+
+// traceLine is what a support ticket needs to find the live exchange.
+func traceLine(name string, r *runner.Result) string {
+	s := fmt.Sprintf("%s: %s %s", name, r.Request.Method, r.Request.URL)
+	if r.CorrelationID != "" {
+		s += ", correlation id " + r.CorrelationID
+	}
+	if r.TraceID != "" {
+		s += ", trace id " + r.TraceID
+	}
+	return s
+}
