@@ -1,0 +1,50 @@
+package mockserver
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// TestConditions evaluates each subject and predicate on one request.
+func TestConditions(t *testing.T) {
+	srv := &Server{overlay: &Overlay{Fixtures: map[string][]Record{
+		"campaigns": {map[string]any{"id": "c1", "dialingMode": "predictive", "lines": 3.0}},
+	}}}
+	r := &http.Request{URL: &url.URL{RawQuery: "page=2"}, Header: http.Header{"X-Mode": {"test"}}}
+	ex := &exchange{r: r, match: &spec.Match{PathParams: map[string]string{"campaignId": "c1", "n": "5"}},
+		body:  []byte(`{"phoneNumber": "+1", "callUserId": "", "participants": [], "priority": 3, "nested": {"a": null}}`),
+		grant: &grant{client: &Client{Name: "agent", User: "u1"}, scopes: []string{"a", "b"}}}
+	tests := []struct {
+		name string
+		c    Condition
+		want bool
+	}{
+		{"body exists", Condition{Body: "/phoneNumber"}, true},
+		{"body absent", Condition{Body: "/callQueueId", Exists: ptr(false)}, true},
+		{"null is absent", Condition{Body: "/nested/a", Exists: ptr(false)}, true},
+		{"equals string", Condition{Body: "/phoneNumber", Equals: "+1"}, true},
+		{"equals number", Condition{Body: "/priority", Equals: 3.0}, true},
+		{"min on number", Condition{Body: "/priority", Min: ptr(4.0)}, false},
+		{"count skips empty values", Condition{Count: []string{"/phoneNumber", "/callUserId", "/participants", "/callQueueId"}, Max: ptr(1.0)}, true},
+		{"count at least two", Condition{Count: []string{"/phoneNumber", "/callUserId"}, Min: ptr(2.0)}, false},
+		{"path equals a YAML number", Condition{Path: "n", Equals: 5.0}, true},
+		{"query", Condition{Query: "page", In: []any{"1", "2"}}, true},
+		{"header notIn", Condition{Header: "X-Mode", NotIn: []any{"test"}}, false},
+		{"token user", Condition{Token: "user", Equals: "u1"}, true},
+		{"token scopes length", Condition{Token: "scopes", Min: ptr(2.0)}, true},
+		{"fixture field", Condition{Fixture: "campaigns", Key: &Ref{Path: "campaignId"}, Field: "/dialingMode", In: []any{"predictive", "progressive"}}, true},
+		{"fixture missing record", Condition{Fixture: "campaigns", Key: &Ref{Path: "n"}, Field: "/dialingMode", Exists: ptr(false)}, true},
+		{"absent value fails equals", Condition{Body: "/nope", Equals: "x"}, false},
+		{"absent value fails notIn", Condition{Body: "/nope", NotIn: []any{"x"}}, false},
+	}
+	for _, tt := range tests {
+		if got := srv.holds(ex, &tt.c); got != tt.want {
+			t.Errorf("%s: holds = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
