@@ -53,6 +53,9 @@ func (t *textWriter) result(r *runner.Result, verbose bool) {
 		runner.Skipped: t.paint(ansiYellow, "SKIP"),
 	}[r.Status]
 	t.printf("%s %s", label, r.Case.Name)
+	if v := r.Case.Verification; v != "" {
+		t.printf(" [%s]", v)
+	}
 	if r.Response != nil {
 		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r), r.Response.Status)))
 	}
@@ -64,8 +67,8 @@ func (t *textWriter) result(r *runner.Result, verbose bool) {
 	if r.Case.Pitfall != "" {
 		t.printf("    pitfall: %s\n", oneLine(r.Case.Pitfall))
 	}
-	if v := r.Case.Verification; v != "" || r.Case.Source != "" {
-		t.printf("    source: %s [%s]\n", orDash(oneLine(r.Case.Source)), orDefault(v, "unverified"))
+	if r.Case.Source != "" {
+		t.printf("    source: %s\n", oneLine(r.Case.Source))
 	}
 	if r.Reason != "" {
 		t.printf("    %s\n", r.Reason)
@@ -147,8 +150,6 @@ func indentBody(b []byte) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func orDash(s string) string { return orDefault(s, "-") }
 
 func orDefault(s, d string) string {
 	if s == "" {
