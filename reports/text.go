@@ -157,3 +157,5 @@ func orDefault(s, d string) string {
 	}
 	return s
 }
+
+func orDash(s string) string { return orDefault(s, "-") }
