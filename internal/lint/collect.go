@@ -189,8 +189,6 @@ func allowed(s *openapi3.Schema, field string) []string {
 		return []string{s.Pattern}
 	case "format":
 		return []string{s.Format}
-	case "required":
-		return append([]string(nil), s.Required...)
 	case "minLength", "maxLength":
 		return []string{lengthRange(s)}
 	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
