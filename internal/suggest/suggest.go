@@ -4,30 +4,45 @@ package suggest
 
 import "strings"
 
-// Distance is the Levenshtein edit distance between a and b, compared
-// case-insensitively (callerid and callerId are one edit apart, not three).
+// Distance is the edit distance between a and b (optimal string alignment:
+// insertions, deletions, substitutions and transpositions of neighbours each
+// cost one, so "rnu" is one edit from "run"), compared case-insensitively
+// (callerid and callerId are equal).
 func Distance(a, b string) int {
-	if len(b) < 64 && isASCII(a) && isASCII(b) {
-		return asciiDistance(a, b)
+	if isASCII(a) && isASCII(b) {
+		return osa([]byte(strings.ToLower(a)), []byte(strings.ToLower(b)))
 	}
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	return osa([]rune(strings.ToLower(a)), []rune(strings.ToLower(b)))
+}
+
+// osa computes the distance keeping three rows (a transposition looks two
+// rows back); rows live on the stack for names under 64 characters.
+func osa[T byte | rune](a, b []T) int {
+	n, m := len(a), len(b)
+	var buf [3 * 64]int
+	rows := buf[:]
+	if 3*(m+1) > len(rows) {
+		rows = make([]int, 3*(m+1))
+	}
+	pp, prev, cur := rows[:m+1], rows[m+1:2*(m+1)], rows[2*(m+1):3*(m+1)]
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= n; i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= m; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pp, prev, cur = prev, cur, pp
 	}
-	return prev[len(rb)]
+	return prev[m]
 }
 
 func isASCII(s string) bool {
@@ -37,36 +52,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// asciiDistance is Distance without allocating, for the common case: Nearest
-// compares every operation's path segments, thousands per lookup.
-func asciiDistance(a, b string) int {
-	var prevBuf, curBuf [64]int
-	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		ca := lower(a[i-1])
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if ca == lower(b[j-1]) {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 // Closest returns the candidate nearest to name, or "" when none is close

@@ -11,7 +11,9 @@ func TestDistance(t *testing.T) {
 		{"abc", "", 3},
 		{"kitten", "sitting", 3},
 		{"callerid", "callerId", 0},
-		{"expcet", "expect", 2},
+		{"expcet", "expect", 1}, // a transposition is one edit
+		{"rnu", "run", 1},
+		{"ca", "abc", 3},          // optimal string alignment, not full Damerau: no edit after a transposition
 		{"Ünïcode", "unicode", 2}, // the rune path: Ü and ï differ from u and i
 	}
 	for _, tt := range tests {
