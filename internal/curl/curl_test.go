@@ -1,0 +1,212 @@
+package curl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os/exec"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/lint"
+)
+
+func TestParse(t *testing.T) {
+	files := map[string][]byte{"body.json": []byte("{\"a\":\n1}\n")}
+	read := func(name string) ([]byte, error) {
+		if b, ok := files[name]; ok {
+			return b, nil
+		}
+		return nil, errors.New("no such file")
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		method string
+		url    string
+		header http.Header
+		body   string
+	}{
+		{"bare URL is a GET", []string{"curl", "https://api.example.com/v1/users?x=1"}, "GET", "https://api.example.com/v1/users?x=1", http.Header{}, ""},
+		{"data implies POST and a form type", []string{"-d", "a=1", "-d", "b=2", "api.example.com/f"}, "POST", "http://api.example.com/f",
+			http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "a=1&b=2"},
+		{"long options with =, explicit method", []string{"--request=PUT", "--url=https://h/x", "--header=Content-Type: application/json", "--data-raw", `{"a":"@b"}`}, "PUT", "https://h/x",
+			http.Header{"Content-Type": {"application/json"}}, `{"a":"@b"}`},
+		{"bundled short options and attached values", []string{"-sSLXPATCH", "-HX-Trace: 1", "https://h/p"}, "PATCH", "https://h/p", http.Header{"X-Trace": {"1"}}, ""},
+		{"--json sets both content types", []string{"--json", `{"to":"+1"}`, "https://h/j"}, "POST", "https://h/j",
+			http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, `{"to":"+1"}`},
+		{"-d @file strips newlines, --data-binary does not", []string{"-d", "@body.json", "https://h/f"}, "POST", "https://h/f",
+			http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, `{"a":1}`},
+		{"-u becomes basic auth", []string{"-u", "id:secret", "https://h/t"}, "GET", "https://h/t", http.Header{"Authorization": {"Basic aWQ6c2VjcmV0"}}, ""},
+		{"-G moves data to the query", []string{"-G", "-d", "q=a b", "--data-urlencode", "r=c d", "https://h/s?z=0"}, "GET", "https://h/s?z=0&q=a b&r=c+d", http.Header{}, ""},
+		{"-I is HEAD; ignored options with values", []string{"-I", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}", "https://h/"}, "HEAD", "https://h/", http.Header{}, ""},
+		{"empty header value removes it", []string{"-H", "Accept: x", "-H", "Accept:", "https://h/"}, "GET", "https://h/", http.Header{}, ""},
+		{"URL after --", []string{"-X", "DELETE", "--", "https://h/d"}, "DELETE", "https://h/d", http.Header{}, ""},
+		{"cookie and bearer options", []string{"-b", "s=1", "--oauth2-bearer", "tok", "https://h/"}, "GET", "https://h/", http.Header{"Cookie": {"s=1"}, "Authorization": {"Bearer tok"}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Parse(tc.args, read)
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tc.args, err)
+			}
+			if got.Method != tc.method || got.URL != tc.url || string(got.Body) != tc.body || !reflect.DeepEqual(got.Header, tc.header) {
+				t.Errorf("Parse(%q) = %s %s %v %q, want %s %s %v %q", tc.args, got.Method, got.URL, got.Header, got.Body, tc.method, tc.url, tc.header, tc.body)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-X", "POST"}, "no URL"},
+		{[]string{"--heder", "A: b", "https://h/"}, "did you mean --header?"},
+		{[]string{"-Z", "https://h/"}, "unsupported option -Z"},
+		{[]string{"https://h/a", "https://h/b"}, "a second URL"},
+		{[]string{"-H", "no colon", "https://h/"}, `"Name: value"`},
+		{[]string{"-d", "@/etc/passwd", "https://h/"}, "not allowed"},
+		{[]string{"https://h/", "-H"}, "needs a value"},
+		{[]string{"--silent=yes", "https://h/"}, "takes no value"},
+	} {
+		_, err := Parse(tc.args, nil)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) error = %v, want a ParseError containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func sampleCase() *casefile.Case {
+	return &casefile.Case{
+		Name: "pc-call", Auth: "pc-dialer",
+		Request: casefile.Request{
+			Method: "POST", Path: "/api/v2/campaigns/{campaignId}/calls",
+			PathParams: map[string]string{"campaignId": "c 1/${CAMPAIGN}"},
+			Query:      map[string][]string{"dry": {"it's"}},
+			Headers:    map[string]string{"X-Api-Key": "sk-live-123", "X-Request-Id": "${REQ_ID}"},
+			Body:       &casefile.Value{V: map[string]any{"to": "+1555", "note": `it's "quoted" $HOME`, "who": "${AGENT}"}},
+		},
+	}
+}
+
+func TestCommandKeepsSecretsOut(t *testing.T) {
+	out := Command(sampleCase(), ExportOptions{})
+	if strings.Contains(out, "sk-live-123") {
+		t.Errorf("the exported command holds the API key:\n%s", out)
+	}
+	for _, want := range []string{`"Authorization: Bearer ${CASEBOOK_TOKEN}"`, `"X-Api-Key: ${CASEBOOK_X_API_KEY}"`, "# CASEBOOK_TOKEN: a token for credential \"pc-dialer\"", "-X POST"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the exported command lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestCommandThroughShell runs the exported command in a real shell with
+// curl replaced by a function that prints its arguments, and parses them
+// back: the shell quoting, the variables and Parse agree.
+func TestCommandThroughShell(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	script := "curl() { for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }\n" + Command(sampleCase(), ExportOptions{})
+	cmd := exec.Command(sh, "-c", script)
+	cmd.Env = []string{"CASEBOOK_BASE_URL=http://127.0.0.1:8080/", "CASEBOOK_TOKEN=tok-1", "CASEBOOK_X_API_KEY=key-1", "CAMPAIGN=c2", "AGENT=agent-7", "REQ_ID=r-9", "HOME=/root"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	args := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	got, err := Parse(args, nil)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", args, err)
+	}
+	if want := "http://127.0.0.1:8080/api/v2/campaigns/c%201%2Fc2/calls?dry=it%27s"; got.Method != "POST" || got.URL != want {
+		t.Errorf("through the shell: %s %s, want POST %s", got.Method, got.URL, want)
+	}
+	if got.Header.Get("Authorization") != "Bearer tok-1" || got.Header.Get("X-Api-Key") != "key-1" || got.Header.Get("X-Request-Id") != "r-9" {
+		t.Errorf("through the shell: headers %v", got.Header)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatalf("body %q: %v", got.Body, err)
+	}
+	if body["who"] != "agent-7" || body["note"] != `it's "quoted" $HOME` {
+		t.Errorf("through the shell: body %v (the variable expands, the literal $HOME does not)", body)
+	}
+}
+
+func TestToCase(t *testing.T) {
+	r, err := Parse([]string{"curl", "-X", "POST", "https://api.example.com/api/v2/campaigns/c-9/calls?access_token=abc&mode=x",
+		"-H", "Authorization: Bearer eyJsecret", "-H", "X-Api-Key: sk-1", "-H", "Cookie: s=1", "-H", "User-Agent: curl/8",
+		"-H", "Content-Type: application/json", "-H", "X-Trace: on",
+		"--data-raw", `{"recipient":{"phoneNumber":"+15550199","id":"007"},"password":"hunter2","n":12345678901234567890,"ok":true}`}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Status = 400
+	out, notes, err := ToCase(r, CaseOptions{
+		Auth: "pc-dialer", Source: "a curl command", Operation: "POST /api/v2/campaigns/{campaignId}/calls",
+		Findings: []lint.Finding{{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/address", Rule: "required", Message: "property \"address\" is missing"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"eyJsecret", "sk-1", "s=1", "hunter2", "abc"} {
+		if bytes.Contains(out, []byte(secret)) {
+			t.Errorf("the imported case holds the secret %q:\n%s", secret, out)
+		}
+	}
+	cases, err := casefile.Decode("imported.yaml", out)
+	if err != nil {
+		t.Fatalf("the imported case does not decode: %v\n%s", err, out)
+	}
+	c := cases[0]
+	if c.Name != "post-api-v2-campaigns-c-9-calls" || c.Auth != "pc-dialer" || c.Request.Path != "/api/v2/campaigns/{campaignId}/calls" || c.Request.PathParams["campaignId"] != "c-9" {
+		t.Errorf("case = %+v", c)
+	}
+	body := c.Request.Body.V.(map[string]any)
+	rec := body["recipient"].(map[string]any)
+	if rec["phoneNumber"] != "+15550199" || rec["id"] != "007" || body["password"] != "${CASEBOOK_PASSWORD}" || body["ok"] != true {
+		t.Errorf("body = %v (strings that look like numbers must stay strings)", body)
+	}
+	// A case holds int64 at most (casefile): a bigger integer stays exact as a string, with a note.
+	if body["n"] != "12345678901234567890" || !strings.Contains(strings.Join(notes, "\n"), "does not fit") {
+		t.Errorf("big number = %#v, want the exact digits as a string and a note", body["n"])
+	}
+	if c.Request.Headers["X-Api-Key"] != "${CASEBOOK_X_API_KEY}" || c.Request.Headers["X-Trace"] != "on" || len(c.Request.Headers) != 2 {
+		t.Errorf("headers = %v", c.Request.Headers)
+	}
+	if c.Request.Query["access_token"][0] != "${CASEBOOK_ACCESS_TOKEN}" {
+		t.Errorf("query = %v", c.Request.Query)
+	}
+	if c.Expect.Status != 400 || len(c.Expect.Lint) != 1 || c.Expect.Lint[0].Pointer != "/recipient/address" {
+		t.Errorf("expect = %+v", c.Expect)
+	}
+	if all := strings.Join(notes, "\n"); !strings.Contains(all, "removed the Authorization header") || !strings.Contains(all, "Cookie") {
+		t.Errorf("notes do not say what was stripped:\n%s", all)
+	}
+}
+
+func TestToCaseForm(t *testing.T) {
+	r, err := Parse([]string{"-d", "grant_type=client_credentials", "-d", "client_secret=xyz", "https://login.example.com/oauth/token"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := ToCase(r, CaseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := casefile.Decode("form.yaml", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if f := cases[0].Request.Form; f["grant_type"] != "client_credentials" || f["client_secret"] != "${CASEBOOK_CLIENT_SECRET}" || cases[0].Auth != "none" {
+		t.Errorf("form case:\n%s", out)
+	}
+}
