@@ -53,6 +53,7 @@ type LiveTarget struct {
 	hosts  map[string]bool
 	client *http.Client
 	tokens tokenCache
+	used   secretSet
 }
 
 // NewLiveTarget checks cfg and builds the target. It reads no secret yet:
@@ -158,6 +159,7 @@ func (l *LiveTarget) Authorize(ctx context.Context, req *http.Request, _ *spec.S
 			return err
 		}
 		req.SetBasicAuth(user, pass)
+		l.used.add(strings.TrimPrefix(req.Header.Get("Authorization"), "Basic "))
 	case AuthAPIKey:
 		key, err := l.secret(auth, "keyEnv", cr.KeyEnv)
 		if err != nil {
@@ -181,6 +183,7 @@ func apiKeyHeader(cr Credential) string {
 // never a value.
 func (l *LiveTarget) secret(auth, field, name string) (string, error) {
 	if v, ok := l.cfg.Secrets.Lookup(name); ok && v != "" {
+		l.used.add(v)
 		return v, nil
 	}
 	where := "the environment"
@@ -220,6 +223,7 @@ func (l *LiveTarget) token(ctx context.Context, auth string, cr Credential) (*oa
 	if err != nil {
 		return nil, &AuthError{Auth: auth, Msg: "token request to " + tokenURL + " failed", Err: tokenError(err)}
 	}
+	l.used.add(tok.AccessToken)
 	return tok, nil
 }
 
@@ -446,4 +450,43 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 	}
 	return fmt.Sprintf("not sent to live target %s: %s may have side effects (mark the case safeForLive: true, or pass --allow-side-effects)",
 		r.target.Name(), method), nil
+}
+
+// Scrub replaces every secret the target has sent (client secrets, tokens,
+// passwords, keys) with Redacted in b. The runner scrubs answers with it: a
+// server that echoes a request's credentials (an echo endpoint, a debug
+// header) must not carry them into a report.
+func (l *LiveTarget) Scrub(b []byte) []byte { return l.used.scrub(b) }
+
+// secretSet is the secrets a target has used. Values shorter than
+// minSecretLen are not scrubbed: blanking every "p" in an answer would
+// destroy it, and so short a secret is no secret.
+type secretSet struct {
+	mu   sync.Mutex
+	vals map[string]bool
+}
+
+const minSecretLen = 6
+
+func (s *secretSet) add(v string) {
+	if len(v) < minSecretLen {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vals == nil {
+		s.vals = map[string]bool{}
+	}
+	s.vals[v] = true
+}
+
+func (s *secretSet) scrub(b []byte) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for v := range s.vals {
+		if bytes.Contains(b, []byte(v)) {
+			b = bytes.ReplaceAll(b, []byte(v), []byte(Redacted))
+		}
+	}
+	return b
 }

@@ -218,3 +218,36 @@ func TestRedirectGuard(t *testing.T) {
 		t.Errorf("direct request to another host: %v, want refused", err)
 	}
 }
+
+func TestScrubBlanksWhatWasSent(t *testing.T) {
+	ts := newTokenServer(t, time.Hour)
+	t.Setenv("CB_TOKEN", "user-token-123")
+	t.Setenv("CB_USER", "someone")
+	t.Setenv("CB_PASS", "password-456")
+	t.Setenv("CB_KEY", "k")
+	t.Setenv("CB_SECRET", "client-secret-789")
+	lt := newTestLive(t, ts.URL, ts.URL+"/oauth/token", map[string]Credential{
+		"bearer": {Kind: AuthBearer, TokenEnv: "CB_TOKEN"},
+		"basic":  {Kind: AuthBasic, UsernameEnv: "CB_USER", PasswordEnv: "CB_PASS"},
+		"short":  {Kind: AuthAPIKey, KeyEnv: "CB_KEY"},
+		"oauth":  {Kind: AuthOAuth2, ClientID: "client-1", ClientSecretEnv: "CB_SECRET"},
+	})
+	var sent []string
+	for _, auth := range []string{"bearer", "basic", "short", "oauth"} {
+		req := httptest.NewRequest("GET", ts.URL+"/x", nil)
+		if err := lt.Authorize(t.Context(), req, nil, auth); err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, req.Header.Get("Authorization"))
+	}
+	echo := `{"headers":"` + strings.Join(sent, ",") + `","secret":"client-secret-789","password":"password-456","k":"k"}`
+	got := string(lt.Scrub([]byte(echo)))
+	for _, secret := range []string{"user-token-123", "password-456", "client-secret-789", "client-1-token-1", strings.TrimPrefix(sent[1], "Basic ")} {
+		if strings.Contains(got, secret) {
+			t.Errorf("Scrub left %q in %s", secret, got)
+		}
+	}
+	if !strings.Contains(got, `"k":"k"`) {
+		t.Errorf("Scrub blanked a one-letter key everywhere: %s", got)
+	}
+}

@@ -265,8 +265,21 @@ func (r *Runner) attempt(ctx context.Context, s *spec.Spec, c *casefile.Case, p 
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	answer := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	if sc, ok := r.target.(scrubber); ok {
+		answer.Body = sc.Scrub(answer.Body)
+		for _, vs := range answer.Header {
+			for i, v := range vs {
+				vs[i] = string(sc.Scrub([]byte(v)))
+			}
+		}
+	}
+	return answer, nil
 }
+
+// scrubber is a target that blanks the secrets it sent out of an answer
+// (LiveTarget): what a server echoes must not reach a report.
+type scrubber interface{ Scrub([]byte) []byte }
 
 // sentURL is the URL for an error: the recorded one, else base and path.
 func (r *Runner) sentURL(res *Result, base string, p *prepared) string {

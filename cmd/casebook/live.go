@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -136,7 +137,16 @@ func cmdDrift(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage
 	}
-	targets, err := targetsFromFlag(cfg, *list, live)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runDrift(ctx, cfg, cases, *list, live, common.vars, common.verbose, stdout, stderr)
+}
+
+// runDrift compares two targets on cases already loaded (specs included):
+// casebook drift, and casebook run when --target is a comma list.
+func runDrift(ctx context.Context, cfg *runner.Config, cases []*casefile.Case, list string, live liveFlags,
+	vars map[string]string, verbose bool, stdout, stderr io.Writer) int {
+	targets, err := targetsFromFlag(cfg, list, live)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage
@@ -146,12 +156,10 @@ func cmdDrift(args []string, stdout, stderr io.Writer) int {
 			t.Close()
 		}
 	}()
-	opts := runner.Options{Vars: cfg.RunVars(common.vars)}
+	opts := runner.Options{Vars: cfg.RunVars(vars)}
 	live.apply(&opts, nil)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	results := runner.Drift(ctx, cases, targets[0], targets[1], opts)
-	if renderDrift(stdout, targets[0].Name(), targets[1].Name(), results, common.verbose) {
+	if renderDrift(stdout, targets[0].Name(), targets[1].Name(), results, verbose) {
 		return exitFailed
 	}
 	return exitOK
