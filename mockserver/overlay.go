@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // Overlay is what a vendor's spec does not say but its server does: the
@@ -207,20 +207,18 @@ func LoadOverlay(path string) (*Overlay, error) {
 
 // DecodeOverlay decodes overlay YAML; file names it in errors.
 func DecodeOverlay(file string, data []byte) (*Overlay, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, OverlayErrors{{Pos: Pos{File: file, Line: yamlErrLine(err), Column: 1}, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	doc, err := strictyaml.Parse(file, data)
+	if err != nil {
+		return nil, err
 	}
 	o := &Overlay{File: file}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return o, nil
 	}
-	d := &decoder{file: file}
-	d.decode(doc.Content[0], reflect.ValueOf(o).Elem(), "")
-	o.File = file
-	if len(d.errs) > 0 {
-		return nil, d.errs
+	if _, errs := strictyaml.Decode(file, doc.Content[0], o); len(errs) > 0 {
+		return nil, errs
 	}
+	o.File = file
 	o.fixturePos = fixturePositions(file, doc.Content[0])
 	return o, nil
 }
@@ -259,19 +257,6 @@ func (o *Overlay) fixtureAt(name string, i int) Pos {
 		return ps[i]
 	}
 	return Pos{File: o.File}
-}
-
-func yamlErrLine(err error) int {
-	rest, ok := strings.CutPrefix(err.Error(), "yaml: line ")
-	if !ok {
-		return 1
-	}
-	if i := strings.IndexByte(rest, ':'); i > 0 {
-		if l, err := strconv.Atoi(rest[:i]); err == nil {
-			return l
-		}
-	}
-	return 1
 }
 
 // IsOverlayError reports whether err came from an overlay file.

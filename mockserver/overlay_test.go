@@ -30,7 +30,7 @@ func TestOverlayErrors(t *testing.T) {
 	}{
 		{"misspelt key", "clients:\n  - name: a\n    id: a\n    secret: s\n    scops: [x]\n",
 			`o.yaml:5:5: clients[0]: unknown key "scops" (did you mean "scopes"?)`},
-		{"wrong type", "auth:\n  scopes:\n    status: forbidden\n", `o.yaml:3:13: auth.scopes.status: want an integer, got "forbidden"`},
+		{"wrong type", "auth:\n  scopes:\n    status: forbidden\n", `o.yaml:3:13: auth.scopes.status: want an integer, got string "forbidden"`},
 		{"broken YAML", "clients: [\n", "o.yaml:"},
 		{"unknown operation", rule("POST /api/v2/conversations/call", "- body: /phoneNumber\n      exists: false"),
 			`o.yaml:2:5: rules[0].operation: no operation "POST /api/v2/conversations/call" in the spec (did you mean "POST /api/v2/conversations/calls"?)`},

@@ -67,7 +67,11 @@ type NodeDecoder interface {
 	DecodeNode(file string, n *yaml.Node) error
 }
 
-var nodeDecoderType = reflect.TypeFor[NodeDecoder]()
+var (
+	nodeDecoderType = reflect.TypeFor[NodeDecoder]()
+	anyType         = reflect.TypeFor[any]()
+	posType         = reflect.TypeFor[Pos]()
+)
 
 // decode fills v from n, recording each field's position under its dotted name.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
@@ -77,21 +81,35 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
 	if field != "" {
 		d.pos[field] = nodePos(d.file, n)
 	}
-	if v.Kind() == reflect.Pointer && v.Type().Implements(nodeDecoderType) {
+	switch {
+	case v.Kind() == reflect.Pointer && v.Type().Implements(nodeDecoderType):
 		nv := reflect.New(v.Type().Elem())
-		if err := nv.Interface().(NodeDecoder).DecodeNode(d.file, n); err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				e = &Error{Pos: nodePos(d.file, n), Msg: err.Error()}
-			}
-			e.Field = field
-			d.errs = append(d.errs, e)
+		if d.decodeSelf(n, nv.Interface().(NodeDecoder), field) {
+			v.Set(nv)
+		}
+		return
+	case v.Kind() != reflect.Pointer && v.CanAddr() && reflect.PointerTo(v.Type()).Implements(nodeDecoderType):
+		d.decodeSelf(n, v.Addr().Interface().(NodeDecoder), field)
+		return
+	case v.Type() == anyType:
+		val, err := JSONValue(n)
+		if err != nil {
+			d.fail(n, field, "%v", err)
 			return
 		}
-		v.Set(nv)
+		if val != nil {
+			v.Set(reflect.ValueOf(val))
+		}
 		return
 	}
 	switch v.Kind() {
+	case reflect.Pointer:
+		if isNull(n) {
+			return
+		}
+		p := reflect.New(v.Type().Elem())
+		d.decode(n, p.Elem(), field)
+		v.Set(p)
 	case reflect.Struct:
 		d.decodeStruct(n, v, field)
 	case reflect.Slice:
@@ -103,12 +121,33 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
 	}
 }
 
+// decodeSelf lets a NodeDecoder decode itself, placing its error at the node.
+func (d *decoder) decodeSelf(n *yaml.Node, nd NodeDecoder, field string) bool {
+	if err := nd.DecodeNode(d.file, n); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Pos: nodePos(d.file, n), Msg: err.Error()}
+		}
+		e.Field = field
+		d.errs = append(d.errs, e)
+		return false
+	}
+	return true
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, field string) {
 	if n.Kind != yaml.MappingNode {
 		d.fail(n, field, "want a mapping, got %s", KindName(n))
 		return
 	}
 	fields, names := structFields(v.Type())
+	// A struct with a Pos field learns where it was written, for errors
+	// raised after decoding (an overlay rule that names an unknown fixture).
+	if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == posType && f.CanSet() {
+		f.Set(reflect.ValueOf(nodePos(d.file, n)))
+	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -194,13 +233,20 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, field string) {
 		}
 		// Scalars of any type are strings here: a header value 123 is "123".
 		v.SetString(n.Value)
-	case reflect.Int:
-		i, err := strconv.Atoi(n.Value)
+	case reflect.Int, reflect.Int64:
+		i, err := strconv.ParseInt(n.Value, 10, 64)
 		if n.Tag != "!!int" || err != nil {
 			d.fail(n, field, "want an integer, got %s %q", tagWord(n), n.Value)
 			return
 		}
-		v.SetInt(int64(i))
+		v.SetInt(i)
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if (n.Tag != "!!int" && n.Tag != "!!float") || err != nil {
+			d.fail(n, field, "want a number, got %s %q", tagWord(n), n.Value)
+			return
+		}
+		v.SetFloat(f)
 	case reflect.Bool:
 		if n.Tag != "!!bool" {
 			d.fail(n, field, "want true or false, got %s %q", tagWord(n), n.Value)
@@ -262,10 +308,65 @@ func tagWord(n *yaml.Node) string {
 
 func kindWord(k reflect.Kind) string {
 	switch k {
-	case reflect.Int:
+	case reflect.Int, reflect.Int64:
 		return "an integer"
 	case reflect.Bool:
 		return "true or false"
+	case reflect.Float64:
+		return "a number"
 	}
 	return "a string"
+}
+
+// JSONValue turns a node into the value encoding/json would decode into an
+// any: maps, slices, strings, float64, bool, nil. Nesting is bounded so a
+// hostile file cannot exhaust the stack.
+func JSONValue(n *yaml.Node) (any, error) { return jsonValue(n, 0) }
+
+func jsonValue(n *yaml.Node, depth int) (any, error) {
+	if depth > 64 {
+		return nil, fmt.Errorf("value nested more than 64 levels deep")
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := jsonValue(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[i].Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := jsonValue(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		return scalarValue(n), nil
+	}
+	return nil, nil
+}
+
+func scalarValue(n *yaml.Node) any {
+	switch n.Tag {
+	case "!!null":
+		return nil
+	case "!!bool":
+		return strings.EqualFold(n.Value, "true")
+	case "!!int", "!!float":
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil {
+			return f
+		}
+	}
+	return n.Value
 }
