@@ -6,7 +6,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/strictyaml"
@@ -336,7 +335,7 @@ func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
 	})
 }
 
-// Targets builds the targets of a comma list ("mock,live" for drift).
+// TargetList builds the targets of a comma list ("mock,live" for drift).
 func (c *Config) TargetList(list string, opts TargetOptions) ([]Target, error) {
 	var out []Target
 	for _, name := range strings.Split(list, ",") {
@@ -385,11 +384,4 @@ func (c *Config) RunVars(flagVars map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// TargetNames lists the profile names, sorted.
-func (c *Config) TargetNames() []string {
-	names := sortedKeys(c.Targets)
-	sort.Strings(names)
-	return names
 }
