@@ -209,23 +209,26 @@ func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *pr
 	policy := r.opts.Retry.withDefaults()
 	allowed := idempotent(p.method) || c.Retry
 	traceID := newTraceID()
+	fail := func(n int, err error) error {
+		if n > 1 {
+			err = fmt.Errorf("giving up after %d attempts: %w", n, err)
+		}
+		return &SendError{Method: p.method, URL: r.sentURL(res, base, p), Case: c.Name, Err: err}
+	}
 	for n := 1; ; n++ {
 		res.Attempts = n
 		resp, err := r.attempt(ctx, s, c, p, base, traceID, res)
 		wait, again := policy.next(ctx, n, allowed, resp, err)
-		if again {
-			err = sleep(ctx, wait)
-		}
-		if err != nil {
-			if n > 1 {
-				err = fmt.Errorf("giving up after %d attempts: %w", n, err)
-			}
-			return &SendError{Method: p.method, URL: r.sentURL(res, base, p), Case: c.Name, Err: err}
-		}
-		if !again {
+		switch {
+		case !again && err != nil:
+			return fail(n, err)
+		case !again:
 			res.Response = resp
 			res.CorrelationID = correlationID(resp.Header, resp.Body)
 			return nil
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return fail(n, err)
 		}
 	}
 }
