@@ -31,6 +31,8 @@ type CaseOptions struct {
 	// Findings are lint's findings, written as expect.lint so the case
 	// documents what is wrong with the request.
 	Findings []lint.Finding
+	// Spec, when set, is written as spec: (relative to the case file).
+	Spec string
 }
 
 // dropHeaders are what a client adds on its own and a case need not say.
@@ -70,6 +72,9 @@ func ToCase(r *Request, opts CaseOptions) ([]byte, []string, error) {
 	add(doc, "pitfall", scalar("TODO: say in one sentence what goes wrong and why"))
 	add(doc, "source", scalar(orDefault(opts.Source, "a captured request")))
 	add(doc, "verification", scalar("unverified"))
+	if opts.Spec != "" {
+		add(doc, "spec", scalar(opts.Spec))
+	}
 	if hasAuth {
 		add(doc, "auth", scalar(orDefault(opts.Auth, "default")))
 	} else {

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/internal/suggest"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+const curlHelp = `
+Print a case's request as a curl command, to reproduce it by hand or paste
+it into a ticket. Credentials are never printed: the case's auth: becomes
+"Authorization: Bearer $CASEBOOK_TOKEN", a credential header becomes
+$CASEBOOK_<HEADER>, and the case's ${VARIABLES} stay environment
+references. A CASE is a case name (from the config's suites) or a case file.
+
+Examples:
+  casebook curl pc-recipient-phone-number
+  casebook curl --base http://127.0.0.1:8080 cases/personal-connection/correct-call.yaml
+  CASEBOOK_TOKEN=... CASEBOOK_BASE_URL=https://api.mypurecloud.com sh -c "$(casebook curl no-station)"
+`
+
+func cmdCurl(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("curl", "[flags] CASE...", curlHelp, stderr)
+	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
+	base := fs.String("base", "", "base URL to send to (default: ${CASEBOOK_BASE_URL} from the environment)")
+	if ok, code := parseFlags(fs, args, stdout); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "casebook curl: name a case (casebook curl CASE); see casebook help curl")
+		return exitUsage
+	}
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	cases, code := findCases(cfg, fs.Args(), stderr)
+	if code != exitOK {
+		return code
+	}
+	for i, c := range cases {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprintf(stdout, "# %s (%s)\n%s", c.Name, c.Pos, curl.Command(c, curl.ExportOptions{BaseURL: *base}))
+	}
+	return exitOK
+}
+
+// findCases resolves each argument: a case file (all its cases) or the
+// name of a case in the config's suites, with a did-you-mean.
+func findCases(cfg *runner.Config, args []string, stderr io.Writer) ([]*casefile.Case, int) {
+	var (
+		out    []*casefile.Case
+		byName map[string]*casefile.Case
+	)
+	for _, a := range args {
+		if info, err := os.Stat(a); err == nil && !info.IsDir() {
+			cs, err := runner.LoadCases(cfg, []string{a})
+			if err != nil {
+				printLoadError(stderr, err)
+				return nil, exitUsage
+			}
+			out = append(out, cs...)
+			continue
+		}
+		if byName == nil {
+			all, err := runner.LoadCases(cfg, cfg.DefaultPaths())
+			if err != nil {
+				printLoadError(stderr, err)
+				return nil, exitUsage
+			}
+			byName = map[string]*casefile.Case{}
+			for _, c := range all {
+				byName[c.Name] = c
+			}
+		}
+		c, ok := byName[a]
+		if !ok {
+			names := make([]string, 0, len(byName))
+			for n := range byName {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			msg := fmt.Sprintf("casebook: no case named %q", a)
+			if s := suggest.Closest(a, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			fmt.Fprintln(stderr, msg)
+			return nil, exitUsage
+		}
+		out = append(out, c)
+	}
+	return out, exitOK
+}
