@@ -360,15 +360,19 @@ func (l *LiveTarget) checkRedirect(req *http.Request, via []*http.Request) error
 		return &HostError{Target: l.cfg.Name, Host: req.URL.Host}
 	}
 	for name := range req.Header {
-		if IsSecretHeader(name) || l.isCredentialHeader(name) {
+		if l.credentialHeader(name) {
 			req.Header.Del(name)
 		}
 	}
 	return nil
 }
 
-// isCredentialHeader: an API key header a credential names.
-func (l *LiveTarget) isCredentialHeader(name string) bool {
+// credentialHeader: a header that carries credentials by its name, or the
+// API key header a credential names.
+func (l *LiveTarget) credentialHeader(name string) bool {
+	if IsSecretHeader(name) {
+		return true
+	}
 	for _, cr := range l.cfg.Credentials {
 		if cr.Kind == AuthAPIKey && strings.EqualFold(apiKeyHeader(cr), name) {
 			return true
@@ -437,8 +441,12 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 	if !ok || !lt.Live() {
 		return "", nil
 	}
+	secret := IsSecretHeader
+	if l, ok := r.target.(*LiveTarget); ok {
+		secret = l.credentialHeader
+	}
 	for _, k := range sortedKeys(c.Request.Headers) {
-		if IsSecretHeader(k) {
+		if secret(k) {
 			f := "request.headers." + k
 			return "", &casefile.Error{Pos: c.FieldPos(f), Case: c.Name, Field: f,
 				Msg: "a case file may not carry credentials to a live target; name a credential with auth: (its secret comes from the environment)"}

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
 )
 
 // tokenServer is a client-credentials token endpoint that counts requests
@@ -249,5 +251,44 @@ func TestScrubBlanksWhatWasSent(t *testing.T) {
 	}
 	if !strings.Contains(got, `"k":"k"`) {
 		t.Errorf("Scrub blanked a one-letter key everywhere: %s", got)
+	}
+}
+
+func TestGuard(t *testing.T) {
+	lt := newTestLive(t, "https://api.example.com", "", map[string]Credential{"key": {Kind: AuthAPIKey, Header: "X-Gateway-Key", KeyEnv: "K"}})
+	r := New(Options{Target: lt})
+	withHeader := func(method, header string) *casefile.Case {
+		c := &casefile.Case{Name: "c", Pos: casefile.Pos{File: "c.yaml", Line: 3, Column: 1}}
+		c.Request.Method = method
+		if header != "" {
+			c.Request.Headers = map[string]string{header: "v"}
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name, method, header string
+		allow                bool
+		skip, err            bool
+	}{
+		{name: "GET goes", method: "GET"},
+		{name: "POST is held back", method: "POST", skip: true},
+		{name: "POST with --allow-side-effects", method: "POST", allow: true},
+		{name: "DELETE is held back though idempotent", method: "DELETE", skip: true},
+		{name: "Authorization in the case", method: "GET", header: "Authorization", err: true},
+		{name: "the credential's API key header in the case", method: "GET", header: "x-gateway-key", err: true},
+		{name: "an ordinary header", method: "GET", header: "X-Trace"},
+	} {
+		r.opts.AllowSideEffects = tc.allow
+		skip, err := r.guard(withHeader(tc.method, tc.header))
+		if (skip != "") != tc.skip || (err != nil) != tc.err {
+			t.Errorf("%s: guard = %q, %v; want skip %v, error %v", tc.name, skip, err, tc.skip, tc.err)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "c.yaml:3:1:") {
+			t.Errorf("%s: error %q, want it to start with the case's file:line", tc.name, err)
+		}
+	}
+	r.target = NewMockTarget() // the mock is not guarded
+	if skip, err := r.guard(withHeader("POST", "Authorization")); skip != "" || err != nil {
+		t.Errorf("mock target: guard = %q, %v; want nothing held back", skip, err)
 	}
 }
