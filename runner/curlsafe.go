@@ -80,8 +80,8 @@ func curlCommand(method, url string, h http.Header, body []byte, ca curlAuth) st
 	if ca.user != "" {
 		parts = append(parts, "-u "+ca.user)
 	}
-	for _, h := range ca.header {
-		parts = append(parts, "-H "+h)
+	for _, arg := range ca.header {
+		parts = append(parts, "-H "+arg)
 	}
 	names := make([]string, 0, len(h))
 	for k := range h {
