@@ -1,0 +1,59 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+func renderMarkdown(t *testing.T, results []*runner.Result) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Markdown(&buf, results, Options{}); err != nil {
+		t.Fatalf("Markdown() error: %v", err)
+	}
+	return buf.String()
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	golden(t, "testdata/pitfalls.md", []byte(renderMarkdown(t, richResults())))
+}
+
+func TestMarkdownCatalogue(t *testing.T) {
+	rs := richResults()
+	// A pitfall with no fix recorded, and a volatile correlation id.
+	rs[2].Case.Pitfall = "Markup in a name."
+	rs[2].CorrelationID = "6a1f0c4e-0000-4000-8000-000000000001"
+	rs[2].Response.Header.Set("Inin-Correlation-Id", rs[2].CorrelationID)
+	rs[2].Response.Body = []byte(`{"contextId":"6a1f0c4e-0000-4000-8000-000000000001","instance":"urn:uuid:0b5e9c1a-1111-4111-8111-111111111111"}`)
+	out := renderMarkdown(t, rs)
+	for _, want := range []string{
+		"### pc-recipient-phone-number",
+		"**The right request**\n\nFrom case [`pc-correct-call`](#pc-correct-call)",
+		`"address": "+15550199"`,
+		"Authorization: Bearer <token of credential \"pc-dialer\">",
+		"- **Verification:** `unverified`",
+		"None is recorded: no case names the corrected request",
+		`"contextId": "<correlation id>"`,
+		"Inin-Correlation-Id: <correlation id>",
+		"urn:uuid:<id>",
+		"2 pitfalls (2 unverified).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("catalogue lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "### pc-correct-call") {
+		t.Error("the fix case has an entry of its own; it should appear only as the fix")
+	}
+	if strings.Contains(out, "### genesys-skipped") {
+		t.Error("a case without pitfall: has an entry")
+	}
+	for _, secret := range []string{"sk-live-123", "6a1f0c4e", "0b5e9c1a"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("catalogue holds %q (a secret or a value that changes every run)", secret)
+		}
+	}
+}
