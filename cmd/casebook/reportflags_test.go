@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/reports"
@@ -110,5 +115,65 @@ func TestSelectFlags(t *testing.T) {
 	}
 	if err := fs.Parse([]string{"--shard", "3/2"}); err == nil {
 		t.Error("--shard 3/2 parsed without error")
+	}
+}
+
+// TestReportsFromShippedCases runs the shipped cases against the built-in
+// mock and writes every format: the JSON validates against the schema, the
+// JUnit file reads back with one test case per case, and nothing holds a
+// bearer token the mock issued.
+func TestReportsFromShippedCases(t *testing.T) {
+	cfg, err := runner.LoadConfig(testConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := runner.LoadCases(cfg, cfg.DefaultPaths())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runner.New(runner.Options{})
+	defer r.Close()
+	if err := r.LoadSpecs(cases); err != nil {
+		t.Fatal(err)
+	}
+	results := r.Run(context.Background(), cases)
+	dir := t.TempDir()
+	f, err := parseReportFlags(t, "--format", "markdown",
+		"--report", "json="+dir+"/r.json", "--report", "junit="+dir+"/r.xml", "--report", "html="+dir+"/r.html", "--report", "text="+dir+"/r.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	if err := f.write(results, &stdout, reports.Options{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := jsonschema.NewCompiler().Compile("../../docs/report-schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(dir + "/r.json")
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("the JSON report of the shipped cases does not validate: %v", err)
+	}
+	var suites reports.JUnitTestSuites
+	xmlData, _ := os.ReadFile(dir + "/r.xml")
+	if err := xml.Unmarshal(xmlData, &suites); err != nil {
+		t.Fatalf("JUnit: %v", err)
+	}
+	if suites.Tests != len(cases) {
+		t.Errorf("JUnit has %d tests, want %d", suites.Tests, len(cases))
+	}
+	for _, name := range []string{"r.json", "r.xml", "r.html", "r.txt"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		if m := regexp.MustCompile(`Bearer [A-Za-z0-9._~+/-]{12,}`).Find(b); m != nil {
+			t.Errorf("%s holds a bearer token: %s", name, m)
+		}
+	}
+	if !strings.Contains(stdout.String(), "# Pitfall catalogue") {
+		t.Errorf("--format markdown did not write the catalogue on stdout")
 	}
 }
