@@ -60,6 +60,7 @@ func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
 	if c.SpecPath == "" {
 		return &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "no spec: name one with spec: or map this folder to a spec in " + ConfigFile}
 	}
+	c.SpecPath = relToWorkDir(c.SpecPath)
 	if _, err := os.Stat(c.SpecPath); err != nil {
 		return &casefile.Error{Pos: c.FieldPos("spec"), Case: c.Name, Field: "spec", Msg: fmt.Sprintf("unknown spec file %s", c.SpecPath)}
 	}
@@ -101,3 +102,19 @@ func caseFiles(paths []string) ([]string, error) {
 type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// relToWorkDir shortens an absolute path below the working directory, so
+// reports say specs/x.yaml rather than /home/.../specs/x.yaml.
+func relToWorkDir(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}

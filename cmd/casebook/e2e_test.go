@@ -202,7 +202,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"rnu"}, `unknown command "rnu" (did you mean "run"?)`},
 		{[]string{"run", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "no/such/folder"}, "no such case file or folder: no/such/folder"},
-		{[]string{"run", "--target", "ftp://x"}, "want mock or an http:// or https:// base URL"},
+		{[]string{"run", "--target", "ftp://x"}, `unknown target "ftp://x": want mock, an http(s) base URL`},
 	} {
 		o := casebook(t, "", tc.args...)
 		if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) {

@@ -119,16 +119,7 @@ func cmdDrift(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "casebook: drift compares answers, so it must send; use casebook run --dry-run to see the requests")
 		return exitUsage
 	}
-	cfg, err := loadConfig(common.config)
-	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
-	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = cfg.DefaultPaths()
-	}
-	cases, err := runner.LoadCases(cfg, paths)
+	cfg, cases, err := loadRun(common.config, fs.Args())
 	if err != nil {
 		printLoadError(stderr, err)
 		return exitUsage

@@ -29,6 +29,10 @@ func commands() []command {
 		{"run", "lint and replay cases, report differences (the main job)", cmdRun},
 		{"lint", "check cases against their specs without sending anything", cmdLint},
 		{"mock", "serve a spec as a vendor-realistic mock", cmdMock},
+		{"drift", "compare two targets' answers case by case (mock vs live)", cmdDrift},
+		{"docs", "write the Markdown catalogue of pitfalls from the cases", cmdDocs},
+		{"curl", "print a case's request as a curl command (secrets as $VARIABLES)", cmdCurl},
+		{"import", "write a new case from a curl command or a HAR file, and lint it", cmdImport},
 		{"version", "print casebook's version", cmdVersion},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -21,20 +22,35 @@ compare the answer with what the case expects. With no paths, runs the
 suites of casebook.yaml (found in this folder or above) against the
 built-in mock: a real HTTP server on loopback, started in-process.
 
+Targets: mock (the default), any base URL, or a profile named in
+casebook.yaml (see docs/live.md). Live profiles are safe by default: only
+read-only or safeForLive cases are sent unless --allow-side-effects.
+"--target mock,live" compares the two case by case (see casebook drift).
+
 Examples:
   casebook run
   casebook run cases/genesys-cloud/no-station.yaml
   casebook run --target http://127.0.0.1:8080 cases/personal-connection
+  casebook run --format junit --report html=report.html --shard 2/4
+  casebook run --target live --dry-run cases/genesys-cloud
 `
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "[flags] [case files or folders]", runHelp, stderr)
-	target := fs.String("target", "mock", "where requests go: mock (built-in) or a base URL such as http://127.0.0.1:8080")
-	common := registerCommon(fs)
+	inv := &invocation{stdout: stdout, stderr: stderr}
+	fs.StringVar(&inv.target, "target", "mock", "where requests go: mock (built-in), a base URL, a profile of casebook.yaml, or a,b to compare two")
+	inv.register(fs)
+	inv.live = &liveFlags{}
+	inv.live.register(fs)
 	if ok, code := parseFlags(fs, args, stdout); !ok {
 		return code
 	}
-	return execute(fs.Args(), *target, false, common, stdout, stderr)
+	if err := inv.live.check(); err != nil {
+		fmt.Fprintf(stderr, "casebook: %v\n", err)
+		return exitUsage
+	}
+	inv.paths = fs.Args()
+	return inv.execute()
 }
 
 const lintHelp = `
@@ -46,19 +62,22 @@ under expect.lint (none listed: the request must lint clean).
 Examples:
   casebook lint
   casebook lint cases/genesys-cloud/thread-recipient-body.yaml
+  casebook lint --format json cases/personal-connection
 `
 
 func cmdLint(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", "[flags] [case files or folders]", lintHelp, stderr)
-	common := registerCommon(fs)
+	inv := &invocation{stdout: stdout, stderr: stderr, lintOnly: true}
+	inv.register(fs)
 	if ok, code := parseFlags(fs, args, stdout); !ok {
 		return code
 	}
-	common.verbose = true // the findings are the point of lint
-	return execute(fs.Args(), "", true, common, stdout, stderr)
+	inv.common.verbose = true // the findings are the point of lint
+	inv.paths = fs.Args()
+	return inv.execute()
 }
 
-// commonFlags are shared by run and lint.
+// commonFlags are shared by run, lint and drift.
 type commonFlags struct {
 	config  string
 	verbose bool
@@ -73,46 +92,108 @@ func registerCommon(fs *flag.FlagSet) *commonFlags {
 	return c
 }
 
-func execute(paths []string, targetName string, lintOnly bool, common *commonFlags, stdout, stderr io.Writer) int {
-	cfg, err := loadConfig(common.config)
+// invocation is one run or lint: its flags, then execute.
+type invocation struct {
+	paths    []string
+	target   string
+	lintOnly bool
+	common   *commonFlags
+	report   reportFlags
+	sel      selectFlags
+	live     *liveFlags // nil for lint
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+func (inv *invocation) register(fs *flag.FlagSet) {
+	inv.common = registerCommon(fs)
+	inv.report.register(fs)
+	inv.sel.register(fs)
+}
+
+func (inv *invocation) fail(err error) int {
+	printLoadError(inv.stderr, err)
+	return exitUsage
+}
+
+func (inv *invocation) execute() int {
+	cfg, cases, err := loadRun(inv.common.config, inv.paths)
 	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
+		return inv.fail(err)
 	}
-	if len(paths) == 0 {
-		paths = cfg.DefaultPaths()
-	}
-	cases, err := runner.LoadCases(cfg, paths)
-	if err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
-	}
-	opts := runner.Options{LintOnly: lintOnly, Vars: common.vars}
-	if !lintOnly && targetName != "" && targetName != "mock" {
-		t, err := runner.NewURLTarget(targetName)
-		if err != nil {
-			fmt.Fprintf(stderr, "casebook: %v\n", err)
-			return exitUsage
-		}
-		opts.Target = t
-	}
-	r := runner.New(opts)
-	defer r.Close()
-	if err := r.LoadSpecs(cases); err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
+	if cases, err = inv.sel.apply(cases); err != nil {
+		return inv.fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if inv.live != nil && strings.Contains(inv.target, ",") {
+		if inv.live.dryRun {
+			return inv.fail(&runner.UsageError{Msg: "--dry-run cannot compare two targets"})
+		}
+		return runDrift(ctx, cfg, cases, inv.target, *inv.live, inv.common.vars, inv.common.verbose, inv.stdout, inv.stderr)
+	}
+	opts, closeTarget, err := inv.options(cfg, len(cases))
+	if err != nil {
+		return inv.fail(err)
+	}
+	defer closeTarget()
+	r := runner.New(opts)
+	defer r.Close()
+	if err := r.LoadSpecs(cases); err != nil {
+		return inv.fail(err)
+	}
 	results := r.Run(ctx, cases)
-	if err := reports.Text(stdout, results, reports.Options{Color: useColor(stdout), Verbose: common.verbose, Version: runner.Version}); err != nil {
-		fmt.Fprintf(stderr, "casebook: writing the report: %v\n", err)
+	return inv.finish(results)
+}
+
+// options builds the runner's options: variables, the target, live safety
+// flags and progress on a terminal.
+func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, func(), error) {
+	opts := runner.Options{LintOnly: inv.lintOnly, Vars: cfg.RunVars(inv.common.vars)}
+	closeTarget := func() {}
+	if !inv.lintOnly {
+		t, err := targetFromFlag(cfg, inv.target, *inv.live)
+		if err != nil {
+			return opts, closeTarget, err
+		}
+		closeTarget = func() { t.Close() }
+		opts.Target = t
+		inv.live.apply(&opts, inv.stdout)
+	}
+	opts.OnResult = newProgress(inv.stderr, total)
+	return opts, closeTarget, nil
+}
+
+// finish writes the reports and picks the exit code. With --dry-run the
+// curl commands own stdout, so the report goes to stderr.
+func (inv *invocation) finish(results []*runner.Result) int {
+	out := inv.stdout
+	if inv.live != nil && inv.live.dryRun {
+		out = inv.stderr
+	}
+	ropts := reports.Options{Color: useColor(out), Verbose: inv.common.verbose, Version: runner.Version}
+	if err := inv.report.write(results, out, ropts); err != nil {
+		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
 		return exitUsage
 	}
 	if !runner.Summarize(results).OK() {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// loadRun finds the config and loads the cases of paths (default: the
+// config's suites).
+func loadRun(configPath string, paths []string) (*runner.Config, []*casefile.Case, error) {
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(paths) == 0 {
+		paths = cfg.DefaultPaths()
+	}
+	cases, err := runner.LoadCases(cfg, paths)
+	return cfg, cases, err
 }
 
 func loadConfig(path string) (*runner.Config, error) {
