@@ -1,0 +1,47 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// manyResults is n copies of the rich sample, renamed: a large suite.
+func manyResults(n int) []*runner.Result {
+	var out []*runner.Result
+	for i := 0; len(out) < n; i++ {
+		for _, r := range richResults() {
+			c := *r.Case
+			c.Name = fmt.Sprintf("%s-%d", c.Name, i)
+			r.Case = &c
+			out = append(out, r)
+		}
+	}
+	return out[:n]
+}
+
+// BenchmarkRenderers renders 1,000 results in each format.
+func BenchmarkRenderers(b *testing.B) {
+	results := manyResults(1000)
+	for _, name := range Formats() {
+		render, _ := Lookup(name)
+		b.Run(name, func(b *testing.B) {
+			cw := &countingWriter{}
+			for b.Loop() {
+				cw.n = 0
+				if err := render(cw, results, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cw.n), "bytes/report")
+		})
+	}
+}
+
+type countingWriter struct{ n int }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += len(p); return len(p), nil }
+
+var _ io.Writer = (*countingWriter)(nil)
