@@ -15,6 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // Spec is a loaded, validated API description with its routing table.
@@ -131,6 +133,11 @@ func syntaxError(path string, data []byte, err error) error {
 	if errors.As(err, &te) {
 		line, col := lineCol(data, te.Offset)
 		return &LoadError{File: path, Line: line, Column: col, Err: err}
+	}
+	if strings.Contains(err.Error(), "yaml: line ") {
+		// The YAML parser reports "yaml: line N: msg" and nothing typed.
+		se := strictyaml.SyntaxError(path, errors.New(err.Error()[strings.Index(err.Error(), "yaml: line "):]))
+		return &LoadError{File: path, Line: se.Pos.Line, Column: se.Pos.Column, Err: errors.New(se.Msg)}
 	}
 	return &LoadError{File: path, Err: err}
 }

@@ -92,7 +92,7 @@ func TestLoadErrors(t *testing.T) {
 		name, file, want string
 	}{
 		{"missing file", "testdata/nope.yaml", "testdata/nope.yaml: open"},
-		{"yaml syntax", "testdata/broken.yaml", "testdata/broken.yaml"},
+		{"yaml syntax has line", "testdata/broken.yaml", "invalid YAML: did not find expected"},
 		{"json syntax has line", "testdata/broken.json", "testdata/broken.json:3:"},
 		{"not a spec", "testdata/schemas.yaml", "not an API description"},
 	}
