@@ -48,7 +48,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.out, "out", "", "write the case to this file (default: stdout); an existing file is not overwritten")
 	fs.StringVar(&o.spec, "spec", "", "spec to lint against (default: the config's spec that has the operation)")
 	fs.StringVar(&o.name, "name", "", "the case's name (default: from the method and path)")
-	fs.StringVar(&o.auth, "auth", "default", "credential the case's auth: names when the request carried an Authorization header")
+	fs.StringVar(&o.auth, "auth", "", "credential the case's auth: names when the request carried an Authorization header (default: casebook.yaml's only credential, else \"default\")")
 	entry := 0
 	if kind == "har" {
 		fs.IntVar(&entry, "entry", 0, "the entry to import, 1-based (default: the only one, else the first that failed)")
@@ -121,6 +121,9 @@ func importRequest(req *curl.Request, o importOptions, stdout, stderr io.Writer)
 		}
 	}
 	copts := curl.CaseOptions{Name: o.name, Source: o.source, Auth: o.auth}
+	if copts.Auth == "" {
+		copts.Auth = defaultCredential(cfg)
+	}
 	draft, _, err := curl.ToCase(req, copts)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook import: %v\n", err)
@@ -252,3 +255,13 @@ func absPath(p string) string {
 }
 
 func sameFile(a, b string) bool { return absPath(a) == absPath(b) }
+
+// defaultCredential is the config's only credential, else "default".
+func defaultCredential(cfg *runner.Config) string {
+	if len(cfg.Credentials) == 1 {
+		for name := range cfg.Credentials {
+			return name
+		}
+	}
+	return "default"
+}
