@@ -155,7 +155,7 @@ func htmlCaseOf(r *runner.Result, id string) htmlCase {
 		hc.AnswerStatus = r.Response.Status
 	}
 	unexpected := map[string]bool{}
-	for _, d := range r.Differences {
+	for _, d := range safeDifferences(r.Differences) {
 		hd := htmlDiff{Where: strings.TrimSpace(string(d.Part) + " " + d.Pointer), ShowWant: !d.Extra, ShowGot: !d.Missing}
 		if hd.ShowWant {
 			hd.Want = show(d.Want)
@@ -237,7 +237,7 @@ func sides(r *runner.Result) (want, got htmlSide, ok bool) {
 	}
 	got.Status = htmlLine{Text: fmt.Sprintf("status %d %s", r.Response.Status, http.StatusText(r.Response.Status)), Mark: statusDiff}
 	got.Headers = headerLines(redactHeader(r.Response.Header), headerDiff)
-	got.Body = bodyLines(r.Response.Body, gotMarks, gotMarks[""])
+	got.Body = bodyLines(redactBody(r.Response.Body), gotMarks, gotMarks[""])
 	return want, got, true
 }
 

@@ -184,7 +184,7 @@ func jsonResult(r *runner.Result) JSONResult {
 		Spec: r.SpecPath, Target: r.Target, Operation: r.Operation,
 		Findings:    nonNil(r.Findings),
 		Expected:    jsonExpected(&c.Expect),
-		Differences: jsonDifferences(r.Differences),
+		Differences: jsonDifferences(safeDifferences(r.Differences)),
 		DurationMs:  float64(r.Duration.Microseconds()) / 1000,
 		Attempts:    r.Attempts,
 		Correlation: r.CorrelationID,
@@ -197,7 +197,7 @@ func jsonResult(r *runner.Result) JSONResult {
 	}
 	if r.Response != nil {
 		m := &JSONMessage{Status: r.Response.Status, Headers: nonNilHeader(redactHeader(r.Response.Header))}
-		m.setBody(r.Response.Body)
+		m.setBody(redactBody(r.Response.Body))
 		jr.Response = m
 	}
 	return jr

@@ -8,6 +8,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -119,5 +120,29 @@ func TestJSONBodies(t *testing.T) {
 	}
 	if w, ok := raw.Cases[0].Differences[1]["want"]; !ok || string(w) != "null" {
 		t.Errorf("difference want = %s (present %v), want JSON null kept", w, ok)
+	}
+}
+
+// TestReportsRedactIssuedTokens: a token endpoint's answer (a live one
+// issues real tokens) and a difference about it never reach a report.
+func TestReportsRedactIssuedTokens(t *testing.T) {
+	rs := richResults()[:1]
+	rs[0].Response.Body = []byte(`{"access_token":"eyJ-issued-token","token_type":"bearer","expires_in":3600}`)
+	rs[0].Differences = append(rs[0].Differences, diff.Difference{Part: diff.Body, Pointer: "/access_token", Want: "x", Got: "eyJ-issued-token"})
+	for _, name := range Formats() {
+		if name == "text" {
+			continue // the lead's human renderer: see the report to the lead
+		}
+		render, _ := Lookup(name)
+		var buf bytes.Buffer
+		if err := render(&buf, rs, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "eyJ-issued-token") {
+			t.Errorf("%s report holds the issued token", name)
+		}
+		if !strings.Contains(buf.String(), "bearer") {
+			t.Errorf("%s report lost token_type (not a secret)", name)
+		}
 	}
 }

@@ -183,10 +183,11 @@ func junitCase(r *runner.Result, suite string) JUnitTestCase {
 	switch r.Status {
 	case runner.Failed:
 		msg, typ := "the answer differs from the expectation", "difference"
-		if len(r.Differences) > 0 {
-			msg, typ = differenceLine(r.Differences[0]), string(r.Differences[0].Part)
+		ds := safeDifferences(r.Differences)
+		if len(ds) > 0 {
+			msg, typ = differenceLine(ds[0]), string(ds[0].Part)
 		}
-		tc.Failure = &JUnitProblem{Message: xmlSafe(oneLine(msg)), Type: typ, Text: junitText(xmlSafe(differencesText(r.Differences)))}
+		tc.Failure = &JUnitProblem{Message: xmlSafe(oneLine(msg)), Type: typ, Text: junitText(xmlSafe(differencesText(ds)))}
 		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
 	case runner.Errored:
 		tc.Error = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason)), Type: "errored", Text: junitText(xmlSafe(r.Reason))}
@@ -236,7 +237,7 @@ func exchangeText(r *runner.Result) string {
 		fmt.Fprintf(&b, "lint: %s\n", f)
 	}
 	if len(r.Differences) > 0 {
-		b.WriteString(differencesText(r.Differences))
+		b.WriteString(differencesText(safeDifferences(r.Differences)))
 	}
 	if r.Request != nil {
 		fmt.Fprintf(&b, "\nrequest: %s %s\n", r.Request.Method, redactURL(r.Request.URL))
@@ -246,7 +247,7 @@ func exchangeText(r *runner.Result) string {
 	if r.Response != nil {
 		fmt.Fprintf(&b, "\nanswer: %d\n", r.Response.Status)
 		writeHeaders(&b, redactHeader(r.Response.Header))
-		writeBody(&b, r.Response.Body)
+		writeBody(&b, redactBody(r.Response.Body))
 	}
 	if r.CorrelationID != "" {
 		fmt.Fprintf(&b, "correlation id: %s\n", r.CorrelationID)

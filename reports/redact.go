@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -62,6 +63,8 @@ func redactURL(raw string) string {
 func isSecretName(name string) bool {
 	l := strings.ToLower(name)
 	switch l {
+	case "token_type", "tokentype":
+		return false // "bearer": says how, not what
 	case "password", "passwd", "client_secret", "clientsecret", "access_token", "refresh_token", "id_token", "assertion", "code_verifier":
 		return true
 	}
@@ -148,4 +151,26 @@ func decodeJSON(b []byte) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// safeDifferences redacts the values of differences about a credential: a
+// body member named like one (/access_token) or a credential header.
+func safeDifferences(ds []diff.Difference) []diff.Difference {
+	out := make([]diff.Difference, len(ds))
+	for i, d := range ds {
+		name := d.Pointer
+		if j := strings.LastIndexByte(name, '/'); j >= 0 {
+			name = name[j+1:]
+		}
+		if (d.Part == diff.Body || d.Part == diff.Header) && name != "" && isSecretName(name) {
+			if _, ok := d.Want.(string); ok {
+				d.Want = runner.Redacted
+			}
+			if _, ok := d.Got.(string); ok {
+				d.Got = runner.Redacted
+			}
+		}
+		out[i] = d
+	}
+	return out
 }
