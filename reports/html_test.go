@@ -125,6 +125,8 @@ const probeScript = `<script>
   var diffs = failing.querySelector(".diffs");
   out.failingDiffsVisible = diffs !== null && diffs.offsetParent !== null && diffs.getBoundingClientRect().height > 0;
   out.failingText = failing.innerText;
+  var want = failing.querySelector(".sbs .want").getBoundingClientRect(), got = failing.querySelector(".sbs .got").getBoundingClientRect();
+  out.sideBySide = want.width > 200 && got.left >= want.right && Math.abs(got.top - want.top) < 2;
   out.marked = Array.prototype.slice.call(failing.querySelectorAll(".got pre.code span.mark")).map(function (e) { return e.textContent.trim(); });
   click('[data-filter-status="failed"]');
   out.failed = visible();
@@ -149,6 +151,7 @@ type probe struct {
 	All                    []string `json:"all"`
 	FailingDiffsVisible    bool     `json:"failingDiffsVisible"`
 	FailingText            string   `json:"failingText"`
+	SideBySide             bool     `json:"sideBySide"`
 	Marked                 []string `json:"marked"`
 	Failed                 []string `json:"failed"`
 	Shown                  string   `json:"shown"`
@@ -169,7 +172,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if err := os.WriteFile(path, probed, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := string(runChromium(t, bin, "--dump-dom", "file://"+path))
+	dom := string(runChromium(t, bin, "--window-size=1280,1800", "--dump-dom", "file://"+path))
 	m := regexp.MustCompile(`(?s)<pre id="probe">(.*?)</pre>`).FindStringSubmatch(dom)
 	if m == nil {
 		t.Fatalf("the probe did not run (a script error?); DOM starts:\n%.2000s", dom)
@@ -197,6 +200,9 @@ func TestHTMLInChromium(t *testing.T) {
 	check("no filter", p.All, []string{pitfall, fixed, markup, skipped, dead})
 	if !p.FailingDiffsVisible || !strings.Contains(p.FailingText, "/recipient/phoneNumber") {
 		t.Errorf("the failing case's differences are not visible; its text:\n%s", p.FailingText)
+	}
+	if !p.SideBySide {
+		t.Error("expected and actual are not laid out side by side at 1280px")
 	}
 	if !slices.Contains(p.Marked, `"detail": "recipient.address is required <b>&amp;</b> \u001b[31m]]>",`) {
 		t.Errorf("the differing /detail line is not highlighted on the actual side; marked: %q", p.Marked)
