@@ -126,6 +126,10 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 func (m *MockTarget) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// Close our side first: a connection the transport dialed but never
+	// used is "new" to the server, and http.Server.Shutdown waits 5 s
+	// before it counts a new connection as idle.
+	m.client.CloseIdleConnections()
 	var errs []error
 	for _, srv := range m.servers {
 		errs = append(errs, srv.Close())
