@@ -1,0 +1,180 @@
+package runner_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// The benchmarks here time what `casebook run` does, from casebook.yaml to
+// results: config, case files, specs, lint, the built-in mock (started
+// once per benchmark iteration, as each CLI run starts it) and compare.
+// Each checks that every case passed once before it is timed.
+
+// BenchmarkRunShipped runs the shipped cases (17) against the built-in mock.
+func BenchmarkRunShipped(b *testing.B) {
+	benchRun(b, "..", runner.Options{}, 0)
+}
+
+// BenchmarkRun1000Cases runs 1,000 cases (the shipped ones copied under
+// distinct names) against the built-in mock; target: under 1 s per op.
+func BenchmarkRun1000Cases(b *testing.B) {
+	benchRun(b, thousandCases(b), runner.Options{}, 1000)
+}
+
+// BenchmarkLint1000Cases lints the same 1,000 cases, sending nothing
+// (`casebook lint`); target: at least 5,000 cases/s including the load.
+func BenchmarkLint1000Cases(b *testing.B) {
+	benchRun(b, thousandCases(b), runner.Options{LintOnly: true}, 1000)
+}
+
+// BenchmarkLintCase lints one loaded case (the per-case cost of lint,
+// spec already loaded): the runner's lint step alone.
+func BenchmarkLintCase(b *testing.B) {
+	_, cases := loadAll(b, "..")
+	r := runner.New(runner.Options{LintOnly: true})
+	defer r.Close()
+	if err := r.LoadSpecs(cases); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		if res := r.RunCase(ctx, c); res.Status != runner.Passed {
+			b.Fatalf("lint of %s = %s %s %v, want passed", c.Name, res.Status, res.Reason, res.Differences)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r.RunCase(ctx, cases[i%len(cases)])
+		i++
+	}
+}
+
+// BenchmarkRunCase replays one case (the personal-connection correct call)
+// against an already started built-in mock: token from cache, send, compare.
+func BenchmarkRunCase(b *testing.B) {
+	_, cases := loadAll(b, "..")
+	var c *casefile.Case
+	for _, cc := range cases {
+		if cc.Name == "pc-correct-call" {
+			c = cc
+		}
+	}
+	if c == nil {
+		b.Fatal("no case pc-correct-call among the shipped cases")
+	}
+	r := runner.New(runner.Options{})
+	defer r.Close()
+	ctx := context.Background()
+	if res := r.RunCase(ctx, c); res.Status != runner.Passed || res.Response == nil || res.Response.Status != 202 {
+		b.Fatalf("RunCase(pc-correct-call) = %s %s %v, want passed with 202", res.Status, res.Reason, res.Differences)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.RunCase(ctx, c)
+	}
+}
+
+func loadAll(b *testing.B, dir string) (*runner.Config, []*casefile.Case) {
+	b.Helper()
+	cfg, err := runner.FindConfig(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases, err := runner.LoadCases(cfg, cfg.DefaultPaths())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cfg, cases
+}
+
+// benchRun is one CLI run per iteration. want is the number of cases
+// expected (0: whatever the config holds).
+func benchRun(b *testing.B, dir string, opts runner.Options, want int) {
+	b.Helper()
+	run := func() runner.Summary {
+		_, cases := loadAll(b, dir)
+		if want > 0 && len(cases) != want {
+			b.Fatalf("loaded %d cases, want %d", len(cases), want)
+		}
+		r := runner.New(opts)
+		defer r.Close()
+		if err := r.LoadSpecs(cases); err != nil {
+			b.Fatal(err)
+		}
+		s := runner.Summarize(r.Run(context.Background(), cases))
+		if s.Failed+s.Errored > 0 || s.Passed != len(cases) {
+			b.Fatalf("run = %+v, want all %d cases passed", s, len(cases))
+		}
+		return s
+	}
+	run()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n += run().Passed
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cases/s")
+}
+
+var caseName = regexp.MustCompile(`(?m)^(name|fixedBy): *(\S+)`)
+
+// thousandCases writes 1,000 case files into a temp dir: the shipped cases,
+// copy after copy, each copy's names suffixed so that every name is
+// distinct (and fixedBy still names a case of the same copy), with a
+// casebook.yaml mapping the folders to the shipped specs.
+func thousandCases(b *testing.B) string {
+	b.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	suites := []struct{ cases, spec string }{
+		{"personal-connection", "specs/personal-connection.yaml"},
+		{"genesys-cloud", "specs/genesys-cloud/openapi.yaml"},
+	}
+	type src struct {
+		suite, file string
+		data        []byte
+	}
+	var srcs []src
+	config := "suites:\n"
+	for _, s := range suites {
+		files, err := filepath.Glob(filepath.Join(root, "cases", s.cases, "*.yaml"))
+		if err != nil || len(files) == 0 {
+			b.Fatalf("no shipped cases in cases/%s: %v", s.cases, err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			srcs = append(srcs, src{s.cases, filepath.Base(f), data})
+		}
+		config += fmt.Sprintf("  - {cases: %s, spec: %s}\n", s.cases, filepath.Join(root, s.spec))
+		if err := os.Mkdir(filepath.Join(dir, s.cases), 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 1000 {
+		s := srcs[i%len(srcs)]
+		copyN := i / len(srcs)
+		data := caseName.ReplaceAll(s.data, fmt.Appendf(nil, "${1}: ${2}-%04d", copyN))
+		name := fmt.Sprintf("%04d-%s", copyN, s.file)
+		if err := os.WriteFile(filepath.Join(dir, s.suite, name), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, runner.ConfigFile), []byte(config), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
