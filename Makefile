@@ -38,6 +38,7 @@ lint: fmt-check vet
 # lands in testdata/fuzz for a regression test.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/casefile
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/curl
 	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' mockserver/*_test.go 2>/dev/null | sed 's/func //'); do \
 		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./mockserver || exit 1; done
 

@@ -84,7 +84,7 @@ func requestLine(r *runner.Result) string {
 	if r.Request == nil {
 		return ""
 	}
-	return r.Request.Method + " " + pathOf(r.Request.URL)
+	return r.Request.Method + " " + pathOf(redactURL(r.Request.URL))
 }
 
 func pathOf(u string) string {

@@ -76,7 +76,11 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}
-	cfg := &Config{File: path, Dir: filepath.Dir(path)}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, &ConfigError{Err: err}
+	}
+	cfg := &Config{File: path, Dir: dir}
 	doc, err := strictyaml.Parse(path, data)
 	if err != nil {
 		return nil, &ConfigError{Err: err}
@@ -117,10 +121,10 @@ func (c *Config) Abs(p string) string {
 func (c *Config) DefaultPaths() []string {
 	var out []string
 	for _, s := range c.Suites {
-		out = append(out, c.Abs(s.Cases))
+		out = append(out, relToWorkDir(c.Abs(s.Cases)))
 	}
 	if len(out) == 0 {
-		out = append(out, c.Abs("cases"))
+		out = append(out, relToWorkDir(c.Abs("cases")))
 	}
 	return out
 }

@@ -159,3 +159,19 @@ func TestRedactHeader(t *testing.T) {
 		t.Error("RedactHeader changed its argument")
 	}
 }
+
+// TestRelativeConfigPath: a config named by a relative path still maps its
+// suites' folders (Dir is made absolute).
+func TestRelativeConfigPath(t *testing.T) {
+	cfg, err := LoadConfig("testdata/project/casebook.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := LoadCases(cfg, []string{"testdata/project/cases/good.yaml"})
+	if err != nil {
+		t.Fatalf("LoadCases with a relative config path: %v", err)
+	}
+	if got := cases[0].SpecPath; got != "testdata/project/specs/echo.yaml" {
+		t.Errorf("SpecPath = %q, want testdata/project/specs/echo.yaml", got)
+	}
+}

@@ -4,6 +4,7 @@
 package diff
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -52,12 +53,16 @@ func (d Difference) String() string {
 	return fmt.Sprintf("%s: want %s, got %s", where, Show(d.Want), Show(d.Got))
 }
 
-// Show renders a value compactly as JSON.
+// Show renders a value compactly as JSON, without HTML escaping (a "<"
+// in a message stays "<").
 func Show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
 	if len(b) > 200 {
 		return string(b[:197]) + "..."
 	}

@@ -57,3 +57,9 @@ func TestBodies(t *testing.T) {
 		})
 	}
 }
+
+func TestShowKeepsMarkup(t *testing.T) {
+	if got := Show("<a & b>"); got != `"<a & b>"` {
+		t.Errorf("Show(<a & b>) = %s, want it unescaped", got)
+	}
+}
