@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -118,10 +120,10 @@ func (t *textWriter) differences(ds []diff.Difference) {
 		}
 		t.printf("      %s\n", where)
 		if !d.Extra {
-			t.printf("        %s\n", t.paint(ansiRed, "- "+diff.Show(d.Want)))
+			t.printf("        %s\n", t.paint(ansiRed, "- "+showValue(d.Part, d.Want)))
 		}
 		if !d.Missing {
-			t.printf("        %s\n", t.paint(ansiGreen, "+ "+diff.Show(d.Got)))
+			t.printf("        %s\n", t.paint(ansiGreen, "+ "+showValue(d.Part, d.Got)))
 		}
 	}
 }
@@ -138,7 +140,21 @@ func (t *textWriter) summary(s runner.Summary) {
 	t.printf("%s\n", line)
 }
 
+// showValue renders a wanted or actual value: JSON for bodies, statuses and
+// headers; a lint finding as the line lint prints.
+func showValue(part diff.Part, v any) string {
+	if s, ok := v.(string); ok && part == diff.Lint {
+		return s
+	}
+	return diff.Show(v)
+}
+
+// indentBody shows an answer's body, indented when it is JSON.
 func indentBody(b []byte) string {
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, bytes.TrimSpace(b), "", "  ") == nil {
+		b = pretty.Bytes()
+	}
 	s := strings.TrimSpace(string(b))
 	if len(s) > 2000 {
 		s = s[:2000] + "..."
