@@ -4,16 +4,27 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"slices"
 	"testing"
 )
 
-func benchCheck(b *testing.B, specPath, method, path, body string) {
+// benchCheck times Check of one request; wantRules are the rules of the
+// findings it must produce (checked once, before the loop, so that a
+// benchmark cannot quietly measure a different path).
+func benchCheck(b *testing.B, specPath, method, path, body string, wantRules ...string) {
 	if _, err := os.Stat(specPath); err != nil {
 		b.Skip(err)
 	}
 	s := load(b, specPath)
 	req := &Request{Method: method, Path: path, Header: http.Header{"Authorization": {"Bearer t"}, "Content-Type": {"application/json"}}, Body: []byte(body)}
 	ctx := context.Background()
+	var rules []string
+	for _, f := range Check(ctx, s, req, Options{}).Findings {
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Equal(rules, wantRules) {
+		b.Fatalf("Check(%s %s) finding rules = %q, want %q", method, path, rules, wantRules)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		Check(ctx, s, req, Options{})
@@ -27,15 +38,17 @@ func BenchmarkCheckValid(b *testing.B) {
 
 func BenchmarkCheckInvalid(b *testing.B) {
 	benchCheck(b, pcSpec, "POST", "/api/v2/outbound/campaigns/c1/calls",
-		`{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456"}}`)
+		`{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456"}}`,
+		"required", "required", "additionalProperties", "required")
 }
 
 func BenchmarkCheckUnknownOperation(b *testing.B) {
-	benchCheck(b, genesysSwagger, "POST", "/api/v2/outbound/calls", `{}`)
+	benchCheck(b, genesysSwagger, "POST", "/api/v2/outbound/calls", `{}`, RuleUnknownOperation)
 }
 
 func BenchmarkCheckGenesysSwagger(b *testing.B) {
-	benchCheck(b, genesysSwagger, "POST", "/api/v2/conversations/calls", `{"phoneNumber": "+15550199", "recipient": {"type": "phone"}}`)
+	benchCheck(b, genesysSwagger, "POST", "/api/v2/conversations/calls", `{"phoneNumber": "+15550199", "recipient": {"type": "phone"}}`,
+		RuleUndeclared)
 }
 
 const genesysSwagger = "../../../shared/specs-real/genesys-cloud-2018-03-swagger.json"
