@@ -148,37 +148,48 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 		res.Operation = lr.Match.Operation.String()
 	}
 	res.Differences = lintDifferences(c.Expect.Lint, lr.Findings)
-	if !r.opts.LintOnly {
-		if ctx.Err() != nil {
-			// Ctrl-C came while the case waited for a worker: it never started.
-			res.Status, res.Reason = Skipped, "run interrupted"
-			return res
-		}
-		skip, err := r.guard(c)
-		if err != nil {
-			return res.errored(err)
-		}
-		if skip != "" {
-			res.Status, res.Reason = Skipped, skip
-			return res
-		}
-		if r.dry != nil {
-			if err := r.printCurl(ctx, s, c, p, res); err != nil {
-				return res.errored(err)
-			}
-			res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
-			return res
-		}
-		if err := r.send(ctx, s, c, p, res); err != nil {
-			return res.errored(err)
-		}
-		res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
+	if !r.opts.LintOnly && !r.replay(ctx, s, c, p, res) {
+		return res
 	}
 	res.Status = Passed
 	if len(res.Differences) > 0 {
 		res.Status = Failed
 	}
 	return res
+}
+
+// replay sends the case (or prints it, or says why not) and adds the
+// answer's differences. It reports false when the case got its verdict
+// without an answer: skipped or errored.
+func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) bool {
+	if ctx.Err() != nil {
+		// Ctrl-C came while the case waited for a worker: it never started.
+		res.Status, res.Reason = Skipped, "run interrupted"
+		return false
+	}
+	skip, err := r.guard(c)
+	if err != nil {
+		res.errored(err)
+		return false
+	}
+	if skip != "" {
+		res.Status, res.Reason = Skipped, skip
+		return false
+	}
+	if r.dry != nil {
+		if err := r.printCurl(ctx, s, c, p, res); err != nil {
+			res.errored(err)
+			return false
+		}
+		res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
+		return false
+	}
+	if err := r.send(ctx, s, c, p, res); err != nil {
+		res.errored(err)
+		return false
+	}
+	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
+	return true
 }
 
 func (res *Result) errored(err error) *Result {
