@@ -105,8 +105,12 @@ func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Reques
 	if !opts.SkipSecurity {
 		c.security(s, m, hr)
 	}
-	hr = hr.Clone(ctx)
+	// A shallow copy is enough: the validator replaces the body (and
+	// GetBody, ContentLength) of the copy, and never writes headers or the
+	// URL with SkipSettingDefaults. Clone copied every header per request.
+	hr = hr.WithContext(ctx)
 	hr.Body = io.NopCloser(bytes.NewReader(body))
+	hr.GetBody = nil
 	hr.ContentLength = int64(len(body))
 	in := &openapi3filter.RequestValidationInput{
 		Request:    hr,

@@ -60,6 +60,11 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 // those of its allOf, oneOf and anyOf members (a field any alternative
 // declares is declared).
 func properties(s *openapi3.Schema) map[string]*openapi3.SchemaRef {
+	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) == 0 {
+		// Nothing to merge: the schema's own map, read only, saves a copy
+		// per object per request in the mock.
+		return s.Properties
+	}
 	out := map[string]*openapi3.SchemaRef{}
 	var visit func(s *openapi3.Schema, depth int)
 	visit = func(s *openapi3.Schema, depth int) {
