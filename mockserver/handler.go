@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -19,6 +20,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	defer s.recoverPanic(rec, r)
 	s.serve(rec, r)
+	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		return // --quiet: skip boxing the line's values (6 allocations a request)
+	}
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "code", rec.code,
 		"duration", time.Since(start).Round(time.Microsecond))
 }
