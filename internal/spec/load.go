@@ -165,8 +165,12 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 		data = j
 	}
 	var doc2 openapi2.T
-	if err := json.Unmarshal(data, &doc2); err != nil {
-		return nil, syntaxError(path, data, err)
+	if err := decodeSwagger2(data, &doc2); err != nil {
+		// Decode the whole document again for the error's line and column.
+		if werr := json.Unmarshal(data, new(openapi2.T)); werr != nil {
+			return nil, syntaxError(path, data, werr)
+		}
+		return nil, &LoadError{File: path, Err: err}
 	}
 	doc3, err := openapi2conv.ToV3(&doc2)
 	if err != nil {
