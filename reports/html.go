@@ -158,10 +158,10 @@ func htmlCaseOf(r *runner.Result, id string) htmlCase {
 	for _, d := range safeDifferences(r.Differences) {
 		hd := htmlDiff{Where: strings.TrimSpace(string(d.Part) + " " + d.Pointer), ShowWant: !d.Extra, ShowGot: !d.Missing}
 		if hd.ShowWant {
-			hd.Want = show(d.Want)
+			hd.Want = diff.Show(d.Want)
 		}
 		if hd.ShowGot {
-			hd.Got = show(d.Got)
+			hd.Got = diff.Show(d.Got)
 		}
 		hc.Differences = append(hc.Differences, hd)
 		if d.Part == diff.Lint && d.Extra {
@@ -298,7 +298,7 @@ func writeJSONLines(out *[]htmlLine, v any, ptr, indent, prefix, suffix string, 
 			if i == len(keys)-1 {
 				comma = ""
 			}
-			kp := show(k) + ": "
+			kp := diff.Show(k) + ": "
 			writeJSONLines(out, t[k], ptr+jsonptr.Join(k), indent+"  ", kp, comma, marks, marked)
 		}
 		*out = append(*out, htmlLine{indent + "}" + suffix, marked})

@@ -118,7 +118,7 @@ type JSONDifference struct {
 func jsonDifferences(ds []diff.Difference) []JSONDifference {
 	out := make([]JSONDifference, 0, len(ds))
 	for _, d := range ds {
-		jd := JSONDifference{Part: d.Part, Pointer: d.Pointer, Missing: d.Missing, Extra: d.Extra, Text: differenceLine(d)}
+		jd := JSONDifference{Part: d.Part, Pointer: d.Pointer, Missing: d.Missing, Extra: d.Extra, Text: d.String()}
 		if !d.Extra {
 			jd.Want = rawJSON(d.Want)
 		}
@@ -262,31 +262,4 @@ func sortedHeaderNames(h http.Header) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// show renders a value compactly as JSON, like diff.Show, but leaves "<",
-// ">" and "&" as they are: the reports escape for their own formats, and
-// \u003c helps no reader.
-func show(v any) string {
-	b := *rawJSON(v)
-	if len(b) > 200 {
-		return string(b[:197]) + "..."
-	}
-	return string(b)
-}
-
-// differenceLine is diff.Difference.String with show's rendering:
-// "body /code: want "not.found", got "bad.request"".
-func differenceLine(d diff.Difference) string {
-	where := string(d.Part)
-	if d.Pointer != "" {
-		where += " " + d.Pointer
-	}
-	switch {
-	case d.Missing:
-		return fmt.Sprintf("%s: want %s, got nothing", where, show(d.Want))
-	case d.Extra:
-		return fmt.Sprintf("%s: unexpected %s", where, show(d.Got))
-	}
-	return fmt.Sprintf("%s: want %s, got %s", where, show(d.Want), show(d.Got))
 }

@@ -185,7 +185,7 @@ func junitCase(r *runner.Result, suite string) JUnitTestCase {
 		msg, typ := "the answer differs from the expectation", "difference"
 		ds := safeDifferences(r.Differences)
 		if len(ds) > 0 {
-			msg, typ = differenceLine(ds[0]), string(ds[0].Part)
+			msg, typ = ds[0].String(), string(ds[0].Part)
 		}
 		tc.Failure = &JUnitProblem{Message: xmlSafe(oneLine(msg)), Type: typ, Text: junitText(xmlSafe(differencesText(ds)))}
 		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
@@ -209,10 +209,10 @@ func differencesText(ds []diff.Difference) string {
 		}
 		b.WriteString("  " + where + "\n")
 		if !d.Extra {
-			b.WriteString("    - " + show(d.Want) + "\n")
+			b.WriteString("    - " + diff.Show(d.Want) + "\n")
 		}
 		if !d.Missing {
-			b.WriteString("    + " + show(d.Got) + "\n")
+			b.WriteString("    + " + diff.Show(d.Got) + "\n")
 		}
 	}
 	return b.String()
