@@ -158,10 +158,10 @@ func htmlCaseOf(r *runner.Result, id string) htmlCase {
 	for _, d := range safeDifferences(r.Differences) {
 		hd := htmlDiff{Where: strings.TrimSpace(string(d.Part) + " " + d.Pointer), ShowWant: !d.Extra, ShowGot: !d.Missing}
 		if hd.ShowWant {
-			hd.Want = diff.Show(d.Want)
+			hd.Want = showValue(d.Part, d.Want)
 		}
 		if hd.ShowGot {
-			hd.Got = diff.Show(d.Got)
+			hd.Got = showValue(d.Part, d.Got)
 		}
 		hc.Differences = append(hc.Differences, hd)
 		if d.Part == diff.Lint && d.Extra {

@@ -209,10 +209,10 @@ func differencesText(ds []diff.Difference) string {
 		}
 		b.WriteString("  " + where + "\n")
 		if !d.Extra {
-			b.WriteString("    - " + diff.Show(d.Want) + "\n")
+			b.WriteString("    - " + showValue(d.Part, d.Want) + "\n")
 		}
 		if !d.Missing {
-			b.WriteString("    + " + diff.Show(d.Got) + "\n")
+			b.WriteString("    + " + showValue(d.Part, d.Got) + "\n")
 		}
 	}
 	return b.String()

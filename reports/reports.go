@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"github.com/casebook-dev/casebook/internal/diff"
 	"io"
 	"sort"
 	"strings"
@@ -46,4 +47,13 @@ func Formats() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// showValue renders a wanted or actual value: JSON for bodies, statuses and
+// headers; a lint finding as the line lint prints.
+func showValue(part diff.Part, v any) string {
+	if s, ok := v.(string); ok && part == diff.Lint {
+		return s
+	}
+	return diff.Show(v)
 }

@@ -140,15 +140,6 @@ func (t *textWriter) summary(s runner.Summary) {
 	t.printf("%s\n", line)
 }
 
-// showValue renders a wanted or actual value: JSON for bodies, statuses and
-// headers; a lint finding as the line lint prints.
-func showValue(part diff.Part, v any) string {
-	if s, ok := v.(string); ok && part == diff.Lint {
-		return s
-	}
-	return diff.Show(v)
-}
-
 // indentBody shows an answer's body, indented when it is JSON.
 func indentBody(b []byte) string {
 	var pretty bytes.Buffer
