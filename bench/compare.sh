@@ -7,7 +7,8 @@
 #
 # Usage: bench/compare.sh            (from anywhere; needs go, node/npm, curl)
 # Knobs: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 SWAGGER=path/to/swagger.json
-#        ONLY=pc|genesys (one spec only)
+#        ONLY=pc|genesys (one spec only)  ROUNDS=1 (rounds of every server, in
+#        turn; on a shared machine the median of 3 says more than one)
 #
 # Request logging is off on both mocks (casebook mock --quiet, prism -v warn):
 # per-request log lines would measure the terminal, not the mock.
@@ -21,6 +22,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 SWAGGER=${SWAGGER:-$ROOT/../shared/specs-real/genesys-cloud-2018-03-swagger.json}
 ONLY=${ONLY:-}
+ROUNDS=${ROUNDS:-1}
 PORT_CASEBOOK=18081
 PORT_PRISM=18082
 PORT_BARE=18083
@@ -144,8 +146,8 @@ load() {
 }
 
 ROWS=()
-row() { # spec server rps p99 rss first note
-	ROWS+=("$(printf '| %-19s | %-34s | %7s | %8s | %6s | %7s s | %s |' "$@")")
+row() { # round spec server rps p99 rss first note
+	ROWS+=("$(printf '| %s | %-19s | %-34s | %7s | %8s | %6s | %7s s | %s |' "$@")")
 }
 
 # measure LABEL NAME PORT PATH BODY WANT TOKEN NOTE CMD...: starts the
@@ -177,7 +179,10 @@ measure() {
 	pid=$(listener_pid "$port")
 	rss=$(rss_mb "$pid")
 	stop
-	row "$label" "$name" "$RPS" "$P99" "$rss" "$first" "$note, answers $want"
+	note="$note, answers $want"
+	[ -z "$NON2XX" ] || note="$note; $NON2XX not 2xx"
+	[ -z "$ERRS" ] || note="$note; wrk socket errors: $ERRS"
+	row "$ROUND" "$label" "$name" "$RPS" "$P99" "$rss" "$first" "$note"
 }
 
 # run_spec LABEL SPEC PATH BODY WANT CLIENT_ID CLIENT_SECRET
@@ -201,13 +206,31 @@ run_spec() {
 	measure "$label" "bare net/http (read+decode JSON)" $PORT_BARE "$path" "$body" 200 "" "no spec" \
 		"$WORK/bare" -addr "$HOST:$PORT_BARE"
 	bare=$RPS
-	RATIOS+=("$(awk -v c="$cb" -v cq="$cbq" -v p="$pr" -v pq="$prq" -v b="$bare" -v l="$label" 'BEGIN {
-		printf "%s: casebook/prism = %.1fx (both logging requests), %.1fx (both quiet); casebook --quiet/bare = %.0f%%; bare/prism --quiet = %.1fx",
-			l, c / p, cq / pq, 100 * cq / b, b / pq }')")
+	awk -v c="$cb" -v cq="$cbq" -v p="$pr" -v pq="$prq" -v b="$bare" -v l="$label" -v r="$ROUND" \
+		'BEGIN { printf "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.1f\n", l, r, c / p, cq / pq, 100 * c / b, 100 * cq / b, b / p, b / pq }' \
+		>>"$WORK/ratios.tsv"
+}
+
+# ratios: per spec and round, then the median of each ratio over the rounds.
+RATIO_HEAD="casebook/prism (both logging) | casebook/prism (both quiet) | casebook/bare | casebook --quiet/bare | bare/prism | bare/prism -v warn"
+ratios() {
+	echo "| spec | round | $RATIO_HEAD |"
+	echo "|---|---|---|---|---|---|---|---|"
+	awk -F'\t' '{ printf "| %s | %s | %sx | %sx | %s%% | %s%% | %sx | %sx |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$WORK/ratios.tsv"
+	[ "$ROUNDS" -gt 1 ] || return 0
+	sort -t$'\t' -k1,1 "$WORK/ratios.tsv" | awk -F'\t' '
+		function med(spec, col,   n, i, j, t, v) {
+			n = 0
+			for (i = 1; i <= cnt[spec]; i++) v[++n] = val[spec, i, col]
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return v[int((n + 1) / 2)]
+		}
+		{ cnt[$1]++; for (c = 3; c <= 8; c++) val[$1, cnt[$1], c] = $c; specs[$1] = 1 }
+		END { for (sp in specs) printf "| %s | median | %sx | %sx | %s%% | %s%% | %sx | %sx |\n", sp, med(sp, 3), med(sp, 4), med(sp, 5), med(sp, 6), med(sp, 7), med(sp, 8) }'
 }
 
 install_tools
-RATIOS=()
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 if [ -z "$ONLY" ] || [ "$ONLY" = pc ]; then
 	run_spec personal-connection "$ROOT/specs/personal-connection.yaml" \
 		/api/v2/outbound/campaigns/pc-campaign/calls "$ROOT/bench/requests/pc-call.json" 202 \
@@ -223,12 +246,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = genesys ]; then
 		log "skipping the published Genesys swagger: $SWAGGER is absent"
 	fi
 fi
+done
 
 echo
 echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up), loopback, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
-echo "| spec                | server                             |   req/s |      p99 | RSS MB | first answer | request measured |"
-echo "|---------------------|------------------------------------|---------|----------|--------|--------------|------------------|"
+echo "| round | spec                | server                             |   req/s |      p99 | RSS MB | first answer | request measured |"
+echo "|---|---------------------|------------------------------------|---------|----------|--------|--------------|------------------|"
 printf '%s\n' "${ROWS[@]}"
 echo
-printf '%s\n' "${RATIOS[@]}"
+ratios
