@@ -78,8 +78,8 @@ start() {
 
 stop() {
 	kill -TERM -- "-$SERVER_GROUP" 2>/dev/null || true
-	local i
-	for i in $(seq 50); do
+	local tries
+	for ((tries = 0; tries < 50; tries++)); do
 		kill -0 -- "-$SERVER_GROUP" 2>/dev/null || return 0
 		sleep 0.1
 	done
