@@ -59,7 +59,9 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	// Listen for signals before serving, so none is missed in between.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := newMock(f, stderr)
+	logw := newBatchWriter(stderr, 200*time.Millisecond)
+	defer logw.Close()
+	srv, err := newMock(f, logw)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
 		return exitUsage
@@ -71,7 +73,9 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	printStart(stdout, srv)
 	<-ctx.Done()
 	stop()
-	return shutdown(srv, stderr)
+	code := shutdown(srv, stderr)
+	logw.Close() // the last request lines before the exit status
+	return code
 }
 
 func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
