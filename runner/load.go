@@ -52,9 +52,12 @@ func LoadCases(cfg *Config, paths []string) ([]*casefile.Case, error) {
 }
 
 func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
-	if c.Spec != "" {
+	switch {
+	case filepath.IsAbs(c.Spec):
+		c.SpecPath = c.Spec
+	case c.Spec != "":
 		c.SpecPath = filepath.Join(filepath.Dir(c.Pos.File), c.Spec)
-	} else {
+	default:
 		c.SpecPath = cfg.specFor(c.Pos.File)
 	}
 	if c.SpecPath == "" {

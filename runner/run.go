@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -92,6 +93,27 @@ func (r *Runner) LoadSpecs(cases []*casefile.Case) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// SpecProblems lists, per spec loaded so far, where it breaks the OpenAPI
+// rules without breaking casebook (see spec.Spec.Problems), sorted by path.
+func (r *Runner) SpecProblems() []SpecProblems {
+	r.specs.mu.Lock()
+	defer r.specs.mu.Unlock()
+	var out []SpecProblems
+	for path, e := range r.specs.specs {
+		if e.s != nil && len(e.s.Problems) > 0 {
+			out = append(out, SpecProblems{Path: path, Problems: e.s.Problems})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// SpecProblems are one spec's departures from the OpenAPI rules.
+type SpecProblems struct {
+	Path     string
+	Problems []string
 }
 
 // Run runs the cases concurrently and returns their results in case order.

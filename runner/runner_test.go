@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -173,5 +175,35 @@ func TestRelativeConfigPath(t *testing.T) {
 	}
 	if got := cases[0].SpecPath; got != "testdata/project/specs/echo.yaml" {
 		t.Errorf("SpecPath = %q, want testdata/project/specs/echo.yaml", got)
+	}
+}
+
+// TestSpecProblems: a spec that breaks an OpenAPI rule casebook can live
+// with (an undeclared path parameter, as the published Genesys swagger has)
+// still loads, and the runner says what is wrong with it; an absolute spec
+// path in a case is taken as it is.
+func TestSpecProblems(t *testing.T) {
+	abs, err := filepath.Abs("testdata/problems/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "case.yaml")
+	if err := os.WriteFile(file, []byte("spec: "+abs+"\nrequest: {method: GET, path: /things/1}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases, err := LoadCases(&Config{}, []string{file})
+	if err != nil {
+		t.Fatalf("LoadCases with an absolute spec path: %v", err)
+	}
+	r := New(Options{LintOnly: true})
+	if err := r.LoadSpecs(cases); err != nil {
+		t.Fatalf("LoadSpecs: %v", err)
+	}
+	probs := r.SpecProblems()
+	if len(probs) != 1 || len(probs[0].Problems) == 0 || !strings.Contains(probs[0].Problems[0], "path parameters") {
+		t.Fatalf("SpecProblems = %v, want the undeclared path parameter", probs)
+	}
+	if res := r.RunCase(context.Background(), cases[0]); res.Status != Passed {
+		t.Errorf("a case on that spec: %s %v %q", res.Status, res.Differences, res.Reason)
 	}
 }

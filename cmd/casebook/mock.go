@@ -15,6 +15,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
+	"github.com/casebook-dev/casebook/runner"
 )
 
 const mockHelp = `
@@ -82,6 +83,9 @@ func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
 	s, err := spec.Load(f.spec)
 	if err != nil {
 		return nil, err
+	}
+	if len(s.Problems) > 0 {
+		warnSpecProblems(stderr, []runner.SpecProblems{{Path: s.Path, Problems: s.Problems}})
 	}
 	ov, err := loadOverlay(f)
 	if err != nil {

@@ -142,6 +142,7 @@ func (inv *invocation) execute() int {
 	if err := r.LoadSpecs(cases); err != nil {
 		return inv.fail(err)
 	}
+	warnSpecProblems(inv.stderr, r.SpecProblems())
 	results := r.Run(ctx, cases)
 	return inv.finish(results)
 }
@@ -214,4 +215,26 @@ func printLoadError(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "casebook: %v\n", err)
+}
+
+// warnSpecProblems says, once per spec, that it breaks OpenAPI rules casebook
+// can live with (published vendor specs often do), with the first few.
+func warnSpecProblems(w io.Writer, specs []runner.SpecProblems) {
+	const shown = 3
+	for _, sp := range specs {
+		fmt.Fprintf(w, "casebook: warning: %s breaks %d OpenAPI rule(s); casebook goes on:\n", sp.Path, len(sp.Problems))
+		for _, p := range sp.Problems[:min(shown, len(sp.Problems))] {
+			fmt.Fprintf(w, "  %s\n", firstLine(p))
+		}
+		if len(sp.Problems) > shown {
+			fmt.Fprintf(w, "  ... and %d more\n", len(sp.Problems)-shown)
+		}
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
