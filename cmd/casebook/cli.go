@@ -35,11 +35,19 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (bool, int) {
 			break
 		}
 	}
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "--h":
+			// Help asked for goes to stdout, once (flag would print it to
+			// the error output first).
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return false, exitOK
+		}
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
 			return false, exitOK
 		}
 		if err != nil {

@@ -217,6 +217,9 @@ func TestHelpHasExamples(t *testing.T) {
 		if o.code != exitOK || !strings.Contains(o.stdout, "casebook "+c.name) || !strings.Contains(strings.ToLower(o.stdout), "example") {
 			t.Errorf("casebook %s --help: exit %d, want 0 and a usage with an example:\n%s%s", c.name, o.code, o.stdout, o.stderr)
 		}
+		if n := strings.Count(o.stdout, "Usage: casebook"); n != 1 || o.stderr != "" {
+			t.Errorf("casebook %s --help printed the usage %d times on stdout and %q on stderr, want once and nothing", c.name, n, o.stderr)
+		}
 	}
 	o := casebook(t, "", "help")
 	if o.code != exitOK || !strings.Contains(o.stdout, "Exit codes") {
