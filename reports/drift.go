@@ -1,0 +1,63 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/casebook-dev/casebook/runner"
+)
+
+// DriftText writes the drift report (casebook drift, run --target a,b)
+// and reports whether it should fail the run: an answer drifted, or a case errored on a side.
+func DriftText(w io.Writer, a, b string, results []runner.DriftResult, verbose bool) (failed bool) {
+	var drifted, same, notCompared int
+	fmt.Fprintf(w, "drift: %s vs %s, %d case(s)\n", a, b, len(results))
+	for _, d := range results {
+		switch {
+		case !d.Compared:
+			notCompared++
+			side, res := a, d.A
+			if d.A.Response != nil {
+				side, res = b, d.B
+			}
+			if res.Status == runner.Errored {
+				failed = true
+			}
+			fmt.Fprintf(w, "NOT COMPARED  %s: %s %s: %s\n", d.Case.Name, side, res.Status, res.Reason)
+		case d.Drifted():
+			drifted++
+			failed = true
+			fmt.Fprintf(w, "DRIFT  %s  (%s)\n", d.Case.Name, d.Case.Pos)
+			for _, dd := range d.Differences {
+				label := dd.Aspect
+				if dd.Pointer != "" {
+					label += " " + dd.Pointer
+				}
+				fmt.Fprintf(w, "    %-20s %s: %s   %s: %s\n", label, a, dd.A, b, dd.B)
+			}
+			fmt.Fprintf(w, "    %s\n", traceLine(b, d.B))
+		default:
+			same++
+			if verbose {
+				fmt.Fprintf(w, "same   %s\n", d.Case.Name)
+			}
+		}
+	}
+	fmt.Fprintf(w, "%d drifted, %d same, %d not compared\n", drifted, same, notCompared)
+	if drifted > 0 {
+		fmt.Fprintf(w, "Where %s and %s disagree, the spec or the mock's overlay is wrong about the API.\n", a, b)
+	}
+	return failed
+}
+
+// traceLine is what a support ticket needs to find the live exchange.
+func traceLine(name string, r *runner.Result) string {
+	s := fmt.Sprintf("%s: %s %s", name, r.Request.Method, r.Request.URL)
+	if r.CorrelationID != "" {
+		s += ", correlation id " + r.CorrelationID
+	}
+	if r.TraceID != "" {
+		s += ", trace id " + r.TraceID
+	}
+	return s
+}

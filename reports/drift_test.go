@@ -1,0 +1,41 @@
+package reports
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/runner"
+)
+
+func TestDriftText(t *testing.T) {
+	c := func(name string) *casefile.Case {
+		return &casefile.Case{Name: name, Pos: casefile.Pos{File: "cases/" + name + ".yaml", Line: 1, Column: 1}}
+	}
+	answered := &runner.Result{Request: &runner.Request{Method: "POST", URL: "https://api.mypurecloud.ie/api/v2/conversations/calls"},
+		Response: &runner.Response{Status: 200}, CorrelationID: "corr-1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736"}
+	results := []runner.DriftResult{
+		{Case: c("same"), A: answered, B: answered, Compared: true},
+		{Case: c("two-destinations"), A: answered, B: answered, Compared: true, Differences: []runner.DriftDifference{
+			{Aspect: "status", A: "400", B: "200"},
+			{Aspect: "code", A: "too.many.create.conversation.parameters", B: "(absent)"},
+			{Aspect: "shape", Pointer: "/id", A: "(absent)", B: "string"},
+		}},
+		{Case: c("unsafe"), A: answered, B: &runner.Result{Status: runner.Skipped, Reason: "not sent to live target live: POST may have side effects"}},
+	}
+	var b bytes.Buffer
+	failed := DriftText(&b, "mock", "live", results, false)
+	want := `drift: mock vs live, 3 case(s)
+DRIFT  two-destinations  (cases/two-destinations.yaml:1:1)
+    status               mock: 400   live: 200
+    code                 mock: too.many.create.conversation.parameters   live: (absent)
+    shape /id            mock: (absent)   live: string
+    live: POST https://api.mypurecloud.ie/api/v2/conversations/calls, correlation id corr-1, trace id 4bf92f3577b34da6a3ce929d0e0e4736
+NOT COMPARED  unsafe: live skipped: not sent to live target live: POST may have side effects
+1 drifted, 1 same, 1 not compared
+Where mock and live disagree, the spec or the mock's overlay is wrong about the API.
+`
+	if got := b.String(); got != want || !failed {
+		t.Errorf("renderDrift = (failed %v)\n%s\nwant (failed true)\n%s", failed, got, want)
+	}
+}
