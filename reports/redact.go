@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -40,16 +41,9 @@ func redactURL(raw string) string {
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
-		for k, vs := range q {
-			if isSecretName(k) {
-				for i := range vs {
-					vs[i] = runner.Redacted
-				}
-				changed = true
-			}
-		}
-		if changed {
+		if redactValues(q) {
 			u.RawQuery = q.Encode()
+			changed = true
 		}
 	}
 	if !changed {
@@ -58,18 +52,23 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-// isSecretName reports whether a header, query, form or JSON member name
-// holds a credential.
-func isSecretName(name string) bool {
-	l := strings.ToLower(name)
-	switch l {
-	case "token_type", "tokentype":
-		return false // "bearer": says how, not what
-	case "password", "passwd", "client_secret", "clientsecret", "access_token", "refresh_token", "id_token", "assertion", "code_verifier":
-		return true
+// redactValues replaces the values of credential names in q and reports
+// whether it changed anything.
+func redactValues(q url.Values) bool {
+	changed := false
+	for k, vs := range q {
+		if isSecretName(k) {
+			for i := range vs {
+				vs[i] = runner.Redacted
+			}
+			changed = true
+		}
 	}
-	return runner.IsSecretHeader(name)
+	return changed
 }
+
+// isSecretName is the one rule casebook redacts by (internal/secret).
+func isSecretName(name string) bool { return secret.Name(name) }
 
 // redactBody hides credential members of a JSON object body (client_secret,
 // password, access_token, ...) and of a form body. Other bodies pass as they
@@ -98,16 +97,7 @@ func redactBody(b []byte) []byte {
 		if err != nil {
 			return b
 		}
-		changed := false
-		for k, vs := range q {
-			if isSecretName(k) {
-				for i := range vs {
-					vs[i] = runner.Redacted
-				}
-				changed = true
-			}
-		}
-		if changed {
+		if redactValues(q) {
 			return []byte(q.Encode())
 		}
 	}

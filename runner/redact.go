@@ -3,30 +3,15 @@ package runner
 import (
 	"net/http"
 	"strings"
+
+	"github.com/casebook-dev/casebook/internal/secret"
 )
 
 // Redacted replaces secret header values in reports, logs and curl exports.
 const Redacted = "REDACTED"
 
-var secretHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"Set-Cookie":          true,
-	"X-Api-Key":           true,
-	"Api-Key":             true,
-	"X-Auth-Token":        true,
-}
-
-// IsSecretHeader reports whether a header carries credentials.
-func IsSecretHeader(name string) bool {
-	name = http.CanonicalHeaderKey(name)
-	if secretHeaders[name] {
-		return true
-	}
-	l := strings.ToLower(name)
-	return strings.Contains(l, "token") || strings.Contains(l, "secret") || strings.Contains(l, "api-key") || strings.Contains(l, "apikey")
-}
+// IsSecretHeader reports whether a header carries credentials (internal/secret's rule).
+func IsSecretHeader(name string) bool { return secret.Name(name) }
 
 // RedactHeader returns a copy of h with every credential replaced by Redacted
 // (the scheme of an Authorization header is kept: "Bearer REDACTED").

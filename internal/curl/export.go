@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/secret"
 )
 
 // ExportOptions say where an exported command sends its request.
@@ -207,14 +208,6 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// isSecret reports whether a header or form field carries a credential.
-// It mirrors runner.IsSecretHeader (internal packages cannot import the
-// runner) and adds the form fields of token requests.
-func isSecret(name string) bool {
-	l := strings.ToLower(name)
-	switch l {
-	case "authorization", "proxy-authorization", "cookie", "set-cookie", "password", "client_secret", "assertion":
-		return true
-	}
-	return strings.Contains(l, "token") || strings.Contains(l, "secret") || strings.Contains(l, "api-key") || strings.Contains(l, "apikey") || strings.Contains(l, "api_key")
-}
+// isSecret reports whether a header or form field carries a credential
+// (internal/secret's rule, the one the runner and the reports redact by).
+func isSecret(name string) bool { return secret.Name(name) }
