@@ -39,7 +39,7 @@ type Target interface {
 type MockTarget struct {
 	mu      sync.Mutex
 	servers map[*spec.Spec]*mockserver.Server
-	tokens  map[string]oauth2.TokenSource
+	tokens  tokenCache
 	client  *http.Client
 }
 
@@ -47,7 +47,7 @@ type MockTarget struct {
 func NewMockTarget() *MockTarget {
 	return &MockTarget{
 		servers: map[*spec.Spec]*mockserver.Server{},
-		tokens:  map[string]oauth2.TokenSource{},
+		tokens:  tokenCache{m: map[string]*cachedToken{}},
 		client:  &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
 	}
 }
@@ -90,8 +90,8 @@ func (m *MockTarget) BaseURL(ctx context.Context, s *spec.Spec) (string, error) 
 	return srv.URL(), nil
 }
 
-// Authorize fetches (once, then from cache) a token for the overlay client
-// named auth. "" and "none" send no credentials.
+// Authorize fetches (once, then from the cache live targets use too) a
+// token for the overlay client named auth. "" and "none" send no credentials.
 func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error {
 	if auth == "" || auth == "none" {
 		return nil
@@ -100,23 +100,14 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	key := s.Path + "\x00" + auth
-	ts := m.tokens[key]
-	if ts == nil {
-		id, secret, ok := srv.Client(auth)
-		if !ok {
-			m.mu.Unlock()
-			return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
-		}
-		cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
-		ts = cc.TokenSource(context.WithValue(context.Background(), oauth2.HTTPClient, m.client))
-		m.tokens[key] = ts
+	id, secret, ok := srv.Client(auth)
+	if !ok {
+		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
 	}
-	m.mu.Unlock()
-	tok, err := ts.Token()
+	cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
+	tok, err := m.tokens.get(cc).Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
 	if err != nil {
-		return &AuthError{Auth: auth, Msg: "token request failed", Err: err}
+		return &AuthError{Auth: auth, Msg: "token request to " + cc.TokenURL + " failed", Err: tokenError(err)}
 	}
 	tok.SetAuthHeader(req)
 	return nil
