@@ -63,6 +63,7 @@ const Absent = "(absent)"
 func Drift(ctx context.Context, cases []*casefile.Case, a, b Target, opts Options) []DriftResult {
 	var ra, rb []*Result
 	var wg sync.WaitGroup
+	specs := newSpecCache() // both sides lint against one loaded copy of each spec
 	for _, side := range []struct {
 		t   Target
 		out *[]*Result
@@ -71,6 +72,7 @@ func Drift(ctx context.Context, cases []*casefile.Case, a, b Target, opts Option
 			o := opts
 			o.Target, o.LintOnly, o.DryRun = side.t, false, nil
 			r := New(o)
+			r.specs = specs
 			defer r.Close()
 			*side.out = r.Run(ctx, cases)
 		})
