@@ -49,13 +49,12 @@ func (s *Server) lookupFixture(ex *exchange, collection string, key Ref) Record 
 
 // serveFixture answers a serve entry: the record as the success body, or
 // 404 not.found when no record has the id.
-func (s *Server) serveFixture(w http.ResponseWriter, ex *exchange, sv *Serve) {
+func (s *Server) serveFixture(w http.ResponseWriter, ex *exchange, sv *Serve, status int) {
 	rec := s.lookupFixture(ex, sv.Fixture, sv.Key)
 	if rec == nil {
 		s.writeError(w, ex.match.Operation, &apiError{Status: http.StatusNotFound, Code: codeNotFound})
 		return
 	}
-	status, _ := successResponse(ex.match.Operation)
 	writeJSON(w, "application/json", status, rec)
 }
 

@@ -90,10 +90,10 @@ func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body 
 		return
 	}
 	if pol.serve != nil {
-		s.serveFixture(w, ex, pol.serve)
+		s.serveFixture(w, ex, pol.serve, pol.successStatus)
 		return
 	}
-	s.success(w, r, m, body)
+	s.success(w, r, m, body, pol)
 }
 
 // validate lints the request exactly as `casebook lint` does; only error
@@ -121,9 +121,9 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 	return e
 }
 
-func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte) {
-	status, resp := successResponse(m.Operation)
-	ct, v, ok := successBody(resp, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
+func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte, pol *opPolicy) {
+	status := pol.successStatus
+	ct, v, ok := successBody(pol.successResp, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
 	if !ok || status == http.StatusNoContent {
 		w.WriteHeader(status)
 		return

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"github.com/getkin/kin-openapi/openapi3"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,11 +15,15 @@ import (
 // opPolicy is everything the mock enforces on one operation beyond its
 // schema, compiled once from the spec and the overlay.
 type opPolicy struct {
-	userContext bool
-	permissions *Permissions
-	scopes      []string // nil: the spec's security requirement
-	rules       []*Rule
-	serve       *Serve
+	// successStatus and successResp are the answer a valid request gets,
+	// chosen once here rather than on every request.
+	successStatus int
+	successResp   *openapi3.Response
+	userContext   bool
+	permissions   *Permissions
+	scopes        []string // nil: the spec's security requirement
+	rules         []*Rule
+	serve         *Serve
 }
 
 type scopePolicy struct {
@@ -44,7 +49,8 @@ func compile(s *spec.Spec, o *Overlay) (map[*spec.Operation]*opPolicy, error) {
 	c := &compiler{spec: s, o: o, ops: map[string]*spec.Operation{}, policies: map[*spec.Operation]*opPolicy{}}
 	for _, op := range s.Operations() {
 		c.ops[op.String()] = op
-		c.policies[op] = &opPolicy{userContext: publishedUserContext(op), permissions: publishedPermissions(op)}
+		status, resp := successResponse(op)
+		c.policies[op] = &opPolicy{successStatus: status, successResp: resp, userContext: publishedUserContext(op), permissions: publishedPermissions(op)}
 	}
 	c.checkTop()
 	c.checkClients()
