@@ -3,7 +3,9 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -63,7 +65,7 @@ func responseDifferences(e *casefile.Expect, resp *Response) []diff.Difference {
 	if e.Status != 0 && e.Status != resp.Status {
 		out = append(out, diff.Difference{Part: diff.Status, Want: e.Status, Got: resp.Status})
 	}
-	for _, name := range sortedKeys(e.Headers) {
+	for _, name := range slices.Sorted(maps.Keys(e.Headers)) {
 		want := e.Headers[name]
 		got, ok := resp.Header[http.CanonicalHeaderKey(name)]
 		switch {

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -120,7 +121,7 @@ func (l *LiveTarget) BaseURL(context.Context, *spec.Spec) (string, error) {
 func (l *LiveTarget) credential(auth string) (Credential, error) {
 	cr, ok := l.cfg.Credentials[auth]
 	if !ok {
-		names := sortedKeys(l.cfg.Credentials)
+		names := slices.Sorted(maps.Keys(l.cfg.Credentials))
 		return cr, &AuthError{Auth: auth, Msg: fmt.Sprintf("no credential %q under credentials: in %s%s (known: %s)",
 			auth, ConfigFile, didYouMean(auth, names), strings.Join(names, ", "))}
 	}
@@ -445,7 +446,7 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 	if l, ok := r.target.(*LiveTarget); ok {
 		secret = l.credentialHeader
 	}
-	for _, k := range sortedKeys(c.Request.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(c.Request.Headers)) {
 		if secret(k) {
 			f := "request.headers." + k
 			return "", &casefile.Error{Pos: c.FieldPos(f), Case: c.Name, Field: f,

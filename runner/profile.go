@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
@@ -116,13 +117,13 @@ func (c *Config) checkLive() error {
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, &strictyaml.Error{Pos: c.posOf(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	for _, name := range sortedKeys(c.Targets) {
+	for _, name := range slices.Sorted(maps.Keys(c.Targets)) {
 		checkProfile(name, c.Targets[name], fail)
 	}
-	for _, name := range sortedKeys(c.Credentials) {
+	for _, name := range slices.Sorted(maps.Keys(c.Credentials)) {
 		checkCredential("credentials."+name, c.Credentials[name], fail)
 	}
-	for _, name := range sortedKeys(c.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(c.Vars)) {
 		if !envName.MatchString(name) {
 			fail("vars."+name, "want a variable name (letters, digits, _)")
 		}
@@ -222,7 +223,7 @@ func checkCredential(f string, cr Credential, fail failFunc) {
 		"clientIdEnv": cr.ClientIDEnv, "clientSecretEnv": cr.ClientSecretEnv, "tokenEnv": cr.TokenEnv,
 		"usernameEnv": cr.UsernameEnv, "passwordEnv": cr.PasswordEnv, "keyEnv": cr.KeyEnv,
 	}
-	for _, k := range sortedKeys(envs) {
+	for _, k := range slices.Sorted(maps.Keys(envs)) {
 		if v := envs[k]; v != "" && !envName.MatchString(v) {
 			// Never echo the value: someone may have pasted the secret itself.
 			fail(f+"."+k, "want the name of an environment variable (letters, digits, _), not a value")
@@ -311,7 +312,7 @@ func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
 	case !ok && (strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")):
 		return NewURLTarget(name)
 	case !ok:
-		known := append([]string{KindMock}, sortedKeys(c.Targets)...)
+		known := append([]string{KindMock}, slices.Sorted(maps.Keys(c.Targets))...)
 		return nil, &UsageError{Msg: fmt.Sprintf("unknown target %q%s: want mock, an http(s) base URL, or one of the targets in %s (%s)",
 			name, didYouMean(name, known), c.configName(), strings.Join(known, ", "))}
 	}

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -95,7 +96,7 @@ func prepare(c *casefile.Case, vars map[string]string) (*prepared, error) {
 		return url.PathEscape(x.expand("request.pathParams."+name, r.PathParams[name]))
 	})
 	p.path = x.expand("request.path", p.path)
-	for _, k := range sortedKeys(r.Query) {
+	for _, k := range slices.Sorted(maps.Keys(r.Query)) {
 		for _, v := range r.Query[k] {
 			p.query.Add(k, x.expand("request.query."+k, v))
 		}
@@ -158,15 +159,6 @@ func (p *prepared) httpRequest(ctx context.Context, base string) (*http.Request,
 		req.Header.Set("User-Agent", "casebook/"+Version)
 	}
 	return req, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // jsonMarshal encodes without HTML escaping: a body is sent as written.

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,7 +112,7 @@ func (b *caseBuilder) path(req *yaml.Node, u *url.URL) {
 	}
 	add(req, "path", scalar(tmpl))
 	pp := mapping()
-	for _, k := range sortedKeys(params) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		add(pp, k, scalar(params[k]))
 	}
 	add(req, "pathParams", pp)
@@ -142,7 +143,7 @@ func (b *caseBuilder) query(req *yaml.Node, q url.Values) {
 		return
 	}
 	qn := mapping()
-	for _, k := range sortedKeys(q) {
+	for _, k := range slices.Sorted(maps.Keys(q)) {
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 		for _, v := range q[k] {
 			seq.Content = append(seq.Content, scalar(b.secret("query parameter", k, v)))
@@ -201,7 +202,7 @@ func (b *caseBuilder) body(req *yaml.Node, body []byte, contentType string) {
 	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
 		if q, err := url.ParseQuery(string(body)); err == nil {
 			fn := mapping()
-			for _, k := range sortedKeys(q) {
+			for _, k := range slices.Sorted(maps.Keys(q)) {
 				if len(q[k]) > 1 {
 					b.notes = append(b.notes, fmt.Sprintf("form field %s was sent %d times; the case keeps the first", k, len(q[k])))
 				}
@@ -326,15 +327,6 @@ func slug(method, path string) string {
 		s = strings.TrimRight(s[:60], "-")
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

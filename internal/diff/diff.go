@@ -7,8 +7,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 )
@@ -127,7 +128,7 @@ func (c *comparer) compare(ptr string, want, got any) {
 }
 
 func (c *comparer) objects(ptr string, want, got map[string]any) {
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		p := ptr + jsonptr.Join(k)
 		g, ok := got[k]
 		if !ok {
@@ -141,7 +142,7 @@ func (c *comparer) objects(ptr string, want, got map[string]any) {
 	if !c.opts.Exact {
 		return
 	}
-	for _, k := range sortedKeys(got) {
+	for _, k := range slices.Sorted(maps.Keys(got)) {
 		p := ptr + jsonptr.Join(k)
 		if _, ok := want[k]; !ok && !c.ignore[p] {
 			c.add(Difference{Pointer: p, Got: got[k], Extra: true})
@@ -203,13 +204,4 @@ func number(v any) (*big.Rat, bool) {
 	}
 	r, ok := new(big.Rat).SetString(s)
 	return r, ok
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

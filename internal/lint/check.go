@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -185,7 +186,7 @@ func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, b
 	mt, _, err := mime.ParseMediaType(contentType)
 	if contentType == "" || err != nil || rb.Content.Get(mt) == nil {
 		c.addFinding(Finding{Severity: Error, Location: InHeader, Pointer: "/Content-Type", Rule: RuleContentType,
-			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: sortedKeys(rb.Content)})
+			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: slices.Sorted(maps.Keys(rb.Content))})
 		return nil, false
 	}
 	if !isJSONMedia(mt) {
@@ -231,13 +232,4 @@ func LineCol(data []byte, offset int64) (int, int) {
 	offset = max(0, min(offset, int64(len(data))))
 	before := data[:offset]
 	return bytes.Count(before, []byte("\n")) + 1, int(offset) - bytes.LastIndexByte(before, '\n')
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

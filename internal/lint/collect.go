@@ -3,6 +3,8 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -151,7 +153,7 @@ func hasSchemaErrors(err error) bool {
 func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc Location, ptr string) bool {
 	declared := declaredNames(s)
 	found := false
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if _, ok := s.Properties[k]; ok {
 			continue
 		}

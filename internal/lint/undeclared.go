@@ -2,7 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,14 +37,14 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 			}
 			return
 		}
-		for _, k := range sortedKeys(val) {
+		for _, k := range slices.Sorted(maps.Keys(val)) {
 			if p := props[k]; p != nil {
 				c.undeclared(val[k], p, ptr+jsonptr.Join(k))
 				continue
 			}
 			c.addFinding(Finding{Severity: Warning, Location: InBody, Pointer: ptr + jsonptr.Join(k), Rule: RuleUndeclared,
 				Message:    fmt.Sprintf("%q is not a field of %s; the schema allows other fields, so the server is likely to ignore it", k, schemaName(ref)),
-				Allowed:    sortedKeys(props),
+				Allowed:    slices.Sorted(maps.Keys(props)),
 				DidYouMean: didYouMeanField(k, val[k], s),
 			})
 		}
@@ -96,7 +98,7 @@ func forbidsOrMapsExtra(s *openapi3.Schema) bool {
 	return ap.Schema != nil
 }
 
-func declaredNames(s *openapi3.Schema) []string { return sortedKeys(properties(s)) }
+func declaredNames(s *openapi3.Schema) []string { return slices.Sorted(maps.Keys(properties(s))) }
 
 func schemaName(ref *openapi3.SchemaRef) string {
 	if ref.Ref != "" {
