@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -61,7 +61,7 @@ type apiError struct {
 	// Params fill the message template's "%s" in order.
 	Params []string
 	// Findings are the failing fields of a request that did not validate.
-	Findings []lint.Finding
+	Findings []finding.Finding
 	Header   http.Header
 }
 
@@ -223,7 +223,7 @@ func (s *Server) genesysBody(op *spec.Operation, e *apiError, tmpl, id string) g
 // findingCode maps a lint rule to the Genesys code vocabulary: a value of
 // the wrong type, enum, pattern or range is invalid.value (a date-time
 // format invalid.date); anything else (required, syntax) is bad.request.
-func findingCode(f lint.Finding) string {
+func findingCode(f finding.Finding) string {
 	switch f.Rule {
 	case "format":
 		for _, a := range f.Allowed {
@@ -235,7 +235,7 @@ func findingCode(f lint.Finding) string {
 	case "type", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
 		"minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "additionalProperties", "multipleOf":
 		return codeInvalidValue
-	case lint.RuleContentType:
+	case finding.RuleContentType:
 		return codeUnsupportedMedia
 	}
 	return codeBadRequest

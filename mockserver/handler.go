@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -99,9 +100,9 @@ func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body 
 // validate lints the request exactly as `casebook lint` does; only error
 // findings fail it. A Content-Type the operation does not take is 415.
 func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError {
-	var errs []lint.Finding
+	var errs []finding.Finding
 	for _, f := range lint.CheckHTTP(r.Context(), s.spec, m, r, body, lint.Options{SkipSecurity: true}) {
-		if f.Severity == lint.Error {
+		if f.Severity == finding.Error {
 			errs = append(errs, f)
 		}
 	}
@@ -109,12 +110,12 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 		return nil
 	}
 	for _, f := range errs {
-		if f.Rule == lint.RuleContentType {
+		if f.Rule == finding.RuleContentType {
 			return &apiError{Status: http.StatusUnsupportedMediaType, Code: codeUnsupportedMedia, Findings: errs}
 		}
 	}
 	e := &apiError{Status: http.StatusBadRequest, Code: codeBadRequest, Findings: errs}
-	if len(errs) == 1 && errs[0].Rule == lint.RuleSyntax {
+	if len(errs) == 1 && errs[0].Rule == finding.RuleSyntax {
 		// The message carries the line and column of the JSON error.
 		e.Message = errs[0].Message
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -68,9 +68,9 @@ func richResults() []*runner.Result {
 		{
 			Case: pitfall, SpecPath: "specs/personal-connection.yaml", Target: "mock", Status: runner.Failed,
 			Operation: "POST /api/v2/outbound/campaigns/{campaignId}/calls",
-			Findings: []lint.Finding{
-				{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/address", Rule: "required", Message: `property "address" is missing`},
-				{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties", Message: `property "phoneNumber" is not allowed`, DidYouMean: "address"},
+			Findings: []finding.Finding{
+				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/address", Rule: "required", Message: `property "address" is missing`},
+				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties", Message: `property "phoneNumber" is not allowed`, DidYouMean: "address"},
 			},
 			Request: &runner.Request{
 				Method: "POST", URL: "http://127.0.0.1:41234/api/v2/outbound/campaigns/pc-campaign-1/calls?access_token=tok-secret-1",

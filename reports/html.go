@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
-	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -85,7 +85,7 @@ type htmlCase struct {
 }
 
 type htmlFinding struct {
-	lint.Finding
+	finding.Finding
 	Unexpected bool
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -58,29 +58,29 @@ type JSONSummary struct {
 
 // JSONResult is one case's outcome.
 type JSONResult struct {
-	Name         string           `json:"name"`
-	Status       runner.Status    `json:"status"`
-	Reason       string           `json:"reason,omitempty"`
-	File         string           `json:"file,omitempty"`
-	Line         int              `json:"line,omitempty"`
-	Column       int              `json:"column,omitempty"`
-	Pitfall      string           `json:"pitfall,omitempty"`
-	Source       string           `json:"source,omitempty"`
-	Verification string           `json:"verification"`
-	Tags         []string         `json:"tags"`
-	FixedBy      string           `json:"fixedBy,omitempty"`
-	Spec         string           `json:"spec,omitempty"`
-	Target       string           `json:"target,omitempty"`
-	Operation    string           `json:"operation,omitempty"`
-	Findings     []lint.Finding   `json:"findings"`
-	Expected     JSONExpected     `json:"expected"`
-	Request      *JSONMessage     `json:"request,omitempty"`
-	Response     *JSONMessage     `json:"response,omitempty"`
-	Differences  []JSONDifference `json:"differences"`
-	DurationMs   float64          `json:"durationMs"`
-	Attempts     int              `json:"attempts"`
-	Correlation  string           `json:"correlationId,omitempty"`
-	TraceID      string           `json:"traceId,omitempty"`
+	Name         string            `json:"name"`
+	Status       runner.Status     `json:"status"`
+	Reason       string            `json:"reason,omitempty"`
+	File         string            `json:"file,omitempty"`
+	Line         int               `json:"line,omitempty"`
+	Column       int               `json:"column,omitempty"`
+	Pitfall      string            `json:"pitfall,omitempty"`
+	Source       string            `json:"source,omitempty"`
+	Verification string            `json:"verification"`
+	Tags         []string          `json:"tags"`
+	FixedBy      string            `json:"fixedBy,omitempty"`
+	Spec         string            `json:"spec,omitempty"`
+	Target       string            `json:"target,omitempty"`
+	Operation    string            `json:"operation,omitempty"`
+	Findings     []finding.Finding `json:"findings"`
+	Expected     JSONExpected      `json:"expected"`
+	Request      *JSONMessage      `json:"request,omitempty"`
+	Response     *JSONMessage      `json:"response,omitempty"`
+	Differences  []JSONDifference  `json:"differences"`
+	DurationMs   float64           `json:"durationMs"`
+	Attempts     int               `json:"attempts"`
+	Correlation  string            `json:"correlationId,omitempty"`
+	TraceID      string            `json:"traceId,omitempty"`
 }
 
 // JSONExpected is what the case asserts.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -33,10 +33,10 @@ func sampleResults() []*runner.Result {
 			Case: &casefile.Case{Name: "pc-recipient-phone-number", Pos: pos, Pitfall: "phoneNumber\ninstead of type + address",
 				Source: "forum thread", Verification: "unverified"},
 			Status: runner.Failed, Target: "mock", Operation: "POST /calls/{id}",
-			Findings: []lint.Finding{
-				{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties",
+			Findings: []finding.Finding{
+				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties",
 					Message: `property "phoneNumber" is not allowed here`, Allowed: []string{"address", "type"}, DidYouMean: "address"},
-				{Severity: lint.Warning, Location: lint.InBody, Pointer: "/extra", Rule: "undeclared", Message: `"extra" is not a field`},
+				{Severity: finding.Warning, Location: finding.InBody, Pointer: "/extra", Rule: "undeclared", Message: `"extra" is not a field`},
 			},
 			Request:  &runner.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
 			Response: &runner.Response{Status: 400, Body: []byte("{\n  \"code\": \"bad.request\"\n}")},

@@ -10,14 +10,14 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 )
 
 // lintDifferences compares the findings a case expects with those lint
 // found. Every expected finding must be found; every finding must be
 // expected: a pitfall case documents exactly the mistakes it demonstrates,
 // and a case that lists none must lint clean.
-func lintDifferences(want []casefile.ExpectedFinding, got []lint.Finding) []diff.Difference {
+func lintDifferences(want []casefile.ExpectedFinding, got []finding.Finding) []diff.Difference {
 	used := make([]bool, len(got))
 	var out []diff.Difference
 	for _, w := range want {
@@ -39,7 +39,7 @@ func lintDifferences(want []casefile.ExpectedFinding, got []lint.Finding) []diff
 	return out
 }
 
-func matches(w casefile.ExpectedFinding, g lint.Finding) bool {
+func matches(w casefile.ExpectedFinding, g finding.Finding) bool {
 	return (w.Pointer == "" || w.Pointer == g.Pointer) &&
 		(w.Rule == "" || w.Rule == g.Rule) &&
 		(w.Location == "" || w.Location == string(g.Location)) &&

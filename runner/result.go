@@ -6,7 +6,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 )
 
 // Status is the outcome of one case.
@@ -35,7 +35,7 @@ type Result struct {
 
 	// Operation is the spec operation the request resolved to ("POST /api/v2/conversations/calls"), empty when none.
 	Operation string
-	Findings  []lint.Finding
+	Findings  []finding.Finding
 
 	Request  *Request
 	Response *Response

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 )
 
 func TestParse(t *testing.T) {
@@ -152,7 +152,7 @@ func TestToCase(t *testing.T) {
 	r.Status = 400
 	out, notes, err := ToCase(r, CaseOptions{
 		Auth: "pc-dialer", Source: "a curl command", Operation: "POST /api/v2/campaigns/{campaignId}/calls",
-		Findings: []lint.Finding{{Severity: lint.Error, Location: lint.InBody, Pointer: "/recipient/address", Rule: "required", Message: "property \"address\" is missing"}},
+		Findings: []finding.Finding{{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/address", Rule: "required", Message: "property \"address\" is missing"}},
 	})
 	if err != nil {
 		t.Fatal(err)

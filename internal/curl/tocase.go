@@ -13,7 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/finding"
 )
 
 // CaseOptions shape the case ToCase writes.
@@ -31,7 +31,7 @@ type CaseOptions struct {
 	Operation string
 	// Findings are lint's findings, written as expect.lint so the case
 	// documents what is wrong with the request.
-	Findings []lint.Finding
+	Findings []finding.Finding
 	// Spec, when set, is written as spec: (relative to the case file).
 	Spec string
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/casebook-dev/casebook/internal/finding"
 )
 
 // benchCheck times Check of one request; wantRules are the rules of the
@@ -43,12 +45,12 @@ func BenchmarkCheckInvalid(b *testing.B) {
 }
 
 func BenchmarkCheckUnknownOperation(b *testing.B) {
-	benchCheck(b, genesysSwagger, "POST", "/api/v2/outbound/calls", `{}`, RuleUnknownOperation)
+	benchCheck(b, genesysSwagger, "POST", "/api/v2/outbound/calls", `{}`, finding.RuleUnknownOperation)
 }
 
 func BenchmarkCheckGenesysSwagger(b *testing.B) {
 	benchCheck(b, genesysSwagger, "POST", "/api/v2/conversations/calls", `{"phoneNumber": "+15550199", "recipient": {"type": "phone"}}`,
-		RuleUndeclared)
+		finding.RuleUndeclared)
 }
 
 // BenchmarkCheckOpenAPI31 is the same check on a 3.1 document, where

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -41,7 +42,7 @@ type Options struct {
 // when none) and the findings, sorted by location and pointer.
 type Result struct {
 	Match    *spec.Match
-	Findings []Finding
+	Findings []finding.Finding
 }
 
 // Check resolves the request to its operation and lints it.
@@ -52,11 +53,11 @@ func Check(ctx context.Context, s *spec.Spec, r *Request, opts Options) Result {
 		if errors.As(err, &re) && !re.MethodNotAllowed() {
 			re.Nearest = s.Nearest(re.Method, re.Path, 3)
 		}
-		return Result{Findings: []Finding{routeFinding(err)}}
+		return Result{Findings: []finding.Finding{routeFinding(err)}}
 	}
 	hr, herr := r.httpRequest()
 	if herr != nil {
-		return Result{Match: m, Findings: []Finding{{Severity: Error, Location: InRoute, Rule: RuleSyntax, Message: herr.Error()}}}
+		return Result{Match: m, Findings: []finding.Finding{{Severity: finding.Error, Location: finding.InRoute, Rule: finding.RuleSyntax, Message: herr.Error()}}}
 	}
 	return Result{Match: m, Findings: CheckHTTP(ctx, s, m, hr, r.Body, opts)}
 }
@@ -77,16 +78,16 @@ func (r *Request) httpRequest() (*http.Request, error) {
 }
 
 // routeFinding turns a *spec.RouteError into a finding naming the nearest operations.
-func routeFinding(err error) Finding {
+func routeFinding(err error) finding.Finding {
 	var re *spec.RouteError
 	if !errors.As(err, &re) {
-		return Finding{Severity: Error, Location: InRoute, Rule: RuleUnknownOperation, Message: err.Error()}
+		return finding.Finding{Severity: finding.Error, Location: finding.InRoute, Rule: finding.RuleUnknownOperation, Message: err.Error()}
 	}
 	if re.MethodNotAllowed() {
-		return Finding{Severity: Error, Location: InRoute, Rule: RuleMethodNotAllowed,
+		return finding.Finding{Severity: finding.Error, Location: finding.InRoute, Rule: finding.RuleMethodNotAllowed,
 			Message: fmt.Sprintf("%s is not allowed on %s", re.Method, re.Path), Allowed: re.Allowed}
 	}
-	f := Finding{Severity: Error, Location: InRoute, Rule: RuleUnknownOperation,
+	f := finding.Finding{Severity: finding.Error, Location: finding.InRoute, Rule: finding.RuleUnknownOperation,
 		Message: fmt.Sprintf("%s %s is not an operation of the spec", re.Method, re.Path), Nearest: re.Nearest}
 	if len(re.Nearest) > 0 {
 		f.DidYouMean = re.Nearest[0]
@@ -96,7 +97,7 @@ func routeFinding(err error) Finding {
 
 // CheckHTTP lints an HTTP request already routed to m. body is the request
 // body (hr.Body is replaced, so the caller's reader is left alone).
-func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []Finding {
+func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []finding.Finding {
 	c := &collector{}
 	var parsed any
 	checkBody := false
@@ -179,13 +180,13 @@ func isBinary(ref *openapi3.SchemaRef) bool {
 func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, body []byte) (any, bool) {
 	if len(body) == 0 {
 		if rb.Required {
-			c.addFinding(Finding{Severity: Error, Location: InBody, Rule: "required", Message: "the operation requires a request body and none was sent"})
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: "required", Message: "the operation requires a request body and none was sent"})
 		}
 		return nil, false
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if contentType == "" || err != nil || rb.Content.Get(mt) == nil {
-		c.addFinding(Finding{Severity: Error, Location: InHeader, Pointer: "/Content-Type", Rule: RuleContentType,
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InHeader, Pointer: "/Content-Type", Rule: finding.RuleContentType,
 			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: slices.Sorted(maps.Keys(rb.Content))})
 		return nil, false
 	}
@@ -196,7 +197,7 @@ func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, b
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		c.addFinding(Finding{Severity: Error, Location: InBody, Rule: RuleSyntax, Message: "the body is not valid JSON: " + jsonErrorPlace(body, err)})
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not valid JSON: " + jsonErrorPlace(body, err)})
 		return nil, false
 	}
 	return v, true

@@ -11,17 +11,18 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
 // collector turns the validator's error tree into findings.
 type collector struct {
-	findings []Finding
+	findings []finding.Finding
 	seen     map[string]bool
 }
 
-func (c *collector) addFinding(f Finding) {
+func (c *collector) addFinding(f finding.Finding) {
 	key := string(f.Location) + "\x00" + f.Pointer + "\x00" + f.Rule + "\x00" + f.Message
 	if c.seen == nil {
 		c.seen = map[string]bool{}
@@ -33,7 +34,7 @@ func (c *collector) addFinding(f Finding) {
 	c.findings = append(c.findings, f)
 }
 
-func (c *collector) sorted() []Finding {
+func (c *collector) sorted() []finding.Finding {
 	sort.SliceStable(c.findings, func(i, j int) bool {
 		a, b := c.findings[i], c.findings[j]
 		if a.Location != b.Location {
@@ -49,7 +50,7 @@ func (c *collector) sorted() []Finding {
 
 // add walks an error from openapi3filter. loc and base are the location and
 // pointer prefix inherited from the enclosing RequestError.
-func (c *collector) add(err error, loc Location, base string) {
+func (c *collector) add(err error, loc finding.Location, base string) {
 	var me openapi3.MultiError
 	if errors.As(err, &me) && isMulti(err) {
 		for _, e := range me {
@@ -65,7 +66,7 @@ func (c *collector) add(err error, loc Location, base string) {
 		c.schemaError(e, loc, base)
 		return
 	case *openapi3filter.ParseError:
-		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: RuleSyntax, Message: parseReason(e)})
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: finding.RuleSyntax, Message: parseReason(e)})
 		return
 	}
 	if inner := errors.Unwrap(err); inner != nil {
@@ -76,7 +77,7 @@ func (c *collector) add(err error, loc Location, base string) {
 	if errors.Is(err, openapi3filter.ErrInvalidRequired) {
 		rule = "required"
 	}
-	c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: rule, Message: err.Error()})
+	c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: rule, Message: err.Error()})
 }
 
 func isMulti(err error) bool {
@@ -85,12 +86,12 @@ func isMulti(err error) bool {
 }
 
 func (c *collector) requestError(e *openapi3filter.RequestError) {
-	loc, base := InBody, ""
+	loc, base := finding.InBody, ""
 	if p := e.Parameter; p != nil {
-		loc, base = Location(p.In), jsonptr.Join(p.Name)
+		loc, base = finding.Location(p.In), jsonptr.Join(p.Name)
 	}
 	if e.Err == nil {
-		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "invalid", Message: e.Reason})
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: "invalid", Message: e.Reason})
 		return
 	}
 	if errors.Is(e.Err, openapi3filter.ErrInvalidRequired) {
@@ -98,11 +99,11 @@ func (c *collector) requestError(e *openapi3filter.RequestError) {
 		if e.Parameter != nil {
 			what = fmt.Sprintf("%s parameter %q", e.Parameter.In, e.Parameter.Name)
 		}
-		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "required", Message: what + " is required but missing"})
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: "required", Message: what + " is required but missing"})
 		return
 	}
 	if errors.Is(e.Err, openapi3filter.ErrInvalidEmptyValue) {
-		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: base, Rule: "allowEmptyValue", Message: "an empty value is not allowed"})
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: "allowEmptyValue", Message: "an empty value is not allowed"})
 		return
 	}
 	c.add(e.Err, loc, base)
@@ -117,7 +118,7 @@ func parseReason(e *openapi3filter.ParseError) string {
 
 // schemaError renders one schema error; errors from oneOf/anyOf/allOf carry
 // the sub-schemas' errors in Origin, which are reported instead when present.
-func (c *collector) schemaError(e *openapi3.SchemaError, loc Location, base string) {
+func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, base string) {
 	if e.Origin != nil && hasSchemaErrors(e.Origin) {
 		c.add(e.Origin, loc, base)
 		return
@@ -128,7 +129,7 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc Location, base stri
 			return
 		}
 	}
-	f := Finding{Severity: Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
+	f := finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
 	if f.Rule == "" {
 		f.Rule = "invalid"
 	}
@@ -150,7 +151,7 @@ func hasSchemaErrors(err error) bool {
 
 // unsupported reports each property the schema forbids (additionalProperties:
 // false) at its own pointer, with the nearest declared name.
-func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc Location, ptr string) bool {
+func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc finding.Location, ptr string) bool {
 	declared := declaredNames(s)
 	found := false
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
@@ -158,7 +159,7 @@ func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc Loca
 			continue
 		}
 		found = true
-		c.addFinding(Finding{Severity: Error, Location: loc, Pointer: ptr + jsonptr.Join(k), Rule: "additionalProperties",
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(k), Rule: "additionalProperties",
 			Message:    fmt.Sprintf("property %q is not allowed here", k),
 			Allowed:    declared,
 			DidYouMean: didYouMeanField(k, obj[k], s),

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -29,8 +30,8 @@ func bearer() http.Header {
 }
 
 type want struct {
-	severity Severity
-	location Location
+	severity finding.Severity
+	location finding.Location
 	pointer  string
 	rule     string
 	// didYouMean and allowed are checked when set.
@@ -53,45 +54,45 @@ func TestCheck(t *testing.T) {
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
 			body: `{"recipient": {"phoneNumber": "+15550199", "id": "user-123"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
 			want: []want{
-				{Error, InBody, "/recipient/address", "required", "", ""},
-				{Error, InBody, "/recipient/phoneNumber", "additionalProperties", "address", ""},
-				{Error, InBody, "/recipient/type", "required", "", ""},
+				{finding.Error, finding.InBody, "/recipient/address", "required", "", ""},
+				{finding.Error, finding.InBody, "/recipient/phoneNumber", "additionalProperties", "address", ""},
+				{finding.Error, finding.InBody, "/recipient/type", "required", "", ""},
 			},
 		},
 		{
 			name: "not E.164", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
 			body: `{"recipient": {"type": "phone", "address": "555-0199"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
-			want: []want{{Error, InBody, "/recipient/address", "pattern", "", `^\+[1-9][0-9]{1,14}$`}},
+			want: []want{{finding.Error, finding.InBody, "/recipient/address", "pattern", "", `^\+[1-9][0-9]{1,14}$`}},
 		},
 		{
 			name: "enum did you mean", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
 			body: `{"recipient": {"type": "phon", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
-			want: []want{{Error, InBody, "/recipient/type", "enum", "phone", "phone"}},
+			want: []want{{finding.Error, finding.InBody, "/recipient/type", "enum", "phone", "phone"}},
 		},
 		{
 			name: "old endpoint names the nearest operations", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/calls", header: bearer(), body: `{}`,
-			want: []want{{Error, InRoute, "", RuleUnknownOperation, "POST /api/v2/outbound/campaigns/{campaignId}/calls", ""}},
+			want: []want{{finding.Error, finding.InRoute, "", finding.RuleUnknownOperation, "POST /api/v2/outbound/campaigns/{campaignId}/calls", ""}},
 		},
 		{
 			name: "no credentials", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: http.Header{"Content-Type": {"application/json"}},
 			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
-			want: []want{{Error, InSecurity, "/Authorization", RuleSecurity, "", ""}},
+			want: []want{{finding.Error, finding.InSecurity, "/Authorization", finding.RuleSecurity, "", ""}},
 		},
 		{
 			name: "wrong content type", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: http.Header{"Authorization": {"Bearer x"}, "Content-Type": {"text/plain"}},
 			body: `hello`,
-			want: []want{{Error, InHeader, "/Content-Type", RuleContentType, "", "application/json"}},
+			want: []want{{finding.Error, finding.InHeader, "/Content-Type", finding.RuleContentType, "", "application/json"}},
 		},
 		{
 			name: "broken JSON", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
 			body: "{\n \"recipient\": }",
-			want: []want{{Error, InBody, "", RuleSyntax, "", ""}},
+			want: []want{{finding.Error, finding.InBody, "", finding.RuleSyntax, "", ""}},
 		},
 		{
 			name: "correct call lints clean", spec: pcSpec,
@@ -103,20 +104,20 @@ func TestCheck(t *testing.T) {
 			method: "POST", path: "/api/v2/conversations/calls", header: bearer(),
 			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
 			want: []want{
-				{Warning, InBody, "/initiator", RuleUndeclared, "", ""},
-				{Warning, InBody, "/recipient", RuleUndeclared, "phoneNumber", ""},
+				{finding.Warning, finding.InBody, "/initiator", finding.RuleUndeclared, "", ""},
+				{finding.Warning, finding.InBody, "/recipient", finding.RuleUndeclared, "phoneNumber", ""},
 			},
 		},
 		{
 			name: "misspelt field on Genesys", spec: genesysSpec,
 			method: "POST", path: "/api/v2/conversations/calls", header: bearer(),
 			body: `{"phonenumbr": "+15550199"}`,
-			want: []want{{Warning, InBody, "/phonenumbr", RuleUndeclared, "phoneNumber", ""}},
+			want: []want{{finding.Warning, finding.InBody, "/phonenumbr", finding.RuleUndeclared, "phoneNumber", ""}},
 		},
 		{
 			name: "method not allowed", spec: genesysSpec,
 			method: "DELETE", path: "/api/v2/conversations/calls", header: bearer(),
-			want: []want{{Error, InRoute, "", RuleMethodNotAllowed, "", "POST"}},
+			want: []want{{finding.Error, finding.InRoute, "", finding.RuleMethodNotAllowed, "", "POST"}},
 		},
 	}
 	for _, tt := range tests {
@@ -145,7 +146,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func render(fs []Finding) string {
+func render(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString("  " + f.String() + "\n")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -42,7 +43,7 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request) {
 		}
 		wanted = append(wanted, strings.Join(names, " and "))
 	}
-	c.addFinding(Finding{Severity: Error, Location: InSecurity, Pointer: jsonptr.Join("Authorization"), Rule: RuleSecurity,
+	c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InSecurity, Pointer: jsonptr.Join("Authorization"), Rule: finding.RuleSecurity,
 		Message: fmt.Sprintf("the operation needs credentials the request does not carry: %s", strings.Join(wanted, " or "))})
 }
 

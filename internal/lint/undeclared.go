@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
@@ -42,7 +43,7 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 				c.undeclared(val[k], p, ptr+jsonptr.Join(k))
 				continue
 			}
-			c.addFinding(Finding{Severity: Warning, Location: InBody, Pointer: ptr + jsonptr.Join(k), Rule: RuleUndeclared,
+			c.addFinding(finding.Finding{Severity: finding.Warning, Location: finding.InBody, Pointer: ptr + jsonptr.Join(k), Rule: finding.RuleUndeclared,
 				Message:    fmt.Sprintf("%q is not a field of %s; the schema allows other fields, so the server is likely to ignore it", k, schemaName(ref)),
 				Allowed:    slices.Sorted(maps.Keys(props)),
 				DidYouMean: didYouMeanField(k, val[k], s),
