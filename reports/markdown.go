@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -183,8 +184,8 @@ func (m *mdWriter) request(c *casefile.Case) {
 	sort.Strings(names)
 	for _, k := range names {
 		v := rq.Headers[k]
-		if isSecretName(k) && !strings.Contains(v, "${") {
-			v = runner.Redacted
+		if secret.Name(k) && !strings.Contains(v, "${") {
+			v = secret.Redacted
 		}
 		m.printf("%s: %s\n", k, v)
 	}
@@ -197,8 +198,8 @@ func (m *mdWriter) request(c *casefile.Case) {
 	case rq.Form != nil:
 		f := url.Values{}
 		for k, v := range rq.Form {
-			if isSecretName(k) && !strings.Contains(v, "${") {
-				v = runner.Redacted
+			if secret.Name(k) && !strings.Contains(v, "${") {
+				v = secret.Redacted
 			}
 			f.Set(k, v)
 		}

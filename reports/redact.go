@@ -9,7 +9,6 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/secret"
-	"github.com/casebook-dev/casebook/runner"
 )
 
 // Every renderer runs what it writes through these, even though the runner
@@ -22,7 +21,7 @@ func redactHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
 	}
-	return runner.RedactHeader(h)
+	return secret.RedactHeader(h)
 }
 
 // redactURL hides a password in the user info and the values of query
@@ -35,7 +34,7 @@ func redactURL(raw string) string {
 	changed := false
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), runner.Redacted)
+			u.User = url.UserPassword(u.User.Username(), secret.Redacted)
 			changed = true
 		}
 	}
@@ -57,18 +56,15 @@ func redactURL(raw string) string {
 func redactValues(q url.Values) bool {
 	changed := false
 	for k, vs := range q {
-		if isSecretName(k) {
+		if secret.Name(k) {
 			for i := range vs {
-				vs[i] = runner.Redacted
+				vs[i] = secret.Redacted
 			}
 			changed = true
 		}
 	}
 	return changed
 }
-
-// isSecretName is the one rule casebook redacts by (internal/secret).
-func isSecretName(name string) bool { return secret.Name(name) }
 
 // redactBody hides credential members of a JSON object body (client_secret,
 // password, access_token, ...) and of a form body. Other bodies pass as they
@@ -109,8 +105,8 @@ func redactValue(v any) bool {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, sub := range t {
-			if s, ok := sub.(string); ok && isSecretName(k) && s != "" {
-				t[k] = runner.Redacted
+			if s, ok := sub.(string); ok && secret.Name(k) && s != "" {
+				t[k] = secret.Redacted
 				changed = true
 				continue
 			}
@@ -152,12 +148,12 @@ func safeDifferences(ds []diff.Difference) []diff.Difference {
 		if j := strings.LastIndexByte(name, '/'); j >= 0 {
 			name = name[j+1:]
 		}
-		if (d.Part == diff.Body || d.Part == diff.Header) && name != "" && isSecretName(name) {
+		if (d.Part == diff.Body || d.Part == diff.Header) && name != "" && secret.Name(name) {
 			if _, ok := d.Want.(string); ok {
-				d.Want = runner.Redacted
+				d.Want = secret.Redacted
 			}
 			if _, ok := d.Got.(string); ok {
-				d.Got = runner.Redacted
+				d.Got = secret.Redacted
 			}
 		}
 		out[i] = d

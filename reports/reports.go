@@ -2,10 +2,11 @@ package reports
 
 import (
 	"fmt"
-	"github.com/casebook-dev/casebook/internal/diff"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/casebook-dev/casebook/internal/diff"
 
 	"github.com/casebook-dev/casebook/runner"
 )

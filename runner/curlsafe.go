@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -51,7 +52,7 @@ func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, 
 	if err != nil {
 		return err
 	}
-	res.Request = &Request{Method: req.Method, URL: req.URL.Redacted(), Header: RedactHeader(req.Header), Body: p.body}
+	res.Request = &Request{Method: req.Method, URL: req.URL.Redacted(), Header: secret.RedactHeader(req.Header), Body: p.body}
 	d := r.dry
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -63,7 +64,7 @@ func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, 
 			b.WriteString(line + "\n")
 		}
 	}
-	b.WriteString(curlCommand(req.Method, req.URL.Redacted(), RedactHeader(req.Header), p.body, ca))
+	b.WriteString(curlCommand(req.Method, req.URL.Redacted(), secret.RedactHeader(req.Header), p.body, ca))
 	b.WriteString("\n")
 	_, err = io.WriteString(d.w, b.String())
 	return err
@@ -185,15 +186,15 @@ func headerNames(h http.Header) map[string]bool {
 
 // recordRequest is req as a report may keep it: secret-named headers
 // redacted, and every header Authorize added (an API key under any name)
-// replaced by Redacted too.
+// replaced by secret.Redacted too.
 func recordRequest(req *http.Request, body []byte, before map[string]bool) *Request {
-	h := RedactHeader(req.Header)
+	h := secret.RedactHeader(req.Header)
 	for k, vs := range h {
-		if before[k] || IsSecretHeader(k) {
+		if before[k] || secret.Name(k) {
 			continue
 		}
 		for i := range vs {
-			vs[i] = Redacted
+			vs[i] = secret.Redacted
 		}
 	}
 	return &Request{Method: req.Method, URL: req.URL.Redacted(), Header: h, Body: body}

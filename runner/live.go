@@ -22,6 +22,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -371,7 +372,7 @@ func (l *LiveTarget) checkRedirect(req *http.Request, via []*http.Request) error
 // credentialHeader: a header that carries credentials by its name, or the
 // API key header a credential names.
 func (l *LiveTarget) credentialHeader(name string) bool {
-	if IsSecretHeader(name) {
+	if secret.Name(name) {
 		return true
 	}
 	for _, cr := range l.cfg.Credentials {
@@ -442,7 +443,7 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 	if !ok || !lt.Live() {
 		return "", nil
 	}
-	secret := IsSecretHeader
+	secret := secret.Name
 	if l, ok := r.target.(*LiveTarget); ok {
 		secret = l.credentialHeader
 	}
@@ -462,7 +463,7 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 }
 
 // Scrub replaces every secret the target has sent (client secrets, tokens,
-// passwords, keys) with Redacted in b. The runner scrubs answers with it: a
+// passwords, keys) with secret.Redacted in b. The runner scrubs answers with it: a
 // server that echoes a request's credentials (an echo endpoint, a debug
 // header) must not carry them into a report.
 func (l *LiveTarget) Scrub(b []byte) []byte { return l.used.scrub(b) }
@@ -494,7 +495,7 @@ func (s *secretSet) scrub(b []byte) []byte {
 	defer s.mu.Unlock()
 	for v := range s.vals {
 		if bytes.Contains(b, []byte(v)) {
-			b = bytes.ReplaceAll(b, []byte(v), []byte(Redacted))
+			b = bytes.ReplaceAll(b, []byte(v), []byte(secret.Redacted))
 		}
 	}
 	return b

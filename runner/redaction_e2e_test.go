@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
@@ -83,8 +84,8 @@ func TestSecretsAppearInNoOutput(t *testing.T) {
 	if byName["get"].Status != runner.Passed || byName["user"].Status != runner.Passed || byName["broken"].Status != runner.Errored {
 		t.Fatalf("get %s, user %s, broken %s (%s)", byName["get"].Status, byName["user"].Status, byName["broken"].Status, byName["broken"].Reason)
 	}
-	if got := byName["get"].Request.Header.Get("Authorization"); got != "Bearer "+runner.Redacted {
-		t.Errorf("recorded Authorization = %q, want Bearer %s", got, runner.Redacted)
+	if got := byName["get"].Request.Header.Get("Authorization"); got != "Bearer "+secret.Redacted {
+		t.Errorf("recorded Authorization = %q, want Bearer %s", got, secret.Redacted)
 	}
 	v.mu.Lock()
 	secrets := []string{clientSecret, staticToken, wrongSecret, pasted,

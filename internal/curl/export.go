@@ -65,7 +65,7 @@ func Command(c *casefile.Case, opts ExportOptions) string {
 		if strings.EqualFold(k, "Content-Type") {
 			hasContentType = true
 		}
-		if isSecret(k) && !varRef.MatchString(v) {
+		if secret.Name(k) && !varRef.MatchString(v) {
 			env := "CASEBOOK_" + envName(k)
 			if scheme, _, ok := strings.Cut(v, " "); ok && strings.EqualFold(k, "Authorization") {
 				v = scheme + " ${" + env + "}"
@@ -94,7 +94,7 @@ func Command(c *casefile.Case, opts ExportOptions) string {
 		sort.Strings(keys)
 		for _, k := range keys {
 			v := r.Form[k]
-			if isSecret(k) && !varRef.MatchString(v) {
+			if secret.Name(k) && !varRef.MatchString(v) {
 				env := "CASEBOOK_" + envName(k)
 				vars = append(vars, fmt.Sprintf("# %s: the form field %s (kept out of the export)", env, k))
 				v = "${" + env + "}"
@@ -207,7 +207,3 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
-
-// isSecret reports whether a header or form field carries a credential
-// (internal/secret's rule, the one the runner and the reports redact by).
-func isSecret(name string) bool { return secret.Name(name) }

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/secret"
 )
 
 // CaseOptions shape the case ToCase writes.
@@ -187,7 +188,7 @@ func (b *caseBuilder) headers(req *yaml.Node, h http.Header, hasBody bool) bool 
 
 // secret returns v, or a ${CASEBOOK_NAME} reference when name holds a credential.
 func (b *caseBuilder) secret(what, name, v string) string {
-	if !isSecret(name) || varRef.MatchString(v) {
+	if !secret.Name(name) || varRef.MatchString(v) {
 		return v
 	}
 	env := "CASEBOOK_" + envName(name)

@@ -4,7 +4,14 @@
 // hidden in all of them.
 package secret
 
-import "strings"
+import (
+	"net/http"
+	"strings"
+)
+
+// Redacted replaces a credential's value wherever casebook writes one:
+// reports, logs, errors and curl exports.
+const Redacted = "REDACTED"
 
 // exact are names that carry a credential whatever their spelling of case.
 var exact = map[string]bool{
@@ -37,4 +44,23 @@ func Name(name string) bool {
 		}
 	}
 	return false
+}
+
+// RedactHeader returns a copy of h with every credential replaced by Redacted
+// (the scheme of an Authorization header is kept: "Bearer REDACTED").
+func RedactHeader(h http.Header) http.Header {
+	out := h.Clone()
+	for name, values := range out {
+		if !Name(name) {
+			continue
+		}
+		for i, v := range values {
+			if scheme, _, ok := strings.Cut(v, " "); ok && strings.Contains(strings.ToLower(name), "authorization") {
+				values[i] = scheme + " " + Redacted
+			} else {
+				values[i] = Redacted
+			}
+		}
+	}
+	return out
 }

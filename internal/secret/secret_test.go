@@ -1,6 +1,9 @@
 package secret
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestName(t *testing.T) {
 	for name, want := range map[string]bool{
@@ -12,5 +15,16 @@ func TestName(t *testing.T) {
 		if got := Name(name); got != want {
 			t.Errorf("Name(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+func TestRedactHeader(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"k3y"}, "Accept": {"a"}}
+	got := RedactHeader(h)
+	if got.Get("Authorization") != "Bearer REDACTED" || got.Get("X-Api-Key") != "REDACTED" || got.Get("Accept") != "a" {
+		t.Errorf("RedactHeader = %v", got)
+	}
+	if h.Get("Authorization") != "Bearer s3cret" {
+		t.Error("RedactHeader changed its argument")
 	}
 }
