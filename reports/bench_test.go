@@ -5,12 +5,12 @@ import (
 	"io"
 	"testing"
 
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // manyResults is n copies of the rich sample, renamed: a large suite.
-func manyResults(n int) []*runner.Result {
-	var out []*runner.Result
+func manyResults(n int) []*results.Result {
+	var out []*results.Result
 	for i := 0; len(out) < n; i++ {
 		for _, r := range richResults() {
 			c := *r.Case
@@ -24,14 +24,14 @@ func manyResults(n int) []*runner.Result {
 
 // BenchmarkRenderers renders 1,000 results in each format.
 func BenchmarkRenderers(b *testing.B) {
-	results := manyResults(1000)
+	rs := manyResults(1000)
 	for _, name := range Formats() {
 		render, _ := Lookup(name)
 		b.Run(name, func(b *testing.B) {
 			cw := &countingWriter{}
 			for b.Loop() {
 				cw.n = 0
-				if err := render(cw, results, Options{}); err != nil {
+				if err := render(cw, rs, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // DriftText writes the drift report (casebook drift, run --target a,b)
 // and reports whether it should fail the run: an answer drifted, or a case errored on a side.
-func DriftText(w io.Writer, a, b string, results []runner.DriftResult, verbose bool) (failed bool) {
+func DriftText(w io.Writer, a, b string, rs []results.DriftResult, verbose bool) (failed bool) {
 	var drifted, same, notCompared int
-	fmt.Fprintf(w, "drift: %s vs %s, %d case(s)\n", a, b, len(results))
-	for _, d := range results {
+	fmt.Fprintf(w, "drift: %s vs %s, %d case(s)\n", a, b, len(rs))
+	for _, d := range rs {
 		switch {
 		case !d.Compared:
 			notCompared++
@@ -20,7 +20,7 @@ func DriftText(w io.Writer, a, b string, results []runner.DriftResult, verbose b
 			if d.A.Response != nil {
 				side, res = b, d.B
 			}
-			if res.Status == runner.Errored {
+			if res.Status == results.Errored {
 				failed = true
 			}
 			fmt.Fprintf(w, "NOT COMPARED  %s: %s %s: %s\n", d.Case.Name, side, res.Status, res.Reason)
@@ -51,7 +51,7 @@ func DriftText(w io.Writer, a, b string, results []runner.DriftResult, verbose b
 }
 
 // traceLine is what a support ticket needs to find the live exchange.
-func traceLine(name string, r *runner.Result) string {
+func traceLine(name string, r *results.Result) string {
 	s := fmt.Sprintf("%s: %s %s", name, r.Request.Method, r.Request.URL)
 	if r.CorrelationID != "" {
 		s += ", correlation id " + r.CorrelationID

@@ -5,26 +5,26 @@ import (
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 func TestDriftText(t *testing.T) {
 	c := func(name string) *casefile.Case {
 		return &casefile.Case{Name: name, Pos: casefile.Pos{File: "cases/" + name + ".yaml", Line: 1, Column: 1}}
 	}
-	answered := &runner.Result{Request: &runner.Request{Method: "POST", URL: "https://api.mypurecloud.ie/api/v2/conversations/calls"},
-		Response: &runner.Response{Status: 200}, CorrelationID: "corr-1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736"}
-	results := []runner.DriftResult{
+	answered := &results.Result{Request: &results.Request{Method: "POST", URL: "https://api.mypurecloud.ie/api/v2/conversations/calls"},
+		Response: &results.Response{Status: 200}, CorrelationID: "corr-1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736"}
+	rs := []results.DriftResult{
 		{Case: c("same"), A: answered, B: answered, Compared: true},
-		{Case: c("two-destinations"), A: answered, B: answered, Compared: true, Differences: []runner.DriftDifference{
+		{Case: c("two-destinations"), A: answered, B: answered, Compared: true, Differences: []results.DriftDifference{
 			{Aspect: "status", A: "400", B: "200"},
 			{Aspect: "code", A: "too.many.create.conversation.parameters", B: "(absent)"},
 			{Aspect: "shape", Pointer: "/id", A: "(absent)", B: "string"},
 		}},
-		{Case: c("unsafe"), A: answered, B: &runner.Result{Status: runner.Skipped, Reason: "not sent to live target live: POST may have side effects"}},
+		{Case: c("unsafe"), A: answered, B: &results.Result{Status: results.Skipped, Reason: "not sent to live target live: POST may have side effects"}},
 	}
 	var b bytes.Buffer
-	failed := DriftText(&b, "mock", "live", results, false)
+	failed := DriftText(&b, "mock", "live", rs, false)
 	want := `drift: mock vs live, 3 case(s)
 DRIFT  two-destinations  (cases/two-destinations.yaml:1:1)
     status               mock: 400   live: 200

@@ -8,13 +8,13 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // richResults is one of each status, with the awkward material a renderer
 // must survive: a secret header the runner did not redact, markup and
 // control characters in bodies and messages, a non-JSON body, JSON null.
-func richResults() []*runner.Result {
+func richResults() []*results.Result {
 	pitfall := &casefile.Case{
 		Name:         "pc-recipient-phone-number",
 		Pitfall:      "The recipient is sent as {phoneNumber, id} where the contract wants {type: phone, address}.",
@@ -64,21 +64,21 @@ func richResults() []*runner.Result {
 		Request: casefile.Request{Method: "GET", Path: "/api/v2/users/me"},
 		Pos:     casefile.Pos{File: "cases/genesys-cloud/dead.yaml", Line: 1, Column: 1},
 	}
-	return []*runner.Result{
+	return []*results.Result{
 		{
-			Case: pitfall, SpecPath: "specs/personal-connection.yaml", Target: "mock", Status: runner.Failed,
+			Case: pitfall, SpecPath: "specs/personal-connection.yaml", Target: "mock", Status: results.Failed,
 			Operation: "POST /api/v2/outbound/campaigns/{campaignId}/calls",
 			Findings: []finding.Finding{
 				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/address", Rule: "required", Message: `property "address" is missing`},
 				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties", Message: `property "phoneNumber" is not allowed`, DidYouMean: "address"},
 			},
-			Request: &runner.Request{
+			Request: &results.Request{
 				Method: "POST", URL: "http://127.0.0.1:41234/api/v2/outbound/campaigns/pc-campaign-1/calls?access_token=tok-secret-1",
 				// Deliberately not redacted: the reports must redact on their own.
 				Header: http.Header{"Authorization": {"Bearer eyJhbGciOi.secret"}, "X-Api-Key": {"sk-live-123"}, "Cookie": {"session=abc"}, "Content-Type": {"application/json"}},
 				Body:   []byte(`{"recipient":{"id":"user-123","phoneNumber":"+15550199"},"client_secret":"shh"}`),
 			},
-			Response: &runner.Response{
+			Response: &results.Response{
 				Status: 400,
 				Header: http.Header{"Content-Type": {"application/problem+json"}, "Set-Cookie": {"sid=xyz"}, "Inin-Correlation-Id": {"corr-1"}},
 				Body:   []byte(`{"status":400,"code":"bad.request","detail":"recipient.address is required <b>&amp;</b> \u001b[31m]]>","errors":[{"pointer":"/recipient/address"}]}`),
@@ -90,25 +90,25 @@ func richResults() []*runner.Result {
 			Duration: 12345 * time.Microsecond, Attempts: 1, CorrelationID: "corr-1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736",
 		},
 		{
-			Case: fixed, SpecPath: "specs/personal-connection.yaml", Target: "mock", Status: runner.Passed,
+			Case: fixed, SpecPath: "specs/personal-connection.yaml", Target: "mock", Status: results.Passed,
 			Operation: "POST /api/v2/outbound/campaigns/{campaignId}/calls",
-			Request:   &runner.Request{Method: "POST", URL: "http://127.0.0.1:41234/api/v2/outbound/campaigns/pc-campaign-1/calls", Header: http.Header{"Authorization": {"Bearer REDACTED"}}, Body: []byte(`{"recipient":{"address":"+15550199","type":"phone"}}`)},
-			Response:  &runner.Response{Status: 202, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":"call-1","status":"queued"}`)},
+			Request:   &results.Request{Method: "POST", URL: "http://127.0.0.1:41234/api/v2/outbound/campaigns/pc-campaign-1/calls", Header: http.Header{"Authorization": {"Bearer REDACTED"}}, Body: []byte(`{"recipient":{"address":"+15550199","type":"phone"}}`)},
+			Response:  &results.Response{Status: 202, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":"call-1","status":"queued"}`)},
 			Duration:  3 * time.Millisecond, Attempts: 1,
 		},
 		{
-			Case: markup, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "mock", Status: runner.Failed,
+			Case: markup, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "mock", Status: results.Failed,
 			Operation: "GET /api/v2/users/me",
-			Request:   &runner.Request{Method: "GET", URL: "http://user:pass@127.0.0.1:41235/api/v2/users/me", Header: http.Header{}},
-			Response:  &runner.Response{Status: 500, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>oops \x00\x1b & ]]> \xff</html>")},
+			Request:   &results.Request{Method: "GET", URL: "http://user:pass@127.0.0.1:41235/api/v2/users/me", Header: http.Header{}},
+			Response:  &results.Response{Status: 500, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>oops \x00\x1b & ]]> \xff</html>")},
 			Differences: []diff.Difference{
 				{Part: diff.Status, Want: 200, Got: 500},
 				{Part: diff.Body, Want: map[string]any{"name": "a]]>b"}, Got: "<html>oops \x00\x1b & ]]> \xff</html>"},
 			},
 			Duration: 2 * time.Millisecond, Attempts: 3,
 		},
-		{Case: skipped, SpecPath: "specs/genesys-cloud/openapi.yaml", Status: runner.Skipped, Reason: "run interrupted"},
-		{Case: errored, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "http://127.0.0.1:9", Status: runner.Errored,
+		{Case: skipped, SpecPath: "specs/genesys-cloud/openapi.yaml", Status: results.Skipped, Reason: "run interrupted"},
+		{Case: errored, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "http://127.0.0.1:9", Status: results.Errored,
 			Reason: "GET http://127.0.0.1:9/api/v2/users/me (case genesys-dead-server): connection refused", Duration: time.Millisecond},
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 func init() { Register("html", HTML) }
@@ -39,8 +39,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // by status and tag, and per case the expected and the actual answer side
 // by side with the differences highlighted, the differences as (-want
 // +got), the lint findings and the request sent.
-func HTML(w io.Writer, results []*runner.Result, opts Options) error {
-	page := newHTMLPage(results, opts)
+func HTML(w io.Writer, rs []*results.Result, opts Options) error {
+	page := newHTMLPage(rs, opts)
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, page); err != nil {
 		return err
@@ -53,7 +53,7 @@ type htmlPage struct {
 	Version  string
 	CSS      template.CSS
 	JS       template.JS
-	Summary  runner.Summary
+	Summary  results.Summary
 	Total    int
 	Duration string
 	Statuses []htmlCount
@@ -110,19 +110,19 @@ type htmlLine struct {
 	Mark bool
 }
 
-func newHTMLPage(results []*runner.Result, opts Options) *htmlPage {
-	s := runner.Summarize(results)
+func newHTMLPage(rs []*results.Result, opts Options) *htmlPage {
+	s := results.Summarize(rs)
 	p := &htmlPage{
-		Version: orDefault(opts.Version, runner.Version), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
-		Summary: s, Total: len(results),
+		Version: orDefault(opts.Version, unknownVersion), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
+		Summary: s, Total: len(rs),
 	}
 	var total float64
 	ids := map[string]string{}
-	for i, r := range results {
+	for i, r := range rs {
 		ids[r.Case.Name] = "case-" + strconv.Itoa(i+1)
 	}
 	tagCount := map[string]int{}
-	for i, r := range results {
+	for i, r := range rs {
 		hc := htmlCaseOf(r, "case-"+strconv.Itoa(i+1))
 		hc.FixedByID = ids[r.Case.FixedBy]
 		p.Cases = append(p.Cases, hc)
@@ -132,7 +132,7 @@ func newHTMLPage(results []*runner.Result, opts Options) *htmlPage {
 		}
 	}
 	p.Duration = fmt.Sprintf("%.2fs", total)
-	p.Statuses = []htmlCount{{"all", len(results)}, {"failed", s.Failed}, {"errored", s.Errored}, {"passed", s.Passed}, {"skipped", s.Skipped}}
+	p.Statuses = []htmlCount{{"all", len(rs)}, {"failed", s.Failed}, {"errored", s.Errored}, {"passed", s.Passed}, {"skipped", s.Skipped}}
 	for t, n := range tagCount {
 		p.Tags = append(p.Tags, htmlCount{t, n})
 	}
@@ -140,7 +140,7 @@ func newHTMLPage(results []*runner.Result, opts Options) *htmlPage {
 	return p
 }
 
-func htmlCaseOf(r *runner.Result, id string) htmlCase {
+func htmlCaseOf(r *results.Result, id string) htmlCase {
 	c := r.Case
 	tags, _ := json.Marshal(nonNil(c.Tags))
 	hc := htmlCase{
@@ -186,7 +186,7 @@ func htmlCaseOf(r *runner.Result, id string) htmlCase {
 // sides builds the expected and the actual columns. Lines a difference
 // points at are marked: on the expected side what was wanted and missed,
 // on the actual side what came instead.
-func sides(r *runner.Result) (want, got htmlSide, ok bool) {
+func sides(r *results.Result) (want, got htmlSide, ok bool) {
 	e := &r.Case.Expect
 	if e.Status == 0 && len(e.Headers) == 0 && e.Body == nil && r.Response == nil {
 		return want, got, false
@@ -322,7 +322,7 @@ func writeJSONLines(out *[]htmlLine, v any, ptr, indent, prefix, suffix string, 
 }
 
 // redactedRequestLine is "POST /path?query" with credential parameters redacted.
-func redactedRequestLine(r *runner.Result) string {
+func redactedRequestLine(r *results.Result) string {
 	if r.Request == nil {
 		return ""
 	}

@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
-func renderHTML(t *testing.T, results []*runner.Result) []byte {
+func renderHTML(t *testing.T, rs []*results.Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := HTML(&buf, results, Options{Version: "test"}); err != nil {
+	if err := HTML(&buf, rs, Options{Version: "test"}); err != nil {
 		t.Fatalf("HTML() error: %v", err)
 	}
 	return buf.Bytes()

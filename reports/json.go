@@ -13,7 +13,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // SchemaVersion is the version of the JSON report's shape
@@ -25,11 +25,11 @@ func init() { Register("json", JSON) }
 
 // JSON writes the machine-readable report: the stable contract CI tooling
 // and dashboards read. Its shape is docs/report-schema.json.
-func JSON(w io.Writer, results []*runner.Result, opts Options) error {
+func JSON(w io.Writer, rs []*results.Result, opts Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewJSONReport(results, opts))
+	return enc.Encode(NewJSONReport(rs, opts))
 }
 
 // JSONReport is the JSON report's document.
@@ -59,7 +59,7 @@ type JSONSummary struct {
 // JSONResult is one case's outcome.
 type JSONResult struct {
 	Name         string            `json:"name"`
-	Status       runner.Status     `json:"status"`
+	Status       results.Status    `json:"status"`
 	Reason       string            `json:"reason,omitempty"`
 	File         string            `json:"file,omitempty"`
 	Line         int               `json:"line,omitempty"`
@@ -157,24 +157,24 @@ type JSONMessage struct {
 }
 
 // NewJSONReport builds the report document, secrets redacted.
-func NewJSONReport(results []*runner.Result, opts Options) *JSONReport {
-	s := runner.Summarize(results)
+func NewJSONReport(rs []*results.Result, opts Options) *JSONReport {
+	s := results.Summarize(rs)
 	rep := &JSONReport{
 		SchemaVersion: SchemaVersion,
-		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, runner.Version)},
-		Cases:         make([]JSONResult, 0, len(results)),
+		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, unknownVersion)},
+		Cases:         make([]JSONResult, 0, len(rs)),
 	}
 	var total float64
-	for _, r := range results {
+	for _, r := range rs {
 		jr := jsonResult(r)
 		total += jr.DurationMs
 		rep.Cases = append(rep.Cases, jr)
 	}
-	rep.Summary = JSONSummary{Total: len(results), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total}
+	rep.Summary = JSONSummary{Total: len(rs), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total}
 	return rep
 }
 
-func jsonResult(r *runner.Result) JSONResult {
+func jsonResult(r *results.Result) JSONResult {
 	c := r.Case
 	jr := JSONResult{
 		Name: c.Name, Status: r.Status, Reason: r.Reason,

@@ -9,15 +9,15 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 const reportSchema = "../docs/report-schema.json"
 
-func renderJSON(t *testing.T, results []*runner.Result) []byte {
+func renderJSON(t *testing.T, rs []*results.Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := JSON(&buf, results, Options{Version: "test"}); err != nil {
+	if err := JSON(&buf, rs, Options{Version: "test"}); err != nil {
 		t.Fatalf("JSON() error: %v", err)
 	}
 	return buf.Bytes()
@@ -35,15 +35,15 @@ func TestJSONValidatesAgainstSchema(t *testing.T) {
 		t.Fatalf("compiling %s: %v", reportSchema, err)
 	}
 	for _, tc := range []struct {
-		name    string
-		results []*runner.Result
+		name string
+		rs   []*results.Result
 	}{
 		{"sample", richResults()},
 		// An empty run is still a report: cases must be [], not null.
 		{"empty", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(renderJSON(t, tc.results)))
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(renderJSON(t, tc.rs)))
 			if err != nil {
 				t.Fatal(err)
 			}

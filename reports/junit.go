@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 func init() { Register("junit", JUnit) }
@@ -24,8 +24,8 @@ func init() { Register("junit", JUnit) }
 // must split "]]>" and cannot carry control characters at all. Characters
 // XML 1.0 forbids (NUL, ESC, ...) are written as visible \u001b escapes so
 // that a strict parser accepts the file and a reader still sees them.
-func JUnit(w io.Writer, results []*runner.Result, opts Options) error {
-	doc := newJUnitReport(results)
+func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
+	doc := newJUnitReport(rs)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -113,11 +113,11 @@ func (p JUnitProblem) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	return p.Text.MarshalXML(e, start)
 }
 
-func newJUnitReport(results []*runner.Result) *JUnitTestSuites {
+func newJUnitReport(rs []*results.Result) *JUnitTestSuites {
 	doc := &JUnitTestSuites{Name: "casebook"}
 	index := map[string]int{}
 	var total time.Duration
-	for _, r := range results {
+	for _, r := range rs {
 		name := suiteName(r)
 		i, ok := index[name]
 		if !ok {
@@ -134,11 +134,11 @@ func newJUnitReport(results []*runner.Result) *JUnitTestSuites {
 		s.Cases = append(s.Cases, tc)
 		s.Tests++
 		switch r.Status {
-		case runner.Failed:
+		case results.Failed:
 			s.Failures++
-		case runner.Errored:
+		case results.Errored:
 			s.Errors++
-		case runner.Skipped:
+		case results.Skipped:
 			s.Skipped++
 		}
 		total += r.Duration
@@ -146,7 +146,7 @@ func newJUnitReport(results []*runner.Result) *JUnitTestSuites {
 	for i := range doc.Suites {
 		s := &doc.Suites[i]
 		var d time.Duration
-		for _, r := range results {
+		for _, r := range rs {
 			if suiteName(r) == s.Name {
 				d += r.Duration
 			}
@@ -162,7 +162,7 @@ func newJUnitReport(results []*runner.Result) *JUnitTestSuites {
 }
 
 // suiteName is the folder holding the case file, else the spec.
-func suiteName(r *runner.Result) string {
+func suiteName(r *results.Result) string {
 	if f := r.Case.Pos.File; f != "" {
 		return filepath.ToSlash(filepath.Dir(f))
 	}
@@ -172,7 +172,7 @@ func suiteName(r *runner.Result) string {
 	return "casebook"
 }
 
-func junitCase(r *runner.Result, suite string) JUnitTestCase {
+func junitCase(r *results.Result, suite string) JUnitTestCase {
 	tc := JUnitTestCase{
 		Name:      xmlSafe(r.Case.Name),
 		Classname: xmlSafe(suite),
@@ -181,7 +181,7 @@ func junitCase(r *runner.Result, suite string) JUnitTestCase {
 		Time:      seconds(r.Duration),
 	}
 	switch r.Status {
-	case runner.Failed:
+	case results.Failed:
 		msg, typ := "the answer differs from the expectation", "difference"
 		ds := safeDifferences(r.Differences)
 		if len(ds) > 0 {
@@ -189,10 +189,10 @@ func junitCase(r *runner.Result, suite string) JUnitTestCase {
 		}
 		tc.Failure = &JUnitProblem{Message: xmlSafe(oneLine(msg)), Type: typ, Text: junitText(xmlSafe(differencesText(ds)))}
 		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
-	case runner.Errored:
+	case results.Errored:
 		tc.Error = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason)), Type: "errored", Text: junitText(xmlSafe(r.Reason))}
 		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
-	case runner.Skipped:
+	case results.Skipped:
 		tc.Skipped = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason))}
 	}
 	return tc
@@ -220,7 +220,7 @@ func differencesText(ds []diff.Difference) string {
 
 // exchangeText is what a person needs to reproduce the failure: where the
 // case lives, the lint findings, the request and the answer.
-func exchangeText(r *runner.Result) string {
+func exchangeText(r *results.Result) string {
 	var b strings.Builder
 	c := r.Case
 	fmt.Fprintf(&b, "case: %s (%s)\n", c.Name, c.Pos)

@@ -12,13 +12,13 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
-func renderJUnit(t *testing.T, results []*runner.Result) []byte {
+func renderJUnit(t *testing.T, rs []*results.Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := JUnit(&buf, results, Options{}); err != nil {
+	if err := JUnit(&buf, rs, Options{}); err != nil {
 		t.Fatalf("JUnit() error: %v", err)
 	}
 	return buf.Bytes()
@@ -77,16 +77,16 @@ func assertStrictXML(t *testing.T, out []byte) {
 // markup and control characters included.
 func TestJUnitRoundTrip(t *testing.T) {
 	nasty := "want <b>&amp;</b> ]]> \x00 \x1b[31m \xff end"
-	results := []*runner.Result{{
+	rs := []*results.Result{{
 		Case:   &casefile.Case{Name: "nasty <&> ]]> \x1b", Pos: casefile.Pos{File: "cases/x/nasty.yaml", Line: 3, Column: 1}},
-		Status: runner.Failed,
+		Status: results.Failed,
 		Differences: []diff.Difference{
 			{Part: diff.Body, Pointer: "/msg", Want: "a", Got: nasty},
 			{Part: diff.Status, Want: 200, Got: 500},
 		},
-		Response: &runner.Response{Status: 500, Body: []byte(nasty)},
+		Response: &results.Response{Status: 500, Body: []byte(nasty)},
 	}}
-	out := renderJUnit(t, results)
+	out := renderJUnit(t, rs)
 	assertStrictXML(t, out)
 	var doc JUnitTestSuites
 	if err := xml.Unmarshal(out, &doc); err != nil {

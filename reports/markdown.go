@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/secret"
-	"github.com/casebook-dev/casebook/runner"
 )
 
 func init() { Register("markdown", Markdown) }
@@ -30,30 +30,30 @@ func init() { Register("markdown", Markdown) }
 // credentials as the name of the credential). Values that change on every
 // run (correlation ids, tokens) are masked so the catalogue can be
 // generated and compared in a test.
-func Markdown(w io.Writer, results []*runner.Result, opts Options) error {
+func Markdown(w io.Writer, rs []*results.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
-	m := &mdWriter{w: bw, byName: map[string]*runner.Result{}, fixes: map[string]bool{}}
-	for _, r := range results {
+	m := &mdWriter{w: bw, byName: map[string]*results.Result{}, fixes: map[string]bool{}}
+	for _, r := range rs {
 		m.byName[r.Case.Name] = r
 		if r.Case.FixedBy != "" {
 			m.fixes[r.Case.FixedBy] = true
 		}
 	}
-	m.catalogue(results)
+	m.catalogue(rs)
 	return bw.Flush()
 }
 
 type mdWriter struct {
 	w      *bufio.Writer
-	byName map[string]*runner.Result
+	byName map[string]*results.Result
 	fixes  map[string]bool
 }
 
 func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
 
-func (m *mdWriter) catalogue(results []*runner.Result) {
-	var pitfalls []*runner.Result
-	for _, r := range results {
+func (m *mdWriter) catalogue(rs []*results.Result) {
+	var pitfalls []*results.Result
+	for _, r := range rs {
 		if r.Case.Pitfall != "" && !m.fixes[r.Case.Name] {
 			pitfalls = append(pitfalls, r)
 		}
@@ -93,8 +93,8 @@ func (m *mdWriter) catalogue(results []*runner.Result) {
 	}
 }
 
-func groupByFolder(rs []*runner.Result) (map[string][]*runner.Result, []string) {
-	groups := map[string][]*runner.Result{}
+func groupByFolder(rs []*results.Result) (map[string][]*results.Result, []string) {
+	groups := map[string][]*results.Result{}
 	var order []string
 	for _, r := range rs {
 		g := path.Dir(strings.ReplaceAll(r.Case.Pos.File, `\`, "/"))
@@ -106,7 +106,7 @@ func groupByFolder(rs []*runner.Result) (map[string][]*runner.Result, []string) 
 	return groups, order
 }
 
-func (m *mdWriter) entry(r *runner.Result) {
+func (m *mdWriter) entry(r *results.Result) {
 	c := r.Case
 	m.printf("\n### %s\n\n", c.Name)
 	m.printf("%s\n\n", escapeMD(oneLine(c.Pitfall)))
@@ -146,8 +146,8 @@ func (m *mdWriter) entry(r *runner.Result) {
 	}
 }
 
-func statusWord(r *runner.Result) string {
-	if r.Status == runner.Errored || r.Status == runner.Skipped {
+func statusWord(r *results.Result) string {
+	if r.Status == results.Errored || r.Status == results.Skipped {
 		return string(r.Status) + " (" + oneLine(r.Reason) + ")"
 	}
 	return string(r.Status)
@@ -210,7 +210,7 @@ func (m *mdWriter) request(c *casefile.Case) {
 
 // answer shows the status, the content type and the body, volatile
 // values masked.
-func (m *mdWriter) answer(r *runner.Result) {
+func (m *mdWriter) answer(r *results.Result) {
 	if r.Response == nil {
 		if r.Reason != "" {
 			m.printf("No answer: %s\n", escapeMD(oneLine(r.Reason)))

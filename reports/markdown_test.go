@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
-func renderMarkdown(t *testing.T, results []*runner.Result) string {
+func renderMarkdown(t *testing.T, rs []*results.Result) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Markdown(&buf, results, Options{}); err != nil {
+	if err := Markdown(&buf, rs, Options{}); err != nil {
 		t.Fatalf("Markdown() error: %v", err)
 	}
 	return buf.String()

@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
-
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // Options tune rendering.
@@ -18,12 +17,17 @@ type Options struct {
 	Color bool
 	// Verbose shows passing cases in full too.
 	Verbose bool
-	// Version is casebook's version, recorded in machine-readable reports.
+	// Version is casebook's version, recorded in machine-readable reports
+	// (unknownVersion when empty).
 	Version string
 }
 
+// unknownVersion is recorded when the caller did not say which casebook
+// wrote the report.
+const unknownVersion = "unknown"
+
 // Renderer writes results in one format.
-type Renderer func(w io.Writer, results []*runner.Result, opts Options) error
+type Renderer func(w io.Writer, rs []*results.Result, opts Options) error
 
 var renderers = map[string]Renderer{
 	"text": Text,

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 const (
@@ -23,13 +23,13 @@ const (
 // Text renders a screen a person reads: one line per passing case, and for a
 // failing one its lint findings, the differences as (-want +got) with
 // pointers, and the answer's body. It ends with "N passed, N failed".
-func Text(w io.Writer, results []*runner.Result, opts Options) error {
+func Text(w io.Writer, rs []*results.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, color: opts.Color}
-	for _, r := range results {
+	for _, r := range rs {
 		t.result(r, opts.Verbose)
 	}
-	t.summary(runner.Summarize(results))
+	t.summary(results.Summarize(rs))
 	return bw.Flush()
 }
 
@@ -47,12 +47,12 @@ func (t *textWriter) paint(code, s string) string {
 
 func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
 
-func (t *textWriter) result(r *runner.Result, verbose bool) {
-	label := map[runner.Status]string{
-		runner.Passed:  t.paint(ansiGreen, "PASS"),
-		runner.Failed:  t.paint(ansiRed, "FAIL"),
-		runner.Errored: t.paint(ansiRed, "ERROR"),
-		runner.Skipped: t.paint(ansiYellow, "SKIP"),
+func (t *textWriter) result(r *results.Result, verbose bool) {
+	label := map[results.Status]string{
+		results.Passed:  t.paint(ansiGreen, "PASS"),
+		results.Failed:  t.paint(ansiRed, "FAIL"),
+		results.Errored: t.paint(ansiRed, "ERROR"),
+		results.Skipped: t.paint(ansiYellow, "SKIP"),
 	}[r.Status]
 	t.printf("%s %s", label, r.Case.Name)
 	if v := r.Case.Verification; v != "" {
@@ -62,7 +62,7 @@ func (t *textWriter) result(r *runner.Result, verbose bool) {
 		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r), r.Response.Status)))
 	}
 	t.printf("\n")
-	if r.Status == runner.Passed && !verbose {
+	if r.Status == results.Passed && !verbose {
 		return
 	}
 	t.printf("    %s\n", r.Case.Pos)
@@ -77,12 +77,12 @@ func (t *textWriter) result(r *runner.Result, verbose bool) {
 	}
 	t.findings(r)
 	t.differences(r.Differences)
-	if r.Status == runner.Failed && r.Response != nil {
+	if r.Status == results.Failed && r.Response != nil {
 		t.printf("    answer: %d %s\n", r.Response.Status, indentBody(r.Response.Body))
 	}
 }
 
-func requestLine(r *runner.Result) string {
+func requestLine(r *results.Result) string {
 	if r.Request == nil {
 		return ""
 	}
@@ -98,7 +98,7 @@ func pathOf(u string) string {
 	return u
 }
 
-func (t *textWriter) findings(r *runner.Result) {
+func (t *textWriter) findings(r *results.Result) {
 	if len(r.Findings) == 0 {
 		return
 	}
@@ -128,7 +128,7 @@ func (t *textWriter) differences(ds []diff.Difference) {
 	}
 }
 
-func (t *textWriter) summary(s runner.Summary) {
+func (t *textWriter) summary(s results.Summary) {
 	failed := s.Failed + s.Errored
 	line := fmt.Sprintf("%d passed, %d failed", s.Passed, failed)
 	if s.Skipped > 0 {

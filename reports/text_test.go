@@ -14,32 +14,32 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // sampleResults covers every status and every kind of difference.
-func sampleResults() []*runner.Result {
+func sampleResults() []*results.Result {
 	pos := casefile.Pos{File: "cases/pc/recipient.yaml", Line: 1, Column: 1}
-	return []*runner.Result{
+	return []*results.Result{
 		{
 			Case:   &casefile.Case{Name: "pc-correct-call", Pos: pos},
-			Status: runner.Passed, Target: "mock", Operation: "POST /calls/{id}",
-			Request:  &runner.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1"},
-			Response: &runner.Response{Status: 202, Body: []byte(`{"status":"queued"}`)},
+			Status: results.Passed, Target: "mock", Operation: "POST /calls/{id}",
+			Request:  &results.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1"},
+			Response: &results.Response{Status: 202, Body: []byte(`{"status":"queued"}`)},
 		},
 		{
 			Case: &casefile.Case{Name: "pc-recipient-phone-number", Pos: pos, Pitfall: "phoneNumber\ninstead of type + address",
 				Source: "forum thread", Verification: "unverified"},
-			Status: runner.Failed, Target: "mock", Operation: "POST /calls/{id}",
+			Status: results.Failed, Target: "mock", Operation: "POST /calls/{id}",
 			Findings: []finding.Finding{
 				{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/phoneNumber", Rule: "additionalProperties",
 					Message: `property "phoneNumber" is not allowed here`, Allowed: []string{"address", "type"}, DidYouMean: "address"},
 				{Severity: finding.Warning, Location: finding.InBody, Pointer: "/extra", Rule: "undeclared", Message: `"extra" is not a field`},
 			},
-			Request:  &runner.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
-			Response: &runner.Response{Status: 400, Body: []byte("{\n  \"code\": \"bad.request\"\n}")},
+			Request:  &results.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
+			Response: &results.Response{Status: 400, Body: []byte("{\n  \"code\": \"bad.request\"\n}")},
 			Differences: []diff.Difference{
 				{Part: diff.Lint, Pointer: "/extra", Got: "warning body /extra: undeclared", Extra: true},
 				{Part: diff.Lint, Pointer: "/recipient/type", Want: "required finding", Missing: true},
@@ -48,9 +48,9 @@ func sampleResults() []*runner.Result {
 				{Part: diff.Body, Pointer: "/code", Want: "queued", Got: "bad.request"},
 			},
 		},
-		{Case: &casefile.Case{Name: "dead-server", Pos: pos}, Status: runner.Errored,
+		{Case: &casefile.Case{Name: "dead-server", Pos: pos}, Status: results.Errored,
 			Reason: "POST http://127.0.0.1:1/calls (case dead-server): connection refused"},
-		{Case: &casefile.Case{Name: "not-run", Pos: pos}, Status: runner.Skipped, Reason: "run interrupted"},
+		{Case: &casefile.Case{Name: "not-run", Pos: pos}, Status: results.Skipped, Reason: "run interrupted"},
 	}
 }
 

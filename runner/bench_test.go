@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -109,7 +110,7 @@ func benchRun(b *testing.B, dir string, opts runner.Options, want int) {
 		if err := r.LoadSpecs(cases); err != nil {
 			b.Fatal(err)
 		}
-		s := runner.Summarize(r.Run(context.Background(), cases))
+		s := results.Summarize(r.Run(context.Background(), cases))
 		if s.Failed+s.Errored > 0 || s.Passed != len(cases) {
 			b.Fatalf("run = %+v, want all %d cases passed", s, len(cases))
 		}

@@ -11,50 +11,12 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // Drift is where two targets answer a case differently. Run against the
 // mock and the live API, it shows where the spec or the mock's rules are
 // wrong: the live API is the fact, the mock the claim.
-
-// DriftResult is one case run against two targets.
-type DriftResult struct {
-	Case *casefile.Case
-	// A and B are the case's results on each target.
-	A, B *Result
-	// Compared is false when a side has no answer (skipped, errored, dry
-	// run): its Result's Reason says why.
-	Compared bool
-	// Differences list each way the answers disagree; none when they agree.
-	Differences []DriftDifference
-}
-
-// Drifted reports whether the two answers disagree.
-func (d *DriftResult) Drifted() bool { return len(d.Differences) > 0 }
-
-// DriftDifference is one disagreement.
-type DriftDifference struct {
-	// Aspect is DriftStatus, DriftCode or DriftShape.
-	Aspect string
-	// Pointer is the top-level member for DriftShape ("/contextId").
-	Pointer string
-	// A and B are what each target answered: a status, an error code, a
-	// JSON type, or "(absent)".
-	A, B string
-}
-
-// Aspects of an answer that drift compares.
-const (
-	DriftStatus = "status"
-	// DriftCode is the error code of the body: Genesys' "code", or an RFC
-	// 9457 problem's "code" member.
-	DriftCode = "code"
-	// DriftShape is the body's top-level members and their JSON types.
-	DriftShape = "shape"
-)
-
-// Absent stands for a member or code one side does not have.
-const Absent = "(absent)"
 
 // Drift runs every case against a and b (concurrently, each under opts:
 // variables, guard, retries, rate limit) and compares the answers: status,
@@ -93,11 +55,11 @@ func compareAnswers(c *casefile.Case, a, b *Result) DriftResult {
 	d.Compared = true
 	sa, sb := a.Response.Status, b.Response.Status
 	if sa != sb {
-		d.Differences = append(d.Differences, DriftDifference{Aspect: DriftStatus, A: strconv.Itoa(sa), B: strconv.Itoa(sb)})
+		d.Differences = append(d.Differences, DriftDifference{Aspect: results.DriftStatus, A: strconv.Itoa(sa), B: strconv.Itoa(sb)})
 	}
 	ba, bb := decodeBody(a.Response.Body), decodeBody(b.Response.Body)
 	if ca, cb := errorCode(ba), errorCode(bb); ca != cb {
-		d.Differences = append(d.Differences, DriftDifference{Aspect: DriftCode, A: ca, B: cb})
+		d.Differences = append(d.Differences, DriftDifference{Aspect: results.DriftCode, A: ca, B: cb})
 	}
 	d.Differences = append(d.Differences, shapeDifferences(ba, bb)...)
 	return d
@@ -123,12 +85,12 @@ type bodyKind string
 func errorCode(v any) string {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Absent
+		return results.Absent
 	}
 	if s, ok := m["code"].(string); ok {
 		return s
 	}
-	return Absent
+	return results.Absent
 }
 
 // shapeDifferences compares the top-level members and their types; for a
@@ -138,7 +100,7 @@ func shapeDifferences(a, b any) []DriftDifference {
 	mb, okB := b.(map[string]any)
 	if !okA || !okB {
 		if ta, tb := jsonType(a), jsonType(b); ta != tb {
-			return []DriftDifference{{Aspect: DriftShape, Pointer: "", A: ta, B: tb}}
+			return []DriftDifference{{Aspect: results.DriftShape, Pointer: "", A: ta, B: tb}}
 		}
 		return nil
 	}
@@ -158,7 +120,7 @@ func shapeDifferences(a, b any) []DriftDifference {
 	for _, k := range names {
 		ta, tb := memberType(ma, k), memberType(mb, k)
 		if ta != tb {
-			out = append(out, DriftDifference{Aspect: DriftShape, Pointer: jsonptr.Join(k), A: ta, B: tb})
+			out = append(out, DriftDifference{Aspect: results.DriftShape, Pointer: jsonptr.Join(k), A: ta, B: tb})
 		}
 	}
 	return out
@@ -167,7 +129,7 @@ func shapeDifferences(a, b any) []DriftDifference {
 func memberType(m map[string]any, k string) string {
 	v, ok := m[k]
 	if !ok {
-		return Absent
+		return results.Absent
 	}
 	return jsonType(v)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/casebook-dev/casebook/runner"
@@ -508,7 +509,7 @@ request:
 	d := byName["two-destinations"]
 	want := map[string]string{"status": "400 200", "code": "too.many.create.conversation.parameters (absent)"}
 	for _, diff := range d.Differences {
-		if diff.Aspect != runner.DriftShape {
+		if diff.Aspect != results.DriftShape {
 			if w := want[diff.Aspect]; w != diff.A+" "+diff.B {
 				t.Errorf("two-destinations %s: %s vs %s, want %s", diff.Aspect, diff.A, diff.B, w)
 			}

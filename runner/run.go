@@ -158,11 +158,11 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	}
 	s, err := r.specs.get(c.SpecPath)
 	if err != nil {
-		return res.errored(err)
+		return errored(res, err)
 	}
 	p, err := prepare(c, r.opts.Vars)
 	if err != nil {
-		return res.errored(err)
+		return errored(res, err)
 	}
 	lr := lint.Check(ctx, s, p.lintRequest(c), lint.Options{})
 	res.Findings = lr.Findings
@@ -191,7 +191,7 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 	}
 	skip, err := r.guard(c)
 	if err != nil {
-		res.errored(err)
+		errored(res, err)
 		return false
 	}
 	if skip != "" {
@@ -200,21 +200,22 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 	}
 	if r.dry != nil {
 		if err := r.printCurl(ctx, s, c, p, res); err != nil {
-			res.errored(err)
+			errored(res, err)
 			return false
 		}
 		res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
 		return false
 	}
 	if err := r.send(ctx, s, c, p, res); err != nil {
-		res.errored(err)
+		errored(res, err)
 		return false
 	}
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
 	return true
 }
 
-func (res *Result) errored(err error) *Result {
+// errored gives res its verdict when err stopped the case.
+func errored(res *Result, err error) *Result {
 	res.Status, res.Reason = Errored, err.Error()
 	return res
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -167,17 +168,17 @@ func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, f
 
 // finish writes the reports and picks the exit code. With --dry-run the
 // curl commands own stdout, so the report goes to stderr.
-func (inv *invocation) finish(results []*runner.Result) int {
+func (inv *invocation) finish(rs []*runner.Result) int {
 	out := inv.stdout
 	if inv.live != nil && inv.live.dryRun {
 		out = inv.stderr
 	}
 	ropts := reports.Options{Color: useColor(out), Verbose: inv.common.verbose, Version: runner.Version}
-	if err := inv.report.write(results, out, ropts); err != nil {
+	if err := inv.report.write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
 		return exitUsage
 	}
-	if !runner.Summarize(results).OK() {
+	if !results.Summarize(rs).OK() {
 		return exitFailed
 	}
 	return exitOK

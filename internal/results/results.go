@@ -1,4 +1,9 @@
-package runner
+// Package results holds what a run produces: a Result per case (its
+// findings, the request as sent, the answer, the differences) and a
+// DriftResult per case run against two targets. The runner fills them in
+// and the reports render them; neither knows the other, and a renderer
+// links none of the engine (no spec loading, no mock, no OAuth2).
+package results
 
 import (
 	"net/http"
