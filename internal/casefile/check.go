@@ -3,7 +3,6 @@ package casefile
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,8 +11,6 @@ import (
 )
 
 var methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
-
-var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 
 // check applies the rules a decoded case must meet beyond its types.
 func check(c *Case) ErrorList {
@@ -51,7 +48,7 @@ func checkRequest(c *Case, fail func(string, string, ...any)) {
 		fail("request.path", "path %q must start with /", r.Path)
 	}
 	used := map[string]bool{}
-	for _, m := range templateParam.FindAllStringSubmatch(r.Path, -1) {
+	for _, m := range PathParam.FindAllStringSubmatch(r.Path, -1) {
 		used[m[1]] = true
 		if _, ok := r.PathParams[m[1]]; !ok {
 			fail("request.path", "path parameter {%s} has no value in request.pathParams", m[1])

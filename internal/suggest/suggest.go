@@ -2,7 +2,10 @@
 // a case-file key, a body field, an operation path.
 package suggest
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Distance is the edit distance between a and b (optimal string alignment:
 // insertions, deletions, substitutions and transpositions of neighbours each
@@ -79,6 +82,18 @@ func Closest(name string, candidates []string) string {
 		if (len(lname) >= 3 && strings.Contains(lc, lname)) || (len(lc) >= 4 && strings.Contains(lname, lc)) {
 			return c
 		}
+	}
+	return ""
+}
+
+// Hint is ` (did you mean "x"?)` for the candidate Closest picks, or ""
+// when none is close: the tail every "unknown name" message ends with.
+func Hint(name string, candidates []string) string {
+	if name == "" {
+		return ""
+	}
+	if s := Closest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return ""
 }
