@@ -4,12 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/strictyaml"
+	"github.com/casebook-dev/casebook/internal/suggest"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // ConfigFile is the project config's name, looked up from the working
@@ -24,11 +30,11 @@ type Config struct {
 	// Suites map folders of cases to the spec they are checked against.
 	Suites []Suite `yaml:"suites"`
 	// Targets name where runs may go besides the built-in mock: base URLs
-	// and live profiles (see Profile).
-	Targets map[string]Profile `yaml:"targets"`
+	// and live profiles (see target.Profile).
+	Targets map[string]target.Profile `yaml:"targets"`
 	// Credentials are what a case's auth: names on a live target: names of
-	// environment variables, never secrets (see Credential).
-	Credentials map[string]Credential `yaml:"credentials"`
+	// environment variables, never secrets (see target.Credential).
+	Credentials map[string]target.Credential `yaml:"credentials"`
 	// Vars fill ${NAME} in cases when neither --var nor the environment does.
 	Vars map[string]string `yaml:"vars"`
 	// SecretsFile is a KEY=VALUE file, outside version control, where the
@@ -151,4 +157,131 @@ func (c *Config) specFor(caseFile string) string {
 
 func startsWithDotDot(rel string) bool {
 	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
+}
+
+// checkLive validates targets: and credentials: after decoding, each
+// problem placed at its key in casebook.yaml.
+func (c *Config) checkLive() error {
+	var errs strictyaml.ErrorList
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, &strictyaml.Error{Pos: c.posOf(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Targets)) {
+		target.CheckProfile(name, c.Targets[name], fail)
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Credentials)) {
+		target.CheckCredential("credentials."+name, c.Credentials[name], fail)
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Vars)) {
+		if !casefile.VarName.MatchString(name) {
+			fail("vars."+name, "want a variable name (letters, digits, _)")
+		}
+	}
+	if len(errs) > 0 {
+		return &ConfigError{Err: errs}
+	}
+	return nil
+}
+
+// posOf is where a dotted field was written, or the file when it was not.
+func (c *Config) posOf(field string) strictyaml.Pos {
+	for f := field; f != ""; {
+		if p, ok := c.pos[f]; ok {
+			return p
+		}
+		i := strings.LastIndexByte(f, '.')
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return strictyaml.Pos{File: c.File}
+}
+
+// Target is where a run sends its requests (see internal/target): the
+// built-in mock, a base URL, or a live profile of casebook.yaml.
+type Target = target.Target
+
+// TargetOptions are the command line's say over a target.
+type TargetOptions struct {
+	// AllowHTTP permits plain http to a live profile (--allow-http).
+	AllowHTTP bool
+	// SecretsFile overrides the config's secretsFile (--secrets).
+	SecretsFile string
+}
+
+// Target builds the target a --target name means: "mock" (the built-in
+// mock), an http(s) base URL, or a profile of casebook.yaml.
+func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
+	name = strings.TrimSpace(name)
+	p, ok := c.Targets[name]
+	switch {
+	case !ok && (name == "" || name == target.KindMock):
+		return target.NewMockTarget(), nil
+	case !ok && (strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")):
+		return target.NewURLTarget(name)
+	case !ok:
+		known := append([]string{target.KindMock}, slices.Sorted(maps.Keys(c.Targets))...)
+		return nil, &UsageError{Msg: fmt.Sprintf("unknown target %q%s: want mock, an http(s) base URL, or one of the targets in %s (%s)",
+			name, suggest.Hint(name, known), c.configName(), strings.Join(known, ", "))}
+	}
+	live := target.LiveConfig{Credentials: c.Credentials, AllowHTTP: opts.AllowHTTP, ConfigFile: c.configName()}
+	if p.Live() {
+		var err error
+		if live.Secrets, err = c.secrets(opts.SecretsFile); err != nil {
+			return nil, err
+		}
+	}
+	return target.FromProfile(name, p, live)
+}
+
+// TargetList builds the targets of a comma list ("mock,live" for drift).
+func (c *Config) TargetList(list string, opts TargetOptions) ([]Target, error) {
+	var out []Target
+	for _, name := range strings.Split(list, ",") {
+		t, err := c.Target(name, opts)
+		if err != nil {
+			for _, prev := range out {
+				prev.Close()
+			}
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (c *Config) configName() string {
+	if c.File != "" {
+		return c.File
+	}
+	return ConfigFile
+}
+
+// secrets reads the secrets file (the flag's, else the config's); none is fine.
+func (c *Config) secrets(override string) (*target.Secrets, error) {
+	path := override
+	if path == "" {
+		path = c.Abs(c.SecretsFile)
+	}
+	if path == "" {
+		return &target.Secrets{}, nil
+	}
+	return target.LoadSecrets(path)
+}
+
+// RunVars are the values ${NAME} takes: --var first, then the environment,
+// then the config's vars:. The runner consults its Vars before the
+// environment, so a config value is left out when the environment has one.
+func (c *Config) RunVars(flagVars map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.Vars {
+		if _, inEnv := os.LookupEnv(k); !inEnv {
+			out[k] = v
+		}
+	}
+	for k, v := range flagVars {
+		out[k] = v
+	}
+	return out
 }

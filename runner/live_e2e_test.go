@@ -17,6 +17,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/target"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -387,23 +388,23 @@ func TestDryRunSendsNothing(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		`TOKEN_AGENT=$(curl -sS -u "$CB_E2E_CLIENT_ID:$CB_E2E_CLIENT_SECRET" -d grant_type=client_credentials '` + v.URL + `/oauth/token' | jq -r .access_token)`,
-		`-H "Authorization: Bearer $TOKEN_AGENT"`,
-		`-H "Authorization: Bearer $CB_E2E_USER_TOKEN"`,
-		`'` + v.URL + `/api/v2/outbound/campaigns/campaign-predictive'`,
-		`--data-binary '{"phoneNumber":"+13175550100"}'`,
+		`CASEBOOK_TOKEN_AGENT=$(curl -sS -u "${CB_E2E_CLIENT_ID}:${CB_E2E_CLIENT_SECRET}" -d grant_type=client_credentials ` + v.URL + `/oauth/token | jq -r .access_token)`,
+		`-H "Authorization: Bearer ${CASEBOOK_TOKEN_AGENT}"`,
+		`-H "Authorization: Bearer ${CB_E2E_USER_TOKEN}"`,
+		"\n  " + v.URL + "/api/v2/outbound/campaigns/campaign-predictive",
+		`--data-raw '{"phoneNumber":"+13175550100"}'`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dry run output lacks %s\n%s", want, text)
 		}
 	}
-	if n := strings.Count(text, "TOKEN_AGENT=$("); n != 1 {
+	if n := strings.Count(text, "CASEBOOK_TOKEN_AGENT=$("); n != 1 {
 		t.Errorf("the token command is printed %d times, want once", n)
 	}
 	// And for the built-in mock: nothing is fetched either.
 	out.Reset()
-	liveRun(t, cfg, runner.Options{DryRun: &out, Target: runner.NewMockTarget()}, loaded[:1])
-	if !strings.Contains(out.String(), `Authorization: Bearer $TOKEN_AGENT`) {
+	liveRun(t, cfg, runner.Options{DryRun: &out, Target: target.NewMockTarget()}, loaded[:1])
+	if !strings.Contains(out.String(), `Authorization: Bearer ${CASEBOOK_TOKEN_AGENT}`) {
 		t.Errorf("mock dry run:\n%s", out.String())
 	}
 }
@@ -497,7 +498,7 @@ request:
 		t.Fatal(err)
 	}
 	defer live.Close()
-	mock := runner.NewMockTarget()
+	mock := target.NewMockTarget()
 	defer mock.Close()
 	byName := map[string]runner.DriftResult{}
 	for _, d := range runner.Drift(context.Background(), loaded, mock, live, runner.Options{Vars: cfg.RunVars(nil)}) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/secret"
+	"github.com/casebook-dev/casebook/internal/target"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
@@ -68,7 +69,7 @@ func TestSecretsAppearInNoOutput(t *testing.T) {
 	r.Close()
 	outputs = append(outputs, dry.String())
 
-	mock := runner.NewMockTarget()
+	mock := target.NewMockTarget()
 	defer mock.Close()
 	opts.DryRun = nil
 	for _, d := range runner.Drift(context.Background(), loaded, mock, tg, opts) {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -24,9 +23,8 @@ type prepared struct {
 	query  url.Values
 	header http.Header
 	body   []byte
+	form   url.Values // the fields of a form body, for a curl command
 }
-
-var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // VarError names a ${NAME} that has no value.
 type VarError struct {
@@ -41,17 +39,19 @@ func (e *VarError) Error() string {
 }
 
 // expander fills ${NAME} from --var values first, then the environment.
+// With keep it leaves every ${NAME} as written, for the shell to fill.
 type expander struct {
 	vars map[string]string
+	keep bool
 	c    *casefile.Case
 	err  error
 }
 
 func (x *expander) expand(field, s string) string {
-	if !strings.Contains(s, "${") {
+	if x.keep || !strings.Contains(s, "${") {
 		return s
 	}
-	return varRef.ReplaceAllStringFunc(s, func(m string) string {
+	return casefile.VarRef.ReplaceAllStringFunc(s, func(m string) string {
 		name := m[2 : len(m)-1]
 		if v, ok := x.vars[name]; ok {
 			return v
@@ -86,14 +86,20 @@ func (x *expander) expandAny(field string, v any) any {
 	return v
 }
 
-// prepare builds the concrete request of a case.
-func prepare(c *casefile.Case, vars map[string]string) (*prepared, error) {
-	x := &expander{vars: vars, c: c}
+// prepare builds the concrete request of a case. With keepVars it leaves
+// the case's ${NAME} variables as written (escaping around them), for a
+// curl command whose shell fills them in.
+func prepare(c *casefile.Case, vars map[string]string, keepVars bool) (*prepared, error) {
+	x := &expander{vars: vars, keep: keepVars, c: c}
 	r := &c.Request
 	p := &prepared{method: r.Method, query: url.Values{}, header: http.Header{}}
-	p.path = templateParam.ReplaceAllStringFunc(r.Path, func(m string) string {
+	p.path = casefile.PathParam.ReplaceAllStringFunc(r.Path, func(m string) string {
 		name := m[1 : len(m)-1]
-		return url.PathEscape(x.expand("request.pathParams."+name, r.PathParams[name]))
+		v := r.PathParams[name]
+		if keepVars {
+			return casefile.EscapeAroundVars(v, url.PathEscape)
+		}
+		return url.PathEscape(x.expand("request.pathParams."+name, v))
 	})
 	p.path = x.expand("request.path", p.path)
 	for _, k := range slices.Sorted(maps.Keys(r.Query)) {
@@ -115,11 +121,11 @@ func prepare(c *casefile.Case, vars map[string]string) (*prepared, error) {
 			p.header.Set("Content-Type", "application/json")
 		}
 	case r.Form != nil:
-		form := url.Values{}
+		p.form = url.Values{}
 		for k, v := range r.Form {
-			form.Set(k, x.expand("request.form."+k, v))
+			p.form.Set(k, x.expand("request.form."+k, v))
 		}
-		p.body = []byte(form.Encode())
+		p.body = []byte(p.form.Encode())
 		if p.header.Get("Content-Type") == "" {
 			p.header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
@@ -129,8 +135,6 @@ func prepare(c *casefile.Case, vars map[string]string) (*prepared, error) {
 	}
 	return p, nil
 }
-
-var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 
 // lintRequest is the request as lint sees it. A case whose credentials come
 // from auth: carries a placeholder Authorization header, so the security

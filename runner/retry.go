@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // RetryPolicy says when and how a failed request is sent again: answers
@@ -125,7 +127,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // (refused, reset, dropped, timed out), as opposed to one that will not
 // (a refused host, a bad certificate, a malformed URL).
 func retryableError(err error) bool {
-	var he *HostError
+	var he *target.HostError
 	if errors.As(err, &he) {
 		return false
 	}

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -68,7 +70,7 @@ func TestRetryDecisions(t *testing.T) {
 		{name: "connection reset", n: 1, allowed: true, err: fmt.Errorf("read: %w", syscall.ECONNRESET), again: true},
 		{name: "dropped", n: 1, allowed: true, err: io.EOF, again: true},
 		{name: "attempt timed out", n: 1, allowed: true, err: context.DeadlineExceeded, again: true},
-		{name: "refused host", n: 1, allowed: true, err: &HostError{Host: "evil.example.com"}, again: false},
+		{name: "refused host", n: 1, allowed: true, err: &target.HostError{Host: "evil.example.com"}, again: false},
 		{name: "other error", n: 1, allowed: true, err: errors.New("x509: certificate signed by unknown authority"), again: false},
 		{name: "Ctrl-C", ctx: cancelled, n: 1, allowed: true, err: io.EOF, again: false},
 	} {

@@ -6,16 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // Version is casebook's version, set at build time with
@@ -60,17 +64,17 @@ type Runner struct {
 	owned  bool
 	specs  *specCache
 	limit  *limiter
-	dry    *dryRun
+	dry    *curl.Writer
 }
 
 // New returns a runner. Close it to stop what it started.
 func New(opts Options) *Runner {
 	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache(), limit: newLimiter(opts.RateLimit)}
 	if opts.DryRun != nil {
-		r.dry = &dryRun{w: opts.DryRun, seen: map[string]bool{}}
+		r.dry = curl.NewWriter(opts.DryRun)
 	}
 	if r.target == nil && !opts.LintOnly {
-		r.target, r.owned = NewMockTarget(), true
+		r.target, r.owned = target.NewMockTarget(), true
 	}
 	return r
 }
@@ -160,7 +164,7 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	if err != nil {
 		return errored(res, err)
 	}
-	p, err := prepare(c, r.opts.Vars)
+	p, err := prepare(c, r.opts.Vars, false)
 	if err != nil {
 		return errored(res, err)
 	}
@@ -212,6 +216,29 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 	}
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
 	return true
+}
+
+// guard says why a case must not go to a live target: a skip reason for a
+// method with side effects (the case is reported skipped, not failed), an
+// error for credentials written into the case file.
+func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
+	live, ok := r.target.(target.Live)
+	if !ok {
+		return "", nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Request.Headers)) {
+		if live.CredentialHeader(k) {
+			f := "request.headers." + k
+			return "", &casefile.Error{Pos: c.FieldPos(f), Case: c.Name, Field: f,
+				Msg: "a case file may not carry credentials to a live target; name a credential with auth: (its secret comes from the environment)"}
+		}
+	}
+	method := strings.ToUpper(c.Request.Method)
+	if readOnly(method) || c.SafeForLive || r.opts.AllowSideEffects {
+		return "", nil
+	}
+	return fmt.Sprintf("not sent to live target %s: %s may have side effects (mark the case safeForLive: true, or pass --allow-side-effects)",
+		r.target.Name(), method), nil
 }
 
 // errored gives res its verdict when err stopped the case.
@@ -303,7 +330,7 @@ func (r *Runner) attempt(ctx context.Context, s *spec.Spec, c *casefile.Case, p 
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
 	answer := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
-	if sc, ok := r.target.(scrubber); ok {
+	if sc, ok := r.target.(target.Scrubber); ok {
 		answer.Body = sc.Scrub(answer.Body)
 		for _, vs := range answer.Header {
 			for i, v := range vs {
@@ -313,10 +340,6 @@ func (r *Runner) attempt(ctx context.Context, s *spec.Spec, c *casefile.Case, p 
 	}
 	return answer, nil
 }
-
-// scrubber is a target that blanks the secrets it sent out of an answer
-// (LiveTarget): what a server echoes must not reach a report.
-type scrubber interface{ Scrub([]byte) []byte }
 
 // sentURL is the URL for an error: the recorded one, else base and path.
 func (r *Runner) sentURL(res *Result, base string, p *prepared) string {

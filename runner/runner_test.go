@@ -13,6 +13,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // echoServer answers every POST /things/{id} with {"id", "name", "at"} taken
@@ -49,7 +50,7 @@ func TestRunAgainstURL(t *testing.T) {
 	var hits atomic.Int32
 	srv := echoServer(t, &hits)
 	_, cases := loadProject(t)
-	target, err := NewURLTarget(srv.URL)
+	target, err := target.NewURLTarget(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestRunReportsDifferences(t *testing.T) {
 	c2 := *c
 	c2.Expect.Status = 201
 	c2.Expect.Headers = map[string]string{"X-Missing": ""}
-	target, _ := NewURLTarget(srv.URL)
+	target, _ := target.NewURLTarget(srv.URL)
 	r := New(Options{Target: target, Vars: map[string]string{"THING_ID": "t-9"}})
 	defer r.Close()
 	res := r.RunCase(context.Background(), &c2)
@@ -143,7 +144,7 @@ func TestDeadServer(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	_, cases := loadProject(t)
-	target, _ := NewURLTarget(url)
+	target, _ := target.NewURLTarget(url)
 	r := New(Options{Target: target})
 	res := r.RunCase(context.Background(), cases[1])
 	if res.Status != Errored || !strings.Contains(res.Reason, "POST "+url+"/things/t-1 (case pitfall-size)") {

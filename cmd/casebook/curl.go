@@ -7,22 +7,25 @@ import (
 	"sort"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
-	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/suggest"
 	"github.com/casebook-dev/casebook/runner"
 )
 
 const curlHelp = `
 Print a case's request as a curl command, to reproduce it by hand or paste
-it into a ticket. Credentials are never printed: the case's auth: becomes
-"Authorization: Bearer $CASEBOOK_TOKEN", a credential header becomes
-$CASEBOOK_<HEADER>, and the case's ${VARIABLES} stay environment
-references. A CASE is a case name (from the config's suites) or a case file.
+it into a ticket: the request casebook would send, with the case's
+${VARIABLES} left to the shell. Credentials are never printed, only the
+variables holding them, each named in a # line: auth: agent becomes
+"Authorization: Bearer ${CASEBOOK_TOKEN_AGENT}", and a credential the case
+carries in a header or form field NAME becomes ${CASEBOOK_<NAME>} (an
+Authorization header keeps its scheme). run --dry-run prints the same.
+A CASE is a case name (from the config's suites) or a case file.
 
 Examples:
   casebook curl pc-recipient-phone-number
   casebook curl --base http://127.0.0.1:8080 cases/personal-connection/correct-call.yaml
-  CASEBOOK_TOKEN=... CASEBOOK_BASE_URL=https://api.mypurecloud.com sh -c "$(casebook curl no-station)"
+  CASEBOOK_TOKEN_AGENT_NO_STATION=... CASEBOOK_BASE_URL=https://api.mypurecloud.com \
+    sh -c "$(casebook curl no-station)"
 `
 
 func cmdCurl(args []string, stdout, stderr io.Writer) int {
@@ -45,11 +48,9 @@ func cmdCurl(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	for i, c := range cases {
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		fmt.Fprintf(stdout, "# %s (%s)\n%s", c.Name, c.Pos, curl.Command(c, curl.ExportOptions{BaseURL: *base}))
+	if err := runner.Curl(stdout, cases, *base); err != nil {
+		printLoadError(stderr, err)
+		return exitUsage
 	}
 	return exitOK
 }

@@ -15,7 +15,7 @@ func TestCmdCurl(t *testing.T) {
 		t.Fatalf("casebook curl: exit %d, stderr %s", code, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"# pc-recipient-phone-number (", "-X POST", "http://127.0.0.1:8080/api/v2/outbound/campaigns/", `"Authorization: Bearer ${CASEBOOK_TOKEN}"`, `"phoneNumber":"+15550199"`} {
+	for _, want := range []string{"# pc-recipient-phone-number (", "-X POST", "http://127.0.0.1:8080/api/v2/outbound/campaigns/", `"Authorization: Bearer ${CASEBOOK_TOKEN_PC_SERVICE}"`, `"phoneNumber":"+15550199"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("casebook curl output lacks %q:\n%s", want, out)
 		}

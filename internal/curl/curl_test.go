@@ -2,10 +2,8 @@ package curl
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -78,66 +76,6 @@ func TestParseErrors(t *testing.T) {
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%q) error = %v, want a ParseError containing %q", tc.args, err, tc.want)
 		}
-	}
-}
-
-func sampleCase() *casefile.Case {
-	return &casefile.Case{
-		Name: "pc-call", Auth: "pc-dialer",
-		Request: casefile.Request{
-			Method: "POST", Path: "/api/v2/campaigns/{campaignId}/calls",
-			PathParams: map[string]string{"campaignId": "c 1/${CAMPAIGN}"},
-			Query:      map[string][]string{"dry": {"it's"}},
-			Headers:    map[string]string{"X-Api-Key": "sk-live-123", "X-Request-Id": "${REQ_ID}"},
-			Body:       &casefile.Value{V: map[string]any{"to": "+1555", "note": `it's "quoted" $HOME`, "who": "${AGENT}"}},
-		},
-	}
-}
-
-func TestCommandKeepsSecretsOut(t *testing.T) {
-	out := Command(sampleCase(), ExportOptions{})
-	if strings.Contains(out, "sk-live-123") {
-		t.Errorf("the exported command holds the API key:\n%s", out)
-	}
-	for _, want := range []string{`"Authorization: Bearer ${CASEBOOK_TOKEN}"`, `"X-Api-Key: ${CASEBOOK_X_API_KEY}"`, "# CASEBOOK_TOKEN: a token for credential \"pc-dialer\"", "-X POST"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the exported command lacks %s:\n%s", want, out)
-		}
-	}
-}
-
-// TestCommandThroughShell runs the exported command in a real shell with
-// curl replaced by a function that prints its arguments, and parses them
-// back: the shell quoting, the variables and Parse agree.
-func TestCommandThroughShell(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
-	}
-	script := "curl() { for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }\n" + Command(sampleCase(), ExportOptions{})
-	cmd := exec.Command(sh, "-c", script)
-	cmd.Env = []string{"CASEBOOK_BASE_URL=http://127.0.0.1:8080/", "CASEBOOK_TOKEN=tok-1", "CASEBOOK_X_API_KEY=key-1", "CAMPAIGN=c2", "AGENT=agent-7", "REQ_ID=r-9", "HOME=/root"}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("sh: %v", err)
-	}
-	args := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	got, err := Parse(args, nil)
-	if err != nil {
-		t.Fatalf("Parse(%q): %v", args, err)
-	}
-	if want := "http://127.0.0.1:8080/api/v2/campaigns/c%201%2Fc2/calls?dry=it%27s"; got.Method != "POST" || got.URL != want {
-		t.Errorf("through the shell: %s %s, want POST %s", got.Method, got.URL, want)
-	}
-	if got.Header.Get("Authorization") != "Bearer tok-1" || got.Header.Get("X-Api-Key") != "key-1" || got.Header.Get("X-Request-Id") != "r-9" {
-		t.Errorf("through the shell: headers %v", got.Header)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(got.Body, &body); err != nil {
-		t.Fatalf("body %q: %v", got.Body, err)
-	}
-	if body["who"] != "agent-7" || body["note"] != `it's "quoted" $HOME` {
-		t.Errorf("through the shell: body %v (the variable expands, the literal $HOME does not)", body)
 	}
 }
 

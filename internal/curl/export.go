@@ -1,209 +1,335 @@
 package curl
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/secret"
 )
 
-// ExportOptions say where an exported command sends its request.
-type ExportOptions struct {
-	// BaseURL is scheme://host[/prefix]; empty writes ${CASEBOOK_BASE_URL}.
-	BaseURL string
+// Credential variables: one convention for everything casebook writes as
+// shell (`casebook curl`, `casebook run --dry-run`) and for the variables
+// `casebook import` puts into the cases it writes. A secret is never
+// written, only a reference to the environment variable holding it:
+//
+//   - CASEBOOK_BASE_URL: where to send, when no base URL was given.
+//   - CASEBOOK_TOKEN_<AUTH>: the bearer token of the credential a case's
+//     auth: names (auth: pc-service reads CASEBOOK_TOKEN_PC_SERVICE),
+//     unless casebook.yaml names the variables of that credential (a live
+//     profile's tokenEnv, keyEnv, clientIdEnv, clientSecretEnv...): then
+//     those, and an OAuth2 token is fetched into CASEBOOK_TOKEN_<AUTH> first.
+//   - CASEBOOK_<NAME>: a credential the request itself carries in the
+//     header, query parameter or form field NAME, its whole value, except
+//     that an Authorization header keeps its scheme ("Authorization: Bearer
+//     ${CASEBOOK_AUTHORIZATION}" reads the credentials after "Bearer ").
+//
+// A line starting with # says what each variable must hold.
+const BaseURLVar = "CASEBOOK_BASE_URL"
+
+// TokenVar is the variable holding the bearer token of credential auth.
+func TokenVar(auth string) string { return "CASEBOOK_TOKEN_" + envName(auth) }
+
+// Var is the variable holding a credential carried by the header, query
+// parameter or form field name.
+func Var(name string) string { return "CASEBOOK_" + envName(name) }
+
+// envName turns a name into the letters, digits and underscores of a
+// variable name: "agent-no-station" becomes AGENT_NO_STATION.
+func envName(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			under = false
+		} else if !under && b.Len() > 0 {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.TrimRight(b.String(), "_")
 }
 
-// TokenVar is the environment variable an exported command reads the
-// bearer token of a case's auth: credential from.
-const TokenVar = "CASEBOOK_TOKEN"
+// Command is one request as a curl command line.
+type Command struct {
+	// Comment is the first line, after "# ": where the request comes from.
+	Comment string
+	Method  string
+	// Base is scheme://host[/prefix]; empty reads ${CASEBOOK_BASE_URL}.
+	Base string
+	// Path is the request's path, escaped; Query its parameters.
+	Path  string
+	Query url.Values
+	// Header are the request's headers, its credential not among them (see Auth).
+	Header http.Header
+	// Body goes out as written; Form, when set, field by field instead.
+	Body []byte
+	Form url.Values
+	// Refs says the values hold ${NAME} variables for the shell to fill
+	// (a case as written). Without it every value is literal (a request as
+	// it will be sent).
+	Refs bool
+	// Auth is the credential the request is sent with.
+	Auth Auth
+}
 
-// varRef is a case's ${NAME} variable. The shell has the same syntax, so
-// it passes through as an environment reference.
-var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+// Auth is a credential as shell: references to the variables that hold it.
+type Auth struct {
+	// setup are lines to read or run first: what a variable must hold, a
+	// token request.
+	setup []string
+	// header carries the credential ("Authorization: Bearer ${...}").
+	header word
+	// user is curl's -u user:password.
+	user word
+}
 
-// shellRef is a reference shellWord leaves to the shell: ${NAME}, and
-// ${NAME%/} for the base URL.
-var shellRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(%/)?\}`)
-
-var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
-
-// Command renders a case's request as a curl command, one option per line.
-// Credentials never appear: auth: becomes "Authorization: Bearer
-// $CASEBOOK_TOKEN", a credential header written literally in the case
-// becomes "$CASEBOOK_<HEADER>", and the case's ${NAME} variables stay
-// environment references. Lines starting with # say which variables to set.
-func Command(c *casefile.Case, opts ExportOptions) string {
-	r := &c.Request
-	base := opts.BaseURL
-	if base == "" {
-		base = "${CASEBOOK_BASE_URL%/}" // the shell drops a trailing slash
+// Bearer is a token read from the variable name; note says what it must
+// hold ("" says nothing).
+func Bearer(name, note string) Auth {
+	a := Auth{header: append(lit("Authorization: Bearer "), ref(name)...)}
+	if note != "" {
+		a.setup = []string{fmt.Sprintf("# %s: %s", name, note)}
 	}
-	var vars []string
+	return a
+}
+
+// APIKey is a key read from the variable name, sent in header.
+func APIKey(header, name string) Auth {
+	return Auth{header: append(lit(header+": "), ref(name)...)}
+}
+
+// Basic is HTTP Basic: the user as written or from userVar, the password from passVar.
+func Basic(user, userVar, passVar string) Auth {
+	return Auth{user: append(valueOrRef(user, userVar), append(lit(":"), ref(passVar)...)...)}
+}
+
+// ClientCredentials fetches a token from tokenURL into TokenVar(auth)
+// with the client id (as written, or from idVar) and the secret in
+// secretVar, then sends it as a bearer token.
+func ClientCredentials(auth, id, idVar, secretVar string, scopes []string, tokenURL string) Auth {
+	v := TokenVar(auth)
+	fetch := []string{"curl -sS -u", append(valueOrRef(id, idVar), append(lit(":"), ref(secretVar)...)...).quote(), "-d grant_type=client_credentials"}
+	if len(scopes) > 0 {
+		fetch = append(fetch, "--data-urlencode", lit("scope="+strings.Join(scopes, " ")).quote())
+	}
+	fetch = append(fetch, lit(tokenURL).quote())
+	a := Bearer(v, "")
+	a.setup = []string{v + "=$(" + strings.Join(fetch, " ") + " | jq -r .access_token)"}
+	return a
+}
+
+func valueOrRef(value, name string) word {
+	if name != "" {
+		return ref(name)
+	}
+	return lit(value)
+}
+
+// Lines renders the command: the lines to read or run first, then curl
+// with one option per line.
+func (c *Command) Lines() (setup []string, command string) {
+	setup = slices.Clone(c.Auth.setup)
 	parts := []string{"curl -sS"}
-	if r.Method != http.MethodGet {
-		parts = append(parts, "-X "+r.Method)
+	if c.Method != http.MethodGet {
+		parts = append(parts, "-X "+c.Method)
 	}
-	parts = append(parts, shellWord(strings.TrimRight(base, "/")+requestURI(r)))
-	if c.Auth != "" && c.Auth != "none" {
-		parts = append(parts, "-H "+shellWord("Authorization: Bearer ${"+TokenVar+"}"))
-		vars = append(vars, fmt.Sprintf("# %s: a token for credential %q", TokenVar, c.Auth))
+	parts = append(parts, c.url(&setup).quote())
+	if len(c.Auth.user) > 0 {
+		parts = append(parts, "-u "+c.Auth.user.quote())
 	}
-	names := make([]string, 0, len(r.Headers))
-	for k := range r.Headers {
-		names = append(names, k)
+	if len(c.Auth.header) > 0 {
+		parts = append(parts, "-H "+c.Auth.header.quote())
 	}
-	sort.Strings(names)
-	hasContentType := false
-	for _, k := range names {
-		v := r.Headers[k]
-		if strings.EqualFold(k, "Content-Type") {
-			hasContentType = true
+	for _, k := range slices.Sorted(maps.Keys(c.Header)) {
+		for _, v := range c.Header[k] {
+			parts = append(parts, "-H "+append(lit(k+": "), c.credential("header", k, v, &setup)...).quote())
 		}
-		if secret.Name(k) && !varRef.MatchString(v) {
-			env := "CASEBOOK_" + envName(k)
-			if scheme, _, ok := strings.Cut(v, " "); ok && strings.EqualFold(k, "Authorization") {
-				v = scheme + " ${" + env + "}"
-			} else {
-				v = "${" + env + "}"
-			}
-			vars = append(vars, fmt.Sprintf("# %s: the %s header's value (kept out of the case's export)", env, k))
-		}
-		parts = append(parts, "-H "+shellWord(k+": "+v))
 	}
 	switch {
-	case r.Body != nil:
-		if !hasContentType {
-			parts = append(parts, "-H "+shellWord("Content-Type: application/json"))
-		}
-		b, err := json.Marshal(r.Body.V)
-		if err != nil {
-			b = []byte("null")
-		}
-		parts = append(parts, "--data-raw "+shellWord(string(b)))
-	case r.Form != nil:
-		keys := make([]string, 0, len(r.Form))
-		for k := range r.Form {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := r.Form[k]
-			if secret.Name(k) && !varRef.MatchString(v) {
-				env := "CASEBOOK_" + envName(k)
-				vars = append(vars, fmt.Sprintf("# %s: the form field %s (kept out of the export)", env, k))
-				v = "${" + env + "}"
+	case c.Form != nil:
+		for _, k := range slices.Sorted(maps.Keys(c.Form)) {
+			for _, v := range c.Form[k] {
+				parts = append(parts, "--data-urlencode "+append(lit(k+"="), c.credential("form field", k, v, &setup)...).quote())
 			}
-			parts = append(parts, "--data-urlencode "+shellWord(k+"="+v))
 		}
+	case len(c.Body) > 0:
+		parts = append(parts, "--data-raw "+c.value(string(c.Body)).quote())
 	}
-	for _, m := range shellRef.FindAllStringSubmatch(strings.Join(parts, " "), -1) {
-		if m[1] == "CASEBOOK_BASE_URL" {
-			vars = append(vars, "# CASEBOOK_BASE_URL: where to send it, e.g. http://127.0.0.1:8080 (casebook mock) or the API's base URL")
-		}
-	}
-	out := strings.Join(dedupe(vars), "\n")
-	if out != "" {
-		out += "\n"
-	}
-	return out + strings.Join(parts, " \\\n  ") + "\n"
+	return setup, strings.Join(parts, " \\\n  ")
 }
 
-// requestURI is the path with pathParams filled in (escaped, ${NAME} kept)
-// and the query.
-func requestURI(r *casefile.Request) string {
-	path := templateParam.ReplaceAllStringFunc(r.Path, func(m string) string {
-		return escapeKeepingVars(r.PathParams[m[1:len(m)-1]], url.PathEscape)
-	})
-	if len(r.Query) == 0 {
-		return path
+// url is the request's URL as one word.
+func (c *Command) url(setup *[]string) word {
+	w := lit(strings.TrimRight(c.Base, "/"))
+	if c.Base == "" {
+		w = ref(BaseURLVar + "%/") // the shell drops a trailing slash
+		*setup = append(*setup, "# "+BaseURLVar+": where to send it, e.g. http://127.0.0.1:8080 (casebook mock) or the API's base URL")
 	}
-	keys := make([]string, 0, len(r.Query))
-	for k := range r.Query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var q []string
-	for _, k := range keys {
-		for _, v := range r.Query[k] {
-			q = append(q, url.QueryEscape(k)+"="+escapeKeepingVars(v, url.QueryEscape))
+	w = append(w, c.value(c.Path)...)
+	for i, k := range slices.Sorted(maps.Keys(c.Query)) {
+		for j, v := range c.Query[k] {
+			sep := "&"
+			if i == 0 && j == 0 {
+				sep = "?"
+			}
+			w = append(w, lit(sep+url.QueryEscape(k)+"=")...)
+			w = append(w, c.escaped(c.credential("query parameter", k, v, setup))...)
 		}
 	}
-	return path + "?" + strings.Join(q, "&")
+	return w
 }
 
-func escapeKeepingVars(s string, esc func(string) string) string {
-	var b strings.Builder
+// escaped query-escapes the literal pieces of w.
+func (c *Command) escaped(w word) word {
+	out := make(word, len(w))
+	for i, p := range w {
+		if !p.ref {
+			p.text = url.QueryEscape(p.text)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// value is s as a word: its ${NAME} variables references when c.Refs.
+func (c *Command) value(s string) word {
+	if !c.Refs {
+		return lit(s)
+	}
+	var w word
 	last := 0
-	for _, m := range varRef.FindAllStringIndex(s, -1) {
-		b.WriteString(esc(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
+	for _, m := range casefile.VarRef.FindAllStringSubmatchIndex(s, -1) {
+		w = append(w, lit(s[last:m[0]])...)
+		w = append(w, ref(s[m[2]:m[3]])...)
 		last = m[1]
 	}
-	b.WriteString(esc(s[last:]))
+	return append(w, lit(s[last:])...)
+}
+
+// credential is the value of a header, query parameter or form field: a
+// reference to CASEBOOK_<NAME> when name carries a credential that is not
+// already a variable.
+func (c *Command) credential(what, name, value string, setup *[]string) word {
+	if !secret.Name(name) || (c.Refs && casefile.VarRef.MatchString(value)) {
+		return c.value(value)
+	}
+	v := Var(name)
+	if scheme, _, ok := strings.Cut(value, " "); ok && strings.EqualFold(name, "Authorization") {
+		*setup = append(*setup, fmt.Sprintf("# %s: the credentials of the %s %s, after %q", v, name, what, scheme+" "))
+		return append(lit(scheme+" "), ref(v)...)
+	}
+	*setup = append(*setup, fmt.Sprintf("# %s: the value of the %s %s", v, name, what))
+	return ref(v)
+}
+
+// Writer writes commands, each after a blank line, and each setup line
+// once: a token is requested once for every command that sends it. It is
+// safe for concurrent use.
+type Writer struct {
+	mu   sync.Mutex
+	w    io.Writer
+	seen map[string]bool
+	n    int
+}
+
+// NewWriter writes commands to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w, seen: map[string]bool{}} }
+
+// Write writes one command.
+func (w *Writer) Write(c *Command) error {
+	setup, cmd := c.Lines()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var b strings.Builder
+	if w.n > 0 {
+		b.WriteString("\n")
+	}
+	w.n++
+	if c.Comment != "" {
+		b.WriteString("# " + c.Comment + "\n")
+	}
+	for _, line := range setup {
+		if !w.seen[line] {
+			w.seen[line] = true
+			b.WriteString(line + "\n")
+		}
+	}
+	b.WriteString(cmd + "\n")
+	_, err := io.WriteString(w.w, b.String())
+	return err
+}
+
+// word is a shell word in pieces: literal text, and references to
+// environment variables for the shell to fill in.
+type word []piece
+
+type piece struct {
+	text string
+	ref  bool // text is NAME, or NAME%/ (the value without a trailing slash)
+}
+
+func lit(s string) word {
+	if s == "" {
+		return nil
+	}
+	return word{{text: s}}
+}
+
+func ref(name string) word { return word{{text: name, ref: true}} }
+
+// quote writes w for a POSIX shell: literal text cannot expand, references
+// do. It is casebook's one shell-quoting function. A word whose literal
+// text needs no escaping inside double quotes is written in one pair
+// ("Authorization: Bearer ${CASEBOOK_TOKEN_AGENT}"); otherwise literal
+// pieces are single-quoted and references double-quoted, side by side.
+func (w word) quote() string {
+	hasRef, plain := false, true
+	for _, p := range w {
+		hasRef = hasRef || p.ref
+		plain = plain && (p.ref || !strings.ContainsAny(p.text, "\"\\`$!"))
+	}
+	if !hasRef {
+		return singleQuote(w.text())
+	}
+	if plain {
+		return `"` + w.text() + `"`
+	}
+	var b strings.Builder
+	for _, p := range w {
+		if p.ref {
+			b.WriteString(`"${` + p.text + `}"`)
+		} else {
+			b.WriteString(singleQuote(p.text))
+		}
+	}
 	return b.String()
 }
 
-// shellWord quotes s for a POSIX shell, leaving its ${NAME} references to
-// expand: "Authorization: Bearer ${CASEBOOK_TOKEN}" when the rest is
-// plain, else single-quoted literals joined with double-quoted references.
-func shellWord(s string) string {
-	refs := shellRef.FindAllStringIndex(s, -1)
-	if len(refs) == 0 {
-		return singleQuote(s)
-	}
-	literal := shellRef.ReplaceAllString(s, "")
-	if !strings.ContainsAny(literal, "\"\\`$!") {
-		return `"` + s + `"`
-	}
+// text is w with its references as ${NAME}.
+func (w word) text() string {
 	var b strings.Builder
-	last := 0
-	for _, m := range refs {
-		if m[0] > last {
-			b.WriteString(singleQuote(s[last:m[0]]))
+	for _, p := range w {
+		if p.ref {
+			b.WriteString("${" + p.text + "}")
+		} else {
+			b.WriteString(p.text)
 		}
-		b.WriteString(`"` + s[m[0]:m[1]] + `"`)
-		last = m[1]
-	}
-	if last < len(s) {
-		b.WriteString(singleQuote(s[last:]))
 	}
 	return b.String()
 }
 
+// singleQuote quotes literal text; words of only safe characters stay bare.
 func singleQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%") == "" {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// envName turns a header or field name into an environment variable name.
-func envName(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
-}
-
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, v := range s {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/secret"
 )
@@ -188,10 +189,10 @@ func (b *caseBuilder) headers(req *yaml.Node, h http.Header, hasBody bool) bool 
 
 // secret returns v, or a ${CASEBOOK_NAME} reference when name holds a credential.
 func (b *caseBuilder) secret(what, name, v string) string {
-	if !secret.Name(name) || varRef.MatchString(v) {
+	if !secret.Name(name) || casefile.VarRef.MatchString(v) {
 		return v
 	}
-	env := "CASEBOOK_" + envName(name)
+	env := Var(name)
 	b.notes = append(b.notes, fmt.Sprintf("replaced the %s %s with ${%s}: set it in the environment", what, name, env))
 	return "${" + env + "}"
 }

@@ -1,29 +1,23 @@
-package runner
+package target
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
 // LiveConfig describes a live target.
@@ -42,6 +36,8 @@ type LiveConfig struct {
 	Credentials map[string]Credential
 	// Secrets is looked up after the environment.
 	Secrets *Secrets
+	// ConfigFile is where the credentials are defined, for errors.
+	ConfigFile string
 }
 
 // LiveTarget sends to a real API with credentials from the environment. It
@@ -94,11 +90,11 @@ func NewLiveTarget(cfg LiveConfig) (*LiveTarget, error) {
 // allowURL parses one of the profile's URLs and allows its host.
 func (l *LiveTarget) allowURL(field, raw string) (*url.URL, error) {
 	if msg := checkURL(raw); msg != "" {
-		return nil, &UsageError{Msg: fmt.Sprintf("target %s: %s: %s", l.cfg.Name, field, msg)}
+		return nil, &ConfigError{Msg: fmt.Sprintf("target %s: %s: %s", l.cfg.Name, field, msg)}
 	}
 	u, _ := url.Parse(raw)
 	if u.Scheme == "http" && !l.cfg.AllowHTTP {
-		return nil, &UsageError{Msg: fmt.Sprintf("target %s: %s is plain http; a live target needs https "+
+		return nil, &ConfigError{Msg: fmt.Sprintf("target %s: %s is plain http; a live target needs https "+
 			"(allowHTTP: true in the profile or --allow-http for a stand-in on loopback)", l.cfg.Name, field)}
 	}
 	l.hosts[strings.ToLower(u.Host)] = true
@@ -108,10 +104,6 @@ func (l *LiveTarget) allowURL(field, raw string) (*url.URL, error) {
 func (l *LiveTarget) Name() string         { return l.cfg.Name }
 func (l *LiveTarget) Client() *http.Client { return l.client }
 func (l *LiveTarget) Close() error         { l.client.CloseIdleConnections(); return nil }
-
-// Live marks the target as a real API: the runner applies the side-effect
-// guard and refuses credentials written into case files.
-func (l *LiveTarget) Live() bool { return true }
 
 // BaseURL is the profile's base URL, whatever the spec's servers say.
 func (l *LiveTarget) BaseURL(context.Context, *spec.Spec) (string, error) {
@@ -124,14 +116,14 @@ func (l *LiveTarget) credential(auth string) (Credential, error) {
 	if !ok {
 		names := slices.Sorted(maps.Keys(l.cfg.Credentials))
 		return cr, &AuthError{Auth: auth, Msg: fmt.Sprintf("no credential %q under credentials: in %s%s (known: %s)",
-			auth, ConfigFile, didYouMean(auth, names), strings.Join(names, ", "))}
+			auth, l.cfg.ConfigFile, suggest.Hint(auth, names), strings.Join(names, ", "))}
 	}
 	return cr, nil
 }
 
 // Authorize adds the credential auth names. "" and "none" add nothing.
 func (l *LiveTarget) Authorize(ctx context.Context, req *http.Request, _ *spec.Spec, auth string) error {
-	if auth == "" || auth == "none" {
+	if noAuth(auth) {
 		return nil
 	}
 	cr, err := l.credential(auth)
@@ -229,95 +221,6 @@ func (l *LiveTarget) token(ctx context.Context, auth string, cr Credential) (*oa
 	return tok, nil
 }
 
-// tokenError keeps what a token endpoint's error says (status, RFC 6749
-// error code and description) and drops the raw body x/oauth2 would print.
-func tokenError(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return err
-	}
-	msg := ""
-	if re.Response != nil {
-		msg = re.Response.Status
-	}
-	if re.ErrorCode != "" {
-		msg += ": " + re.ErrorCode
-	}
-	if re.ErrorDescription != "" {
-		msg += " (" + re.ErrorDescription + ")"
-	}
-	return errors.New(strings.TrimPrefix(msg, ": "))
-}
-
-// tokenCache holds one token source per token URL, client and scope set,
-// shared by every case and credential that names the same client: fetching
-// a token per request (or per credential name) is how a run trips the
-// vendor's token rate limit (Schemathesis #1775 was this bug).
-type tokenCache struct {
-	mu sync.Mutex
-	m  map[string]*cachedToken
-}
-
-func (c *tokenCache) get(cc *clientcredentials.Config) *cachedToken {
-	scopes := slices.Clone(cc.Scopes)
-	slices.Sort(scopes)
-	scopes = slices.Compact(scopes)
-	// The secret's hash is in the key too: two credentials naming one client
-	// id with different secrets must not share a token that only one of
-	// them could get.
-	sum := sha256.Sum256([]byte(cc.ClientSecret))
-	key := cc.TokenURL + "\x00" + cc.ClientID + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + strings.Join(scopes, " ")
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := c.m[key]
-	if t == nil {
-		cc.Scopes = scopes // one spelling of the set, whichever credential asks first
-		t = &cachedToken{cc: cc}
-		c.m[key] = t
-	}
-	return t
-}
-
-// cachedToken is one client's token, refreshed shortly before it expires.
-// Unlike oauth2.ReuseTokenSource it fetches under the caller's context, so
-// Ctrl-C and the per-request timeout reach the token request too. One
-// fetch at a time: concurrent cases wait for it rather than each fetching.
-type cachedToken struct {
-	mu      sync.Mutex
-	cc      *clientcredentials.Config
-	tok     *oauth2.Token
-	fetched time.Time
-}
-
-// Token returns the cached token or fetches a new one.
-func (t *cachedToken) Token(ctx context.Context) (*oauth2.Token, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.fresh(time.Now()) {
-		return t.tok, nil
-	}
-	tok, err := t.cc.Token(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t.tok, t.fetched = tok, time.Now()
-	return tok, nil
-}
-
-// fresh: the token has more than a quarter of its life (at most 10s) left.
-// x/oauth2's fixed 10s margin would refetch on every request a token that
-// lives only seconds.
-func (t *cachedToken) fresh(now time.Time) bool {
-	if t.tok == nil || t.tok.AccessToken == "" {
-		return false
-	}
-	if t.tok.Expiry.IsZero() {
-		return true
-	}
-	margin := min(10*time.Second, t.tok.Expiry.Sub(t.fetched)/4)
-	return now.Add(margin).Before(t.tok.Expiry)
-}
-
 // hostGuard refuses requests to hosts the profile does not name, and plain
 // http unless allowed. It sits under the client, so redirects and token
 // requests pass it too.
@@ -362,16 +265,16 @@ func (l *LiveTarget) checkRedirect(req *http.Request, via []*http.Request) error
 		return &HostError{Target: l.cfg.Name, Host: req.URL.Host}
 	}
 	for name := range req.Header {
-		if l.credentialHeader(name) {
+		if l.CredentialHeader(name) {
 			req.Header.Del(name)
 		}
 	}
 	return nil
 }
 
-// credentialHeader: a header that carries credentials by its name, or the
-// API key header a credential names.
-func (l *LiveTarget) credentialHeader(name string) bool {
+// CredentialHeader reports whether a header carries credentials: by its
+// name, or as the API key header a credential names.
+func (l *LiveTarget) CredentialHeader(name string) bool {
 	if secret.Name(name) {
 		return true
 	}
@@ -383,120 +286,25 @@ func (l *LiveTarget) credentialHeader(name string) bool {
 	return false
 }
 
-// Secrets are values read from a secrets file (KEY=VALUE lines, # comments).
-// Lookup consults the environment first: a variable set for one command
-// beats the file.
-type Secrets struct {
-	File   string
-	values map[string]string
-}
-
-// LoadSecrets reads a secrets file. A malformed line is an error naming
-// file:line and never the line's text.
-func LoadSecrets(path string) (*Secrets, error) {
-	data, err := os.ReadFile(path)
+// CurlAuth shows a credential as shell: the variables casebook.yaml names
+// for it, never their values; an OAuth2 token is fetched first.
+func (l *LiveTarget) CurlAuth(auth string) (curl.Auth, error) {
+	if noAuth(auth) {
+		return curl.Auth{}, nil
+	}
+	cr, err := l.credential(auth)
 	if err != nil {
-		return nil, &UsageError{Msg: fmt.Sprintf("secrets file: %v", err)}
+		return curl.Auth{}, err
 	}
-	s := &Secrets{File: path, values: map[string]string{}}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
-		k = strings.TrimSpace(k)
-		if !ok || !envName.MatchString(k) {
-			return nil, &UsageError{Msg: fmt.Sprintf("%s:%d: want NAME=value", path, n)}
-		}
-		s.values[k] = unquote(strings.TrimSpace(v))
+	switch cr.Kind {
+	case AuthOAuth2:
+		return curl.ClientCredentials(auth, cr.ClientID, cr.ClientIDEnv, cr.ClientSecretEnv, cr.Scopes, cmp.Or(cr.TokenURL, l.cfg.TokenURL)), nil
+	case AuthBearer:
+		return curl.Bearer(cr.TokenEnv, ""), nil
+	case AuthBasic:
+		return curl.Basic(cr.Username, cr.UsernameEnv, cr.PasswordEnv), nil
+	case AuthAPIKey:
+		return curl.APIKey(apiKeyHeader(cr), cr.KeyEnv), nil
 	}
-	return s, nil
-}
-
-func unquote(v string) string {
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		return v[1 : len(v)-1]
-	}
-	return v
-}
-
-// Lookup finds a variable in the environment, then the file.
-func (s *Secrets) Lookup(name string) (string, bool) {
-	if v, ok := os.LookupEnv(name); ok {
-		return v, true
-	}
-	v, ok := s.values[name]
-	return v, ok
-}
-
-// liveTarget is a target that is a real API. The runner guards it: no
-// side effects unless allowed, no credentials from case files.
-type liveTarget interface{ Live() bool }
-
-// guard says why a case must not go to a live target: a skip reason for a
-// method with side effects (the case is reported skipped, not failed), an
-// error for credentials written into the case file.
-func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
-	lt, ok := r.target.(liveTarget)
-	if !ok || !lt.Live() {
-		return "", nil
-	}
-	secret := secret.Name
-	if l, ok := r.target.(*LiveTarget); ok {
-		secret = l.credentialHeader
-	}
-	for _, k := range slices.Sorted(maps.Keys(c.Request.Headers)) {
-		if secret(k) {
-			f := "request.headers." + k
-			return "", &casefile.Error{Pos: c.FieldPos(f), Case: c.Name, Field: f,
-				Msg: "a case file may not carry credentials to a live target; name a credential with auth: (its secret comes from the environment)"}
-		}
-	}
-	method := strings.ToUpper(c.Request.Method)
-	if readOnly(method) || c.SafeForLive || r.opts.AllowSideEffects {
-		return "", nil
-	}
-	return fmt.Sprintf("not sent to live target %s: %s may have side effects (mark the case safeForLive: true, or pass --allow-side-effects)",
-		r.target.Name(), method), nil
-}
-
-// Scrub replaces every secret the target has sent (client secrets, tokens,
-// passwords, keys) with secret.Redacted in b. The runner scrubs answers with it: a
-// server that echoes a request's credentials (an echo endpoint, a debug
-// header) must not carry them into a report.
-func (l *LiveTarget) Scrub(b []byte) []byte { return l.used.scrub(b) }
-
-// secretSet is the secrets a target has used. Values shorter than
-// minSecretLen are not scrubbed: blanking every "p" in an answer would
-// destroy it, and so short a secret is no secret.
-type secretSet struct {
-	mu   sync.Mutex
-	vals map[string]bool
-}
-
-const minSecretLen = 6
-
-func (s *secretSet) add(v string) {
-	if len(v) < minSecretLen {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.vals == nil {
-		s.vals = map[string]bool{}
-	}
-	s.vals[v] = true
-}
-
-func (s *secretSet) scrub(b []byte) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for v := range s.vals {
-		if bytes.Contains(b, []byte(v)) {
-			b = bytes.ReplaceAll(b, []byte(v), []byte(secret.Redacted))
-		}
-	}
-	return b
+	return curl.Auth{}, &AuthError{Auth: auth, Msg: fmt.Sprintf("unknown credential kind %q", cr.Kind)}
 }

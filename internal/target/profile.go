@@ -1,15 +1,12 @@
-package runner
+package target
 
 import (
-	"fmt"
 	"maps"
 	"net/url"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/casebook-dev/casebook/internal/strictyaml"
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
@@ -108,56 +105,18 @@ const (
 
 var authKinds = []string{AuthOAuth2, AuthBearer, AuthBasic, AuthAPIKey}
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// FailFunc reports a problem at a dotted field of casebook.yaml
+// ("targets.live.region"); the config places it at its line and column.
+type FailFunc func(field, format string, args ...any)
 
-// checkLive validates targets: and credentials: after decoding, each
-// problem placed at its key in casebook.yaml.
-func (c *Config) checkLive() error {
-	var errs strictyaml.ErrorList
-	fail := func(field, format string, args ...any) {
-		errs = append(errs, &strictyaml.Error{Pos: c.posOf(field), Field: field, Msg: fmt.Sprintf(format, args...)})
-	}
-	for _, name := range slices.Sorted(maps.Keys(c.Targets)) {
-		checkProfile(name, c.Targets[name], fail)
-	}
-	for _, name := range slices.Sorted(maps.Keys(c.Credentials)) {
-		checkCredential("credentials."+name, c.Credentials[name], fail)
-	}
-	for _, name := range slices.Sorted(maps.Keys(c.Vars)) {
-		if !envName.MatchString(name) {
-			fail("vars."+name, "want a variable name (letters, digits, _)")
-		}
-	}
-	if len(errs) > 0 {
-		return &ConfigError{Err: errs}
-	}
-	return nil
-}
-
-// posOf is where a dotted field was written, or the file when it was not.
-func (c *Config) posOf(field string) strictyaml.Pos {
-	for f := field; f != ""; {
-		if p, ok := c.pos[f]; ok {
-			return p
-		}
-		i := strings.LastIndexByte(f, '.')
-		if i < 0 {
-			break
-		}
-		f = f[:i]
-	}
-	return strictyaml.Pos{File: c.File}
-}
-
-type failFunc func(field, format string, args ...any)
-
-func checkProfile(name string, p Profile, fail failFunc) {
+// CheckProfile reports what is wrong with the profile name of targets:.
+func CheckProfile(name string, p Profile, fail FailFunc) {
 	f := "targets." + name
 	if strings.ContainsAny(name, ", ") {
 		fail(f, "a target name cannot hold a comma or a space (--target takes a comma list)")
 	}
 	if !slices.Contains(kinds, p.Kind) {
-		fail(f+".kind", "want one of %s, got %q%s", strings.Join(kinds, ", "), p.Kind, didYouMean(p.Kind, kinds))
+		fail(f+".kind", "want one of %s, got %q%s", strings.Join(kinds, ", "), p.Kind, suggest.Hint(p.Kind, kinds))
 		return
 	}
 	switch p.Kind {
@@ -173,7 +132,7 @@ func checkProfile(name string, p Profile, fail failFunc) {
 		case p.Region == "" && p.BaseURL == "":
 			fail(f, "a genesys target needs region (e.g. mypurecloud.ie) or baseURL and tokenURL")
 		case p.Region != "" && !slices.Contains(GenesysRegions, p.Region):
-			fail(f+".region", "unknown Genesys Cloud region %q%s (known: %s)", p.Region, didYouMean(p.Region, GenesysRegions), strings.Join(GenesysRegions, ", "))
+			fail(f+".region", "unknown Genesys Cloud region %q%s (known: %s)", p.Region, suggest.Hint(p.Region, GenesysRegions), strings.Join(GenesysRegions, ", "))
 		}
 	default:
 		if p.Region != "" {
@@ -214,9 +173,10 @@ func checkURL(raw string) string {
 	return ""
 }
 
-func checkCredential(f string, cr Credential, fail failFunc) {
+// CheckCredential reports what is wrong with the credential at field f.
+func CheckCredential(f string, cr Credential, fail FailFunc) {
 	if !slices.Contains(authKinds, cr.Kind) {
-		fail(f+".kind", "want one of %s, got %q%s", strings.Join(authKinds, ", "), cr.Kind, didYouMean(cr.Kind, authKinds))
+		fail(f+".kind", "want one of %s, got %q%s", strings.Join(authKinds, ", "), cr.Kind, suggest.Hint(cr.Kind, authKinds))
 		return
 	}
 	envs := map[string]string{
@@ -224,7 +184,7 @@ func checkCredential(f string, cr Credential, fail failFunc) {
 		"usernameEnv": cr.UsernameEnv, "passwordEnv": cr.PasswordEnv, "keyEnv": cr.KeyEnv,
 	}
 	for _, k := range slices.Sorted(maps.Keys(envs)) {
-		if v := envs[k]; v != "" && !envName.MatchString(v) {
+		if v := envs[k]; v != "" && !casefile.VarName.MatchString(v) {
 			// Never echo the value: someone may have pasted the secret itself.
 			fail(f+"."+k, "want the name of an environment variable (letters, digits, _), not a value")
 		}
@@ -283,106 +243,24 @@ func usedFields(cr Credential) []string {
 	return out
 }
 
-func didYouMean(name string, candidates []string) string {
-	if name == "" {
-		return ""
-	}
-	if s := suggest.Closest(name, candidates); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
-}
+// Live reports whether the profile is a real API, sent to with credentials.
+func (p Profile) Live() bool { return p.Kind == KindLive || p.Kind == KindGenesys }
 
-// TargetOptions are the command line's say over a target.
-type TargetOptions struct {
-	// AllowHTTP permits plain http to a live profile (--allow-http).
-	AllowHTTP bool
-	// SecretsFile overrides the config's secretsFile (--secrets).
-	SecretsFile string
-}
-
-// Target builds the target a --target name means: "mock" (the built-in
-// mock), an http(s) base URL, or a profile of casebook.yaml.
-func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
-	name = strings.TrimSpace(name)
-	p, ok := c.Targets[name]
-	switch {
-	case !ok && (name == "" || name == KindMock):
-		return NewMockTarget(), nil
-	case !ok && (strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")):
-		return NewURLTarget(name)
-	case !ok:
-		known := append([]string{KindMock}, slices.Sorted(maps.Keys(c.Targets))...)
-		return nil, &UsageError{Msg: fmt.Sprintf("unknown target %q%s: want mock, an http(s) base URL, or one of the targets in %s (%s)",
-			name, didYouMean(name, known), c.configName(), strings.Join(known, ", "))}
-	}
+// FromProfile builds the target of profile name. A live profile is built
+// with live's credentials, secrets and say over plain http, its own URLs
+// (a genesys region's https://api.<region> and https://login.<region>) and
+// hosts filled in.
+func FromProfile(name string, p Profile, live LiveConfig) (Target, error) {
 	switch p.Kind {
 	case KindMock:
 		return NewMockTarget(), nil
 	case KindURL:
 		return NewURLTarget(p.BaseURL)
 	}
-	secrets, err := c.secrets(opts.SecretsFile)
-	if err != nil {
-		return nil, err
-	}
-	base, tokenURL := p.BaseURL, p.TokenURL
+	live.Name, live.BaseURL, live.TokenURL, live.Hosts = name, p.BaseURL, p.TokenURL, p.Hosts
 	if p.Region != "" {
-		base, tokenURL = "https://api."+p.Region, "https://login."+p.Region+"/oauth/token"
+		live.BaseURL, live.TokenURL = "https://api."+p.Region, "https://login."+p.Region+"/oauth/token"
 	}
-	return NewLiveTarget(LiveConfig{
-		Name: name, BaseURL: base, TokenURL: tokenURL, Hosts: p.Hosts,
-		AllowHTTP: p.AllowHTTP || opts.AllowHTTP, Credentials: c.Credentials, Secrets: secrets,
-	})
-}
-
-// TargetList builds the targets of a comma list ("mock,live" for drift).
-func (c *Config) TargetList(list string, opts TargetOptions) ([]Target, error) {
-	var out []Target
-	for _, name := range strings.Split(list, ",") {
-		t, err := c.Target(name, opts)
-		if err != nil {
-			for _, prev := range out {
-				prev.Close()
-			}
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
-}
-
-func (c *Config) configName() string {
-	if c.File != "" {
-		return c.File
-	}
-	return ConfigFile
-}
-
-// secrets reads the secrets file (the flag's, else the config's); none is fine.
-func (c *Config) secrets(override string) (*Secrets, error) {
-	path := override
-	if path == "" {
-		path = c.Abs(c.SecretsFile)
-	}
-	if path == "" {
-		return &Secrets{}, nil
-	}
-	return LoadSecrets(path)
-}
-
-// RunVars are the values ${NAME} takes: --var first, then the environment,
-// then the config's vars:. The runner consults its Vars before the
-// environment, so a config value is left out when the environment has one.
-func (c *Config) RunVars(flagVars map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range c.Vars {
-		if _, inEnv := os.LookupEnv(k); !inEnv {
-			out[k] = v
-		}
-	}
-	for k, v := range flagVars {
-		out[k] = v
-	}
-	return out
+	live.AllowHTTP = live.AllowHTTP || p.AllowHTTP
+	return NewLiveTarget(live)
 }

@@ -1,20 +1,28 @@
-package runner
+// Package target is where a case's request goes and how it is authorized:
+// the built-in mock (a loopback mockserver per spec, tokens from its
+// overlay's clients), any base URL, and a live API named by a profile of
+// casebook.yaml.
+//
+// The live target is the careful one: OAuth2 client credentials with one
+// cached token per client and scope set (fetched under the caller's
+// context), bearer, basic and API-key credentials read from the
+// environment or a secrets file and never from a case, a host guard under
+// the HTTP client that refuses every host the profile does not name,
+// redirects that never carry credentials, and every secret it sent
+// scrubbed out of the answers.
+//
+// The runner sees a Target and nothing of how it authenticates.
+package target
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
-
+	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
-	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // Target is where requests go: the built-in mock, a base URL, a live profile.
@@ -26,108 +34,32 @@ type Target interface {
 	BaseURL(ctx context.Context, s *spec.Spec) (string, error)
 	// Authorize adds the credentials a case's auth: names to req.
 	Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error
+	// CurlAuth is the credential auth names as shell, for a curl command:
+	// references to the variables holding it, never its value.
+	CurlAuth(auth string) (curl.Auth, error)
 	// Client sends the requests.
 	Client() *http.Client
 	// Close releases what the target started.
 	Close() error
 }
 
-// MockTarget is the built-in mock: one loopback server per spec, started on
-// first use with the spec's overlay (rules, fixtures, OAuth clients). A
-// case's auth: names an overlay client; MockTarget exchanges its client
-// credentials at the mock's /oauth/token, as a service would.
-type MockTarget struct {
-	mu      sync.Mutex
-	servers map[*spec.Spec]*mockserver.Server
-	tokens  tokenCache
-	client  *http.Client
+// Live is a target that is a real API. The runner guards it: no side
+// effects unless allowed, no credentials written into case files.
+type Live interface {
+	Target
+	// CredentialHeader reports whether a header carries credentials to
+	// this target: by its name, or as the API key header a credential names.
+	CredentialHeader(name string) bool
 }
 
-// NewMockTarget returns a target that starts mocks as specs need them.
-func NewMockTarget() *MockTarget {
-	return &MockTarget{
-		servers: map[*spec.Spec]*mockserver.Server{},
-		tokens:  tokenCache{m: map[string]*cachedToken{}},
-		client:  &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
-	}
+// Scrubber is a target that blanks the secrets it sent out of an answer:
+// what a server echoes must not reach a report.
+type Scrubber interface {
+	Scrub([]byte) []byte
 }
 
-func (m *MockTarget) Name() string         { return "mock" }
-func (m *MockTarget) Client() *http.Client { return m.client }
-
-func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if srv := m.servers[s]; srv != nil {
-		return srv, nil
-	}
-	cfg := mockserver.Config{Spec: s}
-	if p := mockserver.OverlayPathFor(s.Path); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			ov, err := mockserver.LoadOverlay(p)
-			if err != nil {
-				return nil, err
-			}
-			cfg.Overlay = ov
-		}
-	}
-	srv, err := mockserver.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := srv.Start(); err != nil {
-		return nil, err
-	}
-	m.servers[s] = srv
-	return srv, nil
-}
-
-func (m *MockTarget) BaseURL(ctx context.Context, s *spec.Spec) (string, error) {
-	srv, err := m.server(s)
-	if err != nil {
-		return "", err
-	}
-	return srv.URL(), nil
-}
-
-// Authorize fetches (once, then from the cache live targets use too) a
-// token for the overlay client named auth. "" and "none" send no credentials.
-func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error {
-	if auth == "" || auth == "none" {
-		return nil
-	}
-	srv, err := m.server(s)
-	if err != nil {
-		return err
-	}
-	id, secret, ok := srv.Client(auth)
-	if !ok {
-		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
-	}
-	cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
-	tok, err := m.tokens.get(cc).Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
-	if err != nil {
-		return &AuthError{Auth: auth, Msg: "token request to " + cc.TokenURL + " failed", Err: tokenError(err)}
-	}
-	tok.SetAuthHeader(req)
-	return nil
-}
-
-// Close stops every mock the target started, waiting for in-flight requests.
-func (m *MockTarget) Close() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	// Close our side first: a connection the transport dialed but never
-	// used is "new" to the server, and http.Server.Shutdown waits 5 s
-	// before it counts a new connection as idle.
-	m.client.CloseIdleConnections()
-	var errs []error
-	for _, srv := range m.servers {
-		errs = append(errs, srv.Close())
-	}
-	m.servers = map[*spec.Spec]*mockserver.Server{}
-	return errors.Join(errs...)
-}
+// noAuth reports whether auth asks for no credentials.
+func noAuth(auth string) bool { return auth == "" || auth == "none" }
 
 // URLTarget sends to a server casebook did not start.
 type URLTarget struct {
@@ -138,7 +70,7 @@ type URLTarget struct {
 // NewURLTarget targets base, e.g. http://127.0.0.1:8080.
 func NewURLTarget(base string) (*URLTarget, error) {
 	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
-		return nil, &UsageError{Msg: fmt.Sprintf("target %q: want mock or an http:// or https:// base URL", base)}
+		return nil, &ConfigError{Msg: fmt.Sprintf("target %q: want mock or an http:// or https:// base URL", base)}
 	}
 	return &URLTarget{Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second}}, nil
 }
@@ -150,10 +82,15 @@ func (u *URLTarget) Close() error                                        { retur
 
 // Authorize cannot know a plain URL's credentials: only auth: none works here.
 func (u *URLTarget) Authorize(_ context.Context, _ *http.Request, _ *spec.Spec, auth string) error {
-	if auth == "" || auth == "none" {
+	if noAuth(auth) {
 		return nil
 	}
 	return &AuthError{Auth: auth, Msg: "a plain URL target has no credentials; use the mock or a live profile"}
+}
+
+// CurlAuth: a plain URL has no credentials, as in Authorize.
+func (u *URLTarget) CurlAuth(auth string) (curl.Auth, error) {
+	return curl.Auth{}, u.Authorize(context.Background(), nil, nil, auth)
 }
 
 // AuthError reports credentials that could not be had. It never holds a secret.
@@ -172,3 +109,9 @@ func (e *AuthError) Error() string {
 }
 
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// ConfigError is a target that cannot be built as configured: a bad URL,
+// plain http to a live API. It never repeats a URL that may hold a secret.
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return e.Msg }

@@ -1,0 +1,124 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
+)
+
+// MockTarget is the built-in mock: one loopback server per spec, started on
+// first use with the spec's overlay (rules, fixtures, OAuth clients). A
+// case's auth: names an overlay client; MockTarget exchanges its client
+// credentials at the mock's /oauth/token, as a service would.
+type MockTarget struct {
+	mu      sync.Mutex
+	servers map[*spec.Spec]*mockserver.Server
+	tokens  tokenCache
+	client  *http.Client
+}
+
+// NewMockTarget returns a target that starts mocks as specs need them.
+func NewMockTarget() *MockTarget {
+	return &MockTarget{
+		servers: map[*spec.Spec]*mockserver.Server{},
+		tokens:  tokenCache{m: map[string]*cachedToken{}},
+		client:  &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
+	}
+}
+
+func (m *MockTarget) Name() string         { return "mock" }
+func (m *MockTarget) Client() *http.Client { return m.client }
+
+func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if srv := m.servers[s]; srv != nil {
+		return srv, nil
+	}
+	cfg := mockserver.Config{Spec: s}
+	if p := mockserver.OverlayPathFor(s.Path); p != "" {
+		if _, err := os.Stat(p); err == nil {
+			ov, err := mockserver.LoadOverlay(p)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Overlay = ov
+		}
+	}
+	srv, err := mockserver.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	m.servers[s] = srv
+	return srv, nil
+}
+
+func (m *MockTarget) BaseURL(ctx context.Context, s *spec.Spec) (string, error) {
+	srv, err := m.server(s)
+	if err != nil {
+		return "", err
+	}
+	return srv.URL(), nil
+}
+
+// Authorize fetches (once, then from the cache live targets use too) a
+// token for the overlay client named auth. "" and "none" send no credentials.
+func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error {
+	if noAuth(auth) {
+		return nil
+	}
+	srv, err := m.server(s)
+	if err != nil {
+		return err
+	}
+	id, secret, ok := srv.Client(auth)
+	if !ok {
+		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
+	}
+	cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
+	tok, err := m.tokens.get(cc).Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
+	if err != nil {
+		return &AuthError{Auth: auth, Msg: "token request to " + cc.TokenURL + " failed", Err: tokenError(err)}
+	}
+	tok.SetAuthHeader(req)
+	return nil
+}
+
+// CurlAuth is a token of the overlay client auth names, read from
+// $CASEBOOK_TOKEN_<AUTH>.
+func (m *MockTarget) CurlAuth(auth string) (curl.Auth, error) {
+	if noAuth(auth) {
+		return curl.Auth{}, nil
+	}
+	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the mock overlay's client %q (from its /oauth/token)", auth)), nil
+}
+
+// Close stops every mock the target started, waiting for in-flight requests.
+func (m *MockTarget) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Close our side first: a connection the transport dialed but never
+	// used is "new" to the server, and http.Server.Shutdown waits 5 s
+	// before it counts a new connection as idle.
+	m.client.CloseIdleConnections()
+	var errs []error
+	for _, srv := range m.servers {
+		errs = append(errs, srv.Close())
+	}
+	m.servers = map[*spec.Spec]*mockserver.Server{}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,101 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/internal/secret"
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// A request as a curl command a person can read, check and run by hand:
+// `casebook curl` (a case as written) and `casebook run --dry-run` (a case
+// as it would be sent to a target) build it from the same prepared request
+// and render it with internal/curl. Credentials appear only as references
+// to environment variables, never as values: the output gets pasted into
+// tickets and chats (see internal/curl for the variables' names).
+
+// Curl writes each case's request as a curl command to w: the request the
+// runner would send, except that the case's ${NAME} variables are left to
+// the shell and its auth: credential is read from $CASEBOOK_TOKEN_<AUTH>.
+// base "" sends to ${CASEBOOK_BASE_URL}.
+func Curl(w io.Writer, cases []*Case, base string) error {
+	cw := curl.NewWriter(w)
+	for _, c := range cases {
+		p, err := prepare(c, nil, true)
+		if err != nil {
+			return err
+		}
+		var auth curl.Auth
+		if c.Auth != "" && c.Auth != "none" {
+			auth = curl.Bearer(curl.TokenVar(c.Auth), fmt.Sprintf("a token of credential %q", c.Auth))
+		}
+		cmd := p.command(base, auth)
+		cmd.Comment, cmd.Refs = fmt.Sprintf("%s (%s)", c.Name, c.Pos), true
+		if err := cw.Write(cmd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// command is the prepared request as curl, sent to base with auth.
+func (p *prepared) command(base string, auth curl.Auth) *curl.Command {
+	cmd := &curl.Command{Method: p.method, Base: base, Path: p.path, Query: p.query, Header: p.header, Form: p.form, Auth: auth}
+	if p.form == nil {
+		cmd.Body = p.body
+	}
+	return cmd
+}
+
+// printCurl writes the case's request as curl (a dry run) and sends
+// nothing. The request is recorded (redacted) in the result as a send
+// would record it.
+func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) error {
+	base, err := r.target.BaseURL(ctx, s)
+	if err != nil {
+		return err
+	}
+	auth, err := r.target.CurlAuth(c.Auth)
+	if err != nil {
+		return err
+	}
+	req, err := p.httpRequest(ctx, base)
+	if err != nil {
+		return err
+	}
+	res.Request = &Request{Method: req.Method, URL: req.URL.Redacted(), Header: secret.RedactHeader(req.Header), Body: p.body}
+	cmd := p.command(base, auth)
+	cmd.Comment = fmt.Sprintf("%s: case %s (target %s)", c.Pos, c.Name, r.target.Name())
+	return r.dry.Write(cmd)
+}
+
+// headerNames lists the names set in h, to tell afterwards which ones a
+// target's Authorize added.
+func headerNames(h http.Header) map[string]bool {
+	out := make(map[string]bool, len(h))
+	for k := range h {
+		out[k] = true
+	}
+	return out
+}
+
+// recordRequest is req as a report may keep it: secret-named headers
+// redacted, and every header Authorize added (an API key under any name)
+// replaced by secret.Redacted too.
+func recordRequest(req *http.Request, body []byte, before map[string]bool) *Request {
+	h := secret.RedactHeader(req.Header)
+	for k, vs := range h {
+		if before[k] || secret.Name(k) {
+			continue
+		}
+		for i := range vs {
+			vs[i] = secret.Redacted
+		}
+	}
+	return &Request{Method: req.Method, URL: req.URL.Redacted(), Header: h, Body: body}
+}
