@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -57,7 +58,7 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	default:
-		err = writeFileAtomic(path, doc)
+		err = atomicfile.Write(path, doc)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook docs: %v\n", err)

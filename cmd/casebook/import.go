@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/har"
@@ -229,7 +230,7 @@ func writeCase(cfg *runner.Config, out, specPath string, req *curl.Request, copt
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(out, data); err != nil {
+	if err := atomicfile.Write(out, data); err != nil {
 		return err
 	}
 	cases, err := runner.LoadCases(cfg, []string{out})
@@ -244,7 +245,7 @@ func writeCase(cfg *runner.Config, out, specPath string, req *curl.Request, copt
 	if data, _, err = curl.ToCase(req, copts); err != nil {
 		return err
 	}
-	return writeFileAtomic(out, data)
+	return atomicfile.Write(out, data)
 }
 
 func absPath(p string) string {

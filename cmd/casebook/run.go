@@ -99,7 +99,7 @@ type invocation struct {
 	target   string
 	lintOnly bool
 	common   *commonFlags
-	report   reportFlags
+	report   reports.Outputs
 	sel      selectFlags
 	live     *liveFlags // nil for lint
 	stdout   io.Writer
@@ -108,7 +108,7 @@ type invocation struct {
 
 func (inv *invocation) register(fs *flag.FlagSet) {
 	inv.common = registerCommon(fs)
-	inv.report.register(fs)
+	registerOutputs(fs, &inv.report)
 	inv.sel.register(fs)
 }
 
@@ -174,7 +174,7 @@ func (inv *invocation) finish(rs []*runner.Result) int {
 		out = inv.stderr
 	}
 	ropts := reports.Options{Color: useColor(out), Verbose: inv.common.verbose, Version: runner.Version}
-	if err := inv.report.write(rs, out, ropts); err != nil {
+	if err := inv.report.Write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
 		return exitUsage
 	}

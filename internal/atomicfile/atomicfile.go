@@ -1,0 +1,54 @@
+// Package atomicfile writes files that a reader sees whole or not at all:
+// the reports, the pitfall catalogue and imported cases are read by CI
+// uploaders, browsers and editors while casebook writes them.
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Write writes data to a temporary file in path's folder and renames it
+// over path: readers see the old file or the new one, never a torn one.
+// The folder is created if missing; the file is world-readable (0644).
+func Write(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// WriteNew writes data to path like Write, unless path exists: then it
+// returns an error wrapping fs.ErrExist and touches nothing. (Between the
+// check and the rename another writer could still create the file; casebook
+// is the only writer of what it creates.)
+func WriteNew(path string, data []byte) error {
+	if _, err := os.Lstat(path); err == nil {
+		return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return Write(path, data)
+}

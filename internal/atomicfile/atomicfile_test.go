@@ -1,0 +1,43 @@
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWriteReplaces(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.html")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o600))
+	require.NoError(t, Write(path, []byte("new")))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(got))
+	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
+	// A folder in the way: the error comes back and the folder survives.
+	assert.Error(t, Write(filepath.Dir(path), []byte("x")), "Write over a directory")
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))
+	assert.Empty(t, leftovers, "temporary files left behind")
+}
+
+func TestWriteCreatesFolders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b", "r.xml")
+	require.NoError(t, Write(path, []byte("x")))
+	assert.FileExists(t, path)
+}
+
+func TestWriteNewKeepsWhatExists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "case.yaml")
+	require.NoError(t, WriteNew(path, []byte("first")))
+	err := WriteNew(path, []byte("second"))
+	assert.True(t, errors.Is(err, fs.ErrExist), "WriteNew over a file: %v, want ErrExist", err)
+	got, _ := os.ReadFile(path)
+	assert.Equal(t, "first", string(got))
+}

@@ -1,0 +1,83 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/casebook-dev/casebook/internal/atomicfile"
+	"github.com/casebook-dev/casebook/internal/results"
+)
+
+// Outputs say where a run's reports go: one format on stdout and any
+// number of files (casebook run's --format and repeated --report
+// FORMAT=FILE). An unknown format is refused when it is set, before
+// anything runs.
+type Outputs struct {
+	// Format is rendered on stdout ("" is text).
+	Format string
+	Files  []File
+}
+
+// File is a report written to Path in Format.
+type File struct{ Format, Path string }
+
+// SetFormat sets the stdout format (--format).
+func (o *Outputs) SetFormat(format string) error {
+	if _, err := Lookup(format); err != nil {
+		return err
+	}
+	o.Format = format
+	return nil
+}
+
+// AddFile adds a report file given as FORMAT=FILE (--report).
+func (o *Outputs) AddFile(s string) error {
+	format, path, ok := strings.Cut(s, "=")
+	if !ok || path == "" {
+		return fmt.Errorf("want FORMAT=FILE (e.g. junit=results.xml), got %q", s)
+	}
+	if _, err := Lookup(format); err != nil {
+		return err
+	}
+	o.Files = append(o.Files, File{format, path})
+	return nil
+}
+
+// Write renders rs: every file first (atomically, so a reader never sees
+// half a report, and whatever the results, so a failing or interrupted
+// run still leaves its reports), then the stdout format. opts.Color
+// applies to text on stdout only. It returns every error joined.
+func (o *Outputs) Write(rs []*results.Result, stdout io.Writer, opts Options) error {
+	var errs []error
+	fileOpts := opts
+	fileOpts.Color = false
+	for _, f := range o.Files {
+		render, _ := Lookup(f.Format)
+		var buf bytes.Buffer
+		if err := render(&buf, rs, fileOpts); err != nil {
+			errs = append(errs, fmt.Errorf("%s report %s: %w", f.Format, f.Path, err))
+			continue
+		}
+		if err := atomicfile.Write(f.Path, buf.Bytes()); err != nil {
+			errs = append(errs, fmt.Errorf("%s report: %w", f.Format, err))
+		}
+	}
+	format := o.Format
+	if format == "" {
+		format = "text"
+	}
+	render, err := Lookup(format)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	if format != "text" {
+		opts.Color = false
+	}
+	if err := render(stdout, rs, opts); err != nil {
+		errs = append(errs, fmt.Errorf("%s report on stdout: %w", format, err))
+	}
+	return errors.Join(errs...)
+}
