@@ -135,9 +135,9 @@ func (c *Config) DefaultPaths() []string {
 	return out
 }
 
-// specFor picks the spec of a case file that names none: the suite holding
+// SpecFor picks the spec of a case file that names none: the suite holding
 // the file (the deepest one wins), else the config's default.
-func (c *Config) specFor(caseFile string) string {
+func (c *Config) SpecFor(caseFile string) string {
 	abs, err := filepath.Abs(caseFile)
 	if err != nil {
 		abs = caseFile
@@ -153,6 +153,20 @@ func (c *Config) specFor(caseFile string) string {
 		return best
 	}
 	return c.Abs(c.Spec)
+}
+
+// Specs lists the specs the config names, suites first, each once.
+func (c *Config) Specs() []string {
+	var all, out []string
+	for _, s := range c.Suites {
+		all = append(all, c.Abs(s.Spec))
+	}
+	for _, p := range append(all, c.Abs(c.Spec)) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func startsWithDotDot(rel string) bool {

@@ -58,7 +58,7 @@ func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
 	case c.Spec != "":
 		c.SpecPath = filepath.Join(filepath.Dir(c.Pos.File), c.Spec)
 	default:
-		c.SpecPath = cfg.specFor(c.Pos.File)
+		c.SpecPath = cfg.SpecFor(c.Pos.File)
 	}
 	if c.SpecPath == "" {
 		return &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "no spec: name one with spec: or map this folder to a spec in " + ConfigFile}

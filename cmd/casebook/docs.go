@@ -85,40 +85,11 @@ func pitfallCatalogue(cfg *runner.Config, paths []string, stderr io.Writer) ([]b
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return nil, exitUsage
 	}
-	results := relativeResults(cfg.Dir, r.Run(context.Background(), cases))
+	rs := reports.RelativeTo(cfg.Dir, r.Run(context.Background(), cases))
 	var buf bytes.Buffer
-	if err := reports.Markdown(&buf, results, reports.Options{Version: runner.Version}); err != nil {
+	if err := reports.Markdown(&buf, rs, reports.Options{Version: runner.Version}); err != nil {
 		fmt.Fprintf(stderr, "casebook docs: %v\n", err)
 		return nil, exitUsage
 	}
 	return buf.Bytes(), exitOK
-}
-
-// relativeResults returns copies of results whose case file and spec paths
-// are relative to dir (the config's folder), so reports read the same on
-// every machine and CI annotations find the files. The cases are copied,
-// not changed.
-func relativeResults(dir string, results []*runner.Result) []*runner.Result {
-	out := make([]*runner.Result, len(results))
-	for i, res := range results {
-		cp := *res
-		c := *res.Case
-		c.Pos.File = relTo(dir, c.Pos.File)
-		cp.Case = &c
-		cp.SpecPath = relTo(dir, res.SpecPath)
-		out[i] = &cp
-	}
-	return out
-}
-
-// relTo is p relative to dir, with forward slashes; p itself when it is not below dir.
-func relTo(dir, p string) string {
-	if p == "" {
-		return p
-	}
-	rel, err := filepath.Rel(absPath(dir), absPath(p))
-	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator) {
-		return filepath.ToSlash(p)
-	}
-	return filepath.ToSlash(rel)
 }
