@@ -3,6 +3,7 @@ package mockserver
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,6 +193,16 @@ func (c *Condition) ref() Ref {
 func OverlayPathFor(specPath string) string {
 	ext := filepath.Ext(specPath)
 	return strings.TrimSuffix(specPath, ext) + ".overlay.yaml"
+}
+
+// OverlayFor loads the overlay beside a spec (OverlayPathFor), or returns
+// nil when there is none: a spec serves without one.
+func OverlayFor(specPath string) (*Overlay, error) {
+	p := OverlayPathFor(specPath)
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return LoadOverlay(p)
 }
 
 // LoadOverlay reads and strictly decodes an overlay file. Problems are

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestOverlayPathFor(t *testing.T) {
@@ -18,6 +21,17 @@ func TestOverlayPathFor(t *testing.T) {
 			t.Errorf("OverlayPathFor(%q) = %q, want %q", tt.spec, got, tt.want)
 		}
 	}
+}
+
+// TestOverlayFor: the overlay beside a spec, or none without an error.
+func TestOverlayFor(t *testing.T) {
+	ov, err := OverlayFor("../specs/personal-connection.yaml")
+	require.NoError(t, err)
+	require.NotNil(t, ov)
+	assert.Equal(t, filepath.FromSlash("../specs/personal-connection.overlay.yaml"), ov.File)
+	ov, err = OverlayFor(filepath.Join(t.TempDir(), "bare.yaml"))
+	assert.NoError(t, err)
+	assert.Nil(t, ov, "a spec without an overlay")
 }
 
 // TestOverlayErrors: every problem names file:line:col, and a misspelt key

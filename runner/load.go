@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
 // LoadCases reads the cases in paths (files, or folders searched recursively
@@ -97,6 +100,40 @@ func caseFiles(paths []string) ([]string, error) {
 		}
 		sort.Strings(found)
 		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// FindCases resolves each argument to cases: a case file (all its cases),
+// or the name of a case in the config's suites. An unknown name is a
+// *UsageError with the nearest name.
+func FindCases(cfg *Config, args []string) ([]*Case, error) {
+	var out []*Case
+	var byName map[string]*Case
+	for _, a := range args {
+		if info, err := os.Stat(a); err == nil && !info.IsDir() {
+			cs, err := LoadCases(cfg, []string{a})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+			continue
+		}
+		if byName == nil {
+			all, err := LoadCases(cfg, cfg.DefaultPaths())
+			if err != nil {
+				return nil, err
+			}
+			byName = map[string]*Case{}
+			for _, c := range all {
+				byName[c.Name] = c
+			}
+		}
+		c, ok := byName[a]
+		if !ok {
+			return nil, &UsageError{Msg: fmt.Sprintf("no case named %q%s", a, suggest.Hint(a, slices.Sorted(maps.Keys(byName))))}
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

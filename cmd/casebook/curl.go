@@ -3,11 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"sort"
 
-	"github.com/casebook-dev/casebook/internal/casefile"
-	"github.com/casebook-dev/casebook/internal/suggest"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -44,60 +40,14 @@ func cmdCurl(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage
 	}
-	cases, code := findCases(cfg, fs.Args(), stderr)
-	if code != exitOK {
-		return code
+	cases, err := runner.FindCases(cfg, fs.Args())
+	if err != nil {
+		printLoadError(stderr, err)
+		return exitUsage
 	}
 	if err := runner.Curl(stdout, cases, *base); err != nil {
 		printLoadError(stderr, err)
 		return exitUsage
 	}
 	return exitOK
-}
-
-// findCases resolves each argument: a case file (all its cases) or the
-// name of a case in the config's suites, with a did-you-mean.
-func findCases(cfg *runner.Config, args []string, stderr io.Writer) ([]*casefile.Case, int) {
-	var (
-		out    []*casefile.Case
-		byName map[string]*casefile.Case
-	)
-	for _, a := range args {
-		if info, err := os.Stat(a); err == nil && !info.IsDir() {
-			cs, err := runner.LoadCases(cfg, []string{a})
-			if err != nil {
-				printLoadError(stderr, err)
-				return nil, exitUsage
-			}
-			out = append(out, cs...)
-			continue
-		}
-		if byName == nil {
-			all, err := runner.LoadCases(cfg, cfg.DefaultPaths())
-			if err != nil {
-				printLoadError(stderr, err)
-				return nil, exitUsage
-			}
-			byName = map[string]*casefile.Case{}
-			for _, c := range all {
-				byName[c.Name] = c
-			}
-		}
-		c, ok := byName[a]
-		if !ok {
-			names := make([]string, 0, len(byName))
-			for n := range byName {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			msg := fmt.Sprintf("casebook: no case named %q", a)
-			if s := suggest.Closest(a, names); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			fmt.Fprintln(stderr, msg)
-			return nil, exitUsage
-		}
-		out = append(out, c)
-	}
-	return out, exitOK
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -100,14 +98,10 @@ func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
 
 // loadOverlay reads --overlay, or the conventional sibling when it exists.
 func loadOverlay(f mockFlags) (*mockserver.Overlay, error) {
-	path := f.overlay
-	if path == "" {
-		path = mockserver.OverlayPathFor(f.spec)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
+	if f.overlay != "" {
+		return mockserver.LoadOverlay(f.overlay)
 	}
-	return mockserver.LoadOverlay(path)
+	return mockserver.OverlayFor(f.spec)
 }
 
 // printStart prints the URL and the clients, ids only: secrets stay in the overlay.

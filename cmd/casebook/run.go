@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/results"
@@ -238,4 +239,13 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// newProgress is the progress line on stderr, only on a terminal: when
+// stderr is a file or a pipe (CI logs) it does nothing.
+func newProgress(stderr io.Writer, total int) func(*runner.Result) {
+	if !isTerminal(stderr) || total <= 0 {
+		return nil
+	}
+	return reports.Progress(stderr, total, time.Now)
 }

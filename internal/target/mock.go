@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -46,17 +45,11 @@ func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
 	if srv := m.servers[s]; srv != nil {
 		return srv, nil
 	}
-	cfg := mockserver.Config{Spec: s}
-	if p := mockserver.OverlayPathFor(s.Path); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			ov, err := mockserver.LoadOverlay(p)
-			if err != nil {
-				return nil, err
-			}
-			cfg.Overlay = ov
-		}
+	ov, err := mockserver.OverlayFor(s.Path)
+	if err != nil {
+		return nil, err
 	}
-	srv, err := mockserver.New(cfg)
+	srv, err := mockserver.New(mockserver.Config{Spec: s, Overlay: ov})
 	if err != nil {
 		return nil, err
 	}

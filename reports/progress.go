@@ -1,4 +1,4 @@
-package main
+package reports
 
 import (
 	"fmt"
@@ -6,20 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/internal/results"
 )
-
-// newProgress returns a runner.Options.OnResult that keeps one line on
-// stderr up to date: "casebook: 12/40 done, 2 failed, about 8s left". Only
-// on a terminal: when stderr is a file or a pipe (CI logs) it does nothing.
-// Safe for concurrent calls. The line is erased when the last case is in,
-// so the report starts on a clean screen.
-func newProgress(stderr io.Writer, total int) func(*runner.Result) {
-	if !isTerminal(stderr) || total <= 0 {
-		return func(*runner.Result) {}
-	}
-	return newProgressTo(stderr, total, time.Now)
-}
 
 // progress draws at most every redrawEvery, and always the last result.
 type progress struct {
@@ -35,12 +23,18 @@ type progress struct {
 
 const redrawEvery = 100 * time.Millisecond
 
-func newProgressTo(w io.Writer, total int, now func() time.Time) func(*runner.Result) {
+// Progress returns a function to call as each case finishes (a
+// runner.Options.OnResult) that keeps one line on w up to date:
+// "casebook: 12/40 done, 2 failed, about 8s left". The line is erased when
+// the last case is in, so the report starts on a clean screen. It is safe
+// for concurrent calls; now is the clock (time.Now). Meant for a terminal:
+// the caller decides whether w is one.
+func Progress(w io.Writer, total int, now func() time.Time) func(*results.Result) {
 	p := &progress{w: w, total: total, now: now, start: now()}
 	return p.add
 }
 
-func (p *progress) add(r *runner.Result) {
+func (p *progress) add(r *results.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
