@@ -2,65 +2,32 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
-// newFlagSet returns a flag set that prints the command's help (with an
-// example) on -h and reports errors without exiting.
-func newFlagSet(name, synopsis, help string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage: casebook %s %s\n\n%s\nFlags:\n", name, synopsis, strings.TrimLeft(help, "\n"))
-		fs.PrintDefaults()
+// parseFlags parses a command's flags; it reports whether to go on and
+// the exit code if not. Help asked for is printed and exits 0; a mistake is
+// one line, with a "did you mean" and where to read the usage, and exits 2.
+func parseFlags(fs *cli.FlagSet, args []string, stdout, stderr io.Writer) (bool, int) {
+	err := fs.Parse(args, stdout)
+	switch {
+	case err == nil:
+		return true, exitOK
+	case errors.Is(err, cli.ErrHelp):
+		return false, exitOK
 	}
-	return fs
+	usageError(stderr, fs, err)
+	return false, exitUsage
 }
 
-// parseFlags parses args; it reports whether to go on and the exit code if
-// not. Flags may follow positional arguments (casebook run cases/ --format
-// json); everything after "--" is positional.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (bool, int) {
-	var positional, rest []string
-	for i, a := range args {
-		if a == "--" {
-			args, rest = args[:i], args[i+1:]
-			break
-		}
-	}
-	for _, a := range args {
-		switch a {
-		case "-h", "-help", "--help", "--h":
-			// Help asked for goes to stdout, once (flag would print it to
-			// the error output first).
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return false, exitOK
-		}
-	}
-	for {
-		err := fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			return false, exitOK
-		}
-		if err != nil {
-			return false, exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	_ = fs.Parse(append([]string{"--"}, append(positional, rest...)...))
-	return true, exitOK
+// usageError prints a mistake in how a command was called.
+func usageError(stderr io.Writer, fs *cli.FlagSet, err error) {
+	fmt.Fprintf(stderr, "casebook %s: %v\n%s\n", fs.Command, err, fs.UsageHint())
 }
 
 func didYouMeanCommand(name string) string {

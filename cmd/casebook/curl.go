@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -25,10 +26,10 @@ Examples:
 `
 
 func cmdCurl(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("curl", "[flags] CASE...", curlHelp, stderr)
+	fs := cli.NewFlagSet("curl", "[flags] CASE...", curlHelp)
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	base := fs.String("base", "", "base URL to send to (default: ${CASEBOOK_BASE_URL} from the environment)")
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {

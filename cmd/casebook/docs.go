@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -27,11 +28,11 @@ Examples:
 `
 
 func cmdDocs(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("docs", "[flags] [case files or folders]", docsHelp, stderr)
+	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", docsHelp)
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	out := fs.String("out", "", `file to write ("-" for stdout; default: docs/pitfalls.md beside casebook.yaml)`)
 	check := fs.Bool("check", false, "write nothing; exit 1 when the file differs from what would be written")
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	cfg, err := loadConfig(*config)

@@ -198,14 +198,16 @@ func TestUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want string
+		// whole: the error is all of stderr (one line and the hint, not the usage).
+		whole bool
 	}{
-		{[]string{"rnu"}, `unknown command "rnu" (did you mean "run"?)`},
-		{[]string{"run", "--nope"}, "flag provided but not defined: -nope"},
-		{[]string{"run", "no/such/folder"}, "no such case file or folder: no/such/folder"},
-		{[]string{"run", "--target", "ftp://x"}, `unknown target "ftp://x": want mock, an http(s) base URL`},
+		{[]string{"rnu"}, `unknown command "rnu" (did you mean "run"?)`, false},
+		{[]string{"run", "--formt", "json"}, "casebook run: unknown flag --formt (did you mean --format?)\nRun 'casebook help run' for usage.\n", true},
+		{[]string{"run", "no/such/folder"}, "no such case file or folder: no/such/folder", false},
+		{[]string{"run", "--target", "ftp://x"}, `unknown target "ftp://x": want mock, an http(s) base URL`, false},
 	} {
 		o := casebook(t, "", tc.args...)
-		if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) {
+		if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) || (tc.whole && o.stderr != tc.want) {
 			t.Errorf("casebook %v: exit %d stderr %q, want 2 and %q", tc.args, o.code, o.stderr, tc.want)
 		}
 	}

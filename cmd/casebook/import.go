@@ -11,6 +11,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/capture"
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/curl"
 )
 
@@ -42,7 +43,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if kind != "curl" && kind != "har" {
 		kind, args = "curl", append([]string{"curl"}, args...)
 	}
-	fs := newFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], importHelp, stderr)
+	fs := cli.NewFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], importHelp)
 	var o capture.Options
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	fs.StringVar(&o.Out, "out", "", "write the case to this file (default: stdout); an existing file is not overwritten")
@@ -63,7 +64,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	if ok, code := parseFlags(fs, flagArgs, stdout); !ok {
+	if ok, code := parseFlags(fs, flagArgs, stdout, stderr); !ok {
 		return code
 	}
 	var req *curl.Request

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -104,12 +105,12 @@ Examples:
 
 // cmdDrift is "casebook drift --target a,b [paths]".
 func cmdDrift(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("drift", "--target a,b [flags] [case files or folders]", driftHelp, stderr)
+	fs := cli.NewFlagSet("drift", "--target a,b [flags] [case files or folders]", driftHelp)
 	list := fs.String("target", "mock,live", "the two targets to compare: mock, a base URL or a profile of casebook.yaml")
-	common := registerCommon(fs)
+	common := registerCommon(fs.FlagSet)
 	var live liveFlags
-	live.register(fs)
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	live.register(fs.FlagSet)
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if err := live.check(); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/casebook-dev/casebook/runner"
@@ -42,17 +44,16 @@ type mockFlags struct {
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
 	var f mockFlags
-	fset := newFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [--quiet]", mockHelp, stderr)
+	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [--quiet]", mockHelp)
 	fset.StringVar(&f.spec, "spec", "", "the OpenAPI 3 or Swagger 2.0 file to serve (required)")
 	fset.StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; loopback unless you say otherwise")
 	fset.StringVar(&f.overlay, "overlay", "", "the overlay file (default: <spec>.overlay.yaml when it exists)")
 	fset.BoolVar(&f.quiet, "quiet", false, "log no request lines")
-	if ok, code := parseFlags(fset, args, stdout); !ok {
+	if ok, code := parseFlags(fset, args, stdout, stderr); !ok {
 		return code
 	}
 	if f.spec == "" || fset.NArg() > 0 {
-		fmt.Fprintln(stderr, "casebook mock: --spec FILE is required and no other arguments are taken")
-		fset.Usage()
+		usageError(stderr, fset, errors.New("--spec FILE is required and no other arguments are taken"))
 		return exitUsage
 	}
 	// Listen for signals before serving, so none is missed in between.

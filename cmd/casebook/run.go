@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
@@ -38,13 +39,13 @@ Examples:
 `
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "[flags] [case files or folders]", runHelp, stderr)
+	fs := cli.NewFlagSet("run", "[flags] [case files or folders]", runHelp)
 	inv := &invocation{stdout: stdout, stderr: stderr}
 	fs.StringVar(&inv.target, "target", "mock", "where requests go: mock (built-in), a base URL, a profile of casebook.yaml, or a,b to compare two")
-	inv.register(fs)
+	inv.register(fs.FlagSet)
 	inv.live = &liveFlags{}
-	inv.live.register(fs)
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	inv.live.register(fs.FlagSet)
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if err := inv.live.check(); err != nil {
@@ -68,10 +69,10 @@ Examples:
 `
 
 func cmdLint(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("lint", "[flags] [case files or folders]", lintHelp, stderr)
+	fs := cli.NewFlagSet("lint", "[flags] [case files or folders]", lintHelp)
 	inv := &invocation{stdout: stdout, stderr: stderr, lintOnly: true}
-	inv.register(fs)
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	inv.register(fs.FlagSet)
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	inv.common.verbose = true // the findings are the point of lint

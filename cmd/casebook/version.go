@@ -6,12 +6,13 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/runner"
 )
 
 func cmdVersion(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("version", "", "Print casebook's version, the Go version it was built with and its module version.\n\nExample:\n  casebook version\n", stderr)
-	if ok, code := parseFlags(fs, args, stdout); !ok {
+	fs := cli.NewFlagSet("version", "", "Print casebook's version, the Go version it was built with and its module version.\n\nExample:\n  casebook version\n")
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	v := runner.Version
