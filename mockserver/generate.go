@@ -3,9 +3,10 @@ package mockserver
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"mime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,11 +66,7 @@ func successBody(resp *openapi3.Response, seed uint64) (contentType string, body
 
 // pickMedia prefers JSON media types, then the first in name order.
 func pickMedia(content openapi3.Content) (string, *openapi3.MediaType) {
-	names := make([]string, 0, len(content))
-	for k := range content {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(content))
 	for _, n := range names {
 		mt, _, _ := mime.ParseMediaType(n)
 		if mt == "application/json" || strings.HasSuffix(mt, "+json") {
@@ -86,12 +83,7 @@ func pickMedia(content openapi3.Content) (string, *openapi3.MediaType) {
 }
 
 func firstExample(examples openapi3.Examples) any {
-	names := make([]string, 0, len(examples))
-	for k := range examples {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(examples)) {
 		if ref := examples[n]; ref != nil && ref.Value != nil && ref.Value.Value != nil {
 			return ref.Value.Value
 		}
@@ -160,12 +152,7 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth int) any {
 
 func (g *generator) object(s *openapi3.Schema, depth int) any {
 	out := map[string]any{}
-	names := make([]string, 0, len(s.Properties))
-	for k := range s.Properties {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(s.Properties)) {
 		p := s.Properties[k]
 		if p.Value != nil && p.Value.WriteOnly {
 			continue
@@ -174,7 +161,7 @@ func (g *generator) object(s *openapi3.Schema, depth int) any {
 			out[k] = v
 		}
 	}
-	if len(names) == 0 && s.AdditionalProperties.Schema != nil {
+	if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil {
 		if v := g.value(s.AdditionalProperties.Schema, "key", depth+1); v != nil {
 			out["key"] = v
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/finding"
@@ -64,7 +66,7 @@ func (s *Server) bodyError(w *statusRecorder, err error) {
 func (s *Server) routeError(w *statusRecorder, err error) {
 	var re *spec.RouteError
 	if errors.As(err, &re) && re.MethodNotAllowed() {
-		allow := joinComma(re.Allowed)
+		allow := strings.Join(slices.Sorted(slices.Values(re.Allowed)), ", ")
 		s.fail(w, nil, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed, Params: []string{allow},
 			Header: http.Header{"Allow": {allow}}})
 		return
@@ -173,15 +175,4 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 		r.WriteHeader(http.StatusOK)
 	}
 	return r.ResponseWriter.Write(b)
-}
-
-func joinComma(ss []string) string {
-	out := ""
-	for i, s := range sortedStrings(ss) {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }

@@ -2,10 +2,12 @@ package mockserver
 
 import (
 	"fmt"
-	"github.com/getkin/kin-openapi/openapi3"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/spec"
@@ -170,11 +172,7 @@ func (c *compiler) lookupOp(pos Pos, field, name string) *spec.Operation {
 		return op
 	}
 	msg := fmt.Sprintf("no operation %q in the spec", name)
-	keys := make([]string, 0, len(c.ops))
-	for k := range c.ops {
-		keys = append(keys, k)
-	}
-	if s := suggest.Closest(name, keys); s != "" {
+	if s := suggest.Closest(name, slices.Sorted(maps.Keys(c.ops))); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else if near := c.spec.Nearest(method, path, 1); len(near) > 0 {
 		msg += fmt.Sprintf(" (want \"METHOD /path/template\"; nearest: %q)", near[0])
@@ -234,14 +232,7 @@ func (c *compiler) fixtureRef(pos Pos, field, fixture string, key *Ref) {
 }
 
 func (c *compiler) didYouMeanFixture(name string) string {
-	names := make([]string, 0, len(c.o.Fixtures))
-	for k := range c.o.Fixtures {
-		names = append(names, k)
-	}
-	if s := suggest.Closest(name, names); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
+	return suggest.Hint(name, slices.Sorted(maps.Keys(c.o.Fixtures)))
 }
 
 func countRefs(r Ref) int {

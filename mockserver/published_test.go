@@ -3,22 +3,17 @@ package mockserver
 import (
 	"encoding/json"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
 // TestPublishedSwagger serves the whole published Genesys Cloud spec with no
-// overlay: it starts well under two seconds, routes every operation of its
-// 568 paths, enforces its security and answers with its own error codes.
+// overlay: it routes every operation of its 568 paths, enforces its
+// security and answers with its own error codes. How fast it starts is
+// BenchmarkPublishedStartup's to say.
 func TestPublishedSwagger(t *testing.T) {
-	if _, err := os.Stat(realSwagger); err != nil {
-		t.Skipf("published spec not here: %v", err)
-	}
-	begin := time.Now()
 	s, err := spec.Load(realSwagger)
 	if err != nil {
 		t.Fatal(err)
@@ -31,11 +26,6 @@ func TestPublishedSwagger(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	startup := time.Since(begin)
-	t.Logf("load + start: %v", startup)
-	if !raceEnabled && startup > 2*time.Second {
-		t.Errorf("start-up took %v, want under 2s", startup)
-	}
 	if s.Envelope != spec.EnvelopeGenesys {
 		t.Fatalf("envelope = %s, want genesys (detected from ErrorBody and x-inin-error-codes)", s.Envelope)
 	}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -145,12 +146,7 @@ func (s *Server) Client(name string) (id, secret string, ok bool) {
 
 // ClientNames lists the overlay's client names, sorted.
 func (s *Server) ClientNames() []string {
-	names := make([]string, 0, len(s.clients))
-	for n := range s.clients {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(s.clients))
 }
 
 // ClientIDs lists the overlay's client ids (never secrets), sorted by name.

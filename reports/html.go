@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -243,7 +245,7 @@ func sides(r *results.Result) (want, got htmlSide, ok bool) {
 
 func headerLines(h http.Header, marks map[string]bool) []htmlLine {
 	var out []htmlLine
-	for _, k := range sortedHeaderNames(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, htmlLine{Text: k + ": " + v, Mark: marks[k]})
 		}
@@ -288,11 +290,7 @@ func writeJSONLines(out *[]htmlLine, v any, ptr, indent, prefix, suffix string, 
 			return
 		}
 		*out = append(*out, htmlLine{indent + prefix + "{", marked})
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(t))
 		for i, k := range keys {
 			comma := ","
 			if i == len(keys)-1 {

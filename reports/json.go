@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"unicode/utf8"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -252,14 +251,4 @@ func nonNilHeader(h http.Header) http.Header {
 		return http.Header{}
 	}
 	return h
-}
-
-// sortedHeaderNames lists a header's names, sorted, for stable rendering.
-func sortedHeaderNames(h http.Header) []string {
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }

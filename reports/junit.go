@@ -4,7 +4,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -259,7 +261,7 @@ func exchangeText(r *results.Result) string {
 }
 
 func writeHeaders(b *strings.Builder, h map[string][]string) {
-	for _, name := range sortedHeaderNames(h) {
+	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
 			fmt.Fprintf(b, "  %s: %s\n", name, v)
 		}

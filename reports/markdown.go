@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -177,12 +178,7 @@ func (m *mdWriter) request(c *casefile.Case) {
 	case c.Auth == "none" && rq.Headers["Authorization"] == "":
 		m.printf("(no Authorization header)\n")
 	}
-	names := make([]string, 0, len(rq.Headers))
-	for k := range rq.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(rq.Headers)) {
 		v := rq.Headers[k]
 		if secret.Name(k) && !strings.Contains(v, "${") {
 			v = secret.Redacted

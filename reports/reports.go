@@ -3,7 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
@@ -46,12 +47,7 @@ func Lookup(name string) (Renderer, error) {
 
 // Formats lists the format names, sorted.
 func Formats() []string {
-	out := make([]string, 0, len(renderers))
-	for name := range renderers {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(renderers))
 }
 
 // showValue renders a wanted or actual value: JSON for bodies, statuses and

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -104,18 +104,14 @@ func shapeDifferences(a, b any) []DriftDifference {
 		}
 		return nil
 	}
-	keys := map[string]bool{}
-	for k := range ma {
-		keys[k] = true
-	}
-	for k := range mb {
-		keys[k] = true
-	}
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Compact(slices.Sorted(func(yield func(string) bool) {
+		for k := range ma {
+			yield(k)
+		}
+		for k := range mb {
+			yield(k)
+		}
+	}))
 	var out []DriftDifference
 	for _, k := range names {
 		ta, tb := memberType(ma, k), memberType(mb, k)

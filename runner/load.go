@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -98,7 +97,7 @@ func caseFiles(paths []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		sort.Strings(found)
+		slices.Sort(found)
 		out = append(out, found...)
 	}
 	return out, nil

@@ -35,10 +35,7 @@ func didYouMeanCommand(name string) string {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if s := suggest.Closest(name, names); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
+	return suggest.Hint(name, names)
 }
 
 // useColor is true for a terminal, never with NO_COLOR set (no-color.org).

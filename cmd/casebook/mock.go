@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"syscall"
 	"time"
 
@@ -109,12 +110,7 @@ func loadOverlay(f mockFlags) (*mockserver.Overlay, error) {
 func printStart(w io.Writer, srv *mockserver.Server) {
 	fmt.Fprintf(w, "casebook mock: serving on %s (token endpoint %s; overlay %s)\n", srv.URL(), srv.TokenURL(), srv.Overlay().File)
 	ids := srv.ClientIDs()
-	names := make([]string, 0, len(ids))
-	for n := range ids {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(ids)) {
 		fmt.Fprintf(w, "  client %-24s id %s\n", n, ids[n])
 	}
 }

@@ -77,11 +77,8 @@ func checkExpect(c *Case, fail func(string, string, ...any)) {
 	switch e.BodyMatch {
 	case "", MatchSubset, MatchExact:
 	default:
-		msg := fmt.Sprintf("bodyMatch %q is neither %q nor %q", e.BodyMatch, MatchSubset, MatchExact)
-		if s := suggest.Closest(e.BodyMatch, []string{MatchSubset, MatchExact}); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		fail("expect.bodyMatch", "%s", msg)
+		fail("expect.bodyMatch", "bodyMatch %q is neither %q nor %q%s", e.BodyMatch, MatchSubset, MatchExact,
+			suggest.Hint(e.BodyMatch, []string{MatchSubset, MatchExact}))
 	}
 	for i, p := range e.Ignore {
 		if !jsonptr.Valid(p) {

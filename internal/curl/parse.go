@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/suggest"
@@ -358,14 +357,4 @@ func setDefault(h http.Header, name, value string) {
 	if h.Get(name) == "" {
 		h.Set(name, value)
 	}
-}
-
-// sortedNames lists a header's names, sorted.
-func sortedNames(h http.Header) []string {
-	out := make([]string, 0, len(h))
-	for k := range h {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

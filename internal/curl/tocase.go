@@ -160,7 +160,7 @@ func (b *caseBuilder) query(req *yaml.Node, q url.Values) {
 func (b *caseBuilder) headers(req *yaml.Node, h http.Header, hasBody bool) bool {
 	hn := mapping()
 	hasAuth := false
-	for _, k := range sortedNames(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		ck := http.CanonicalHeaderKey(k)
 		v := strings.Join(h[k], ", ")
 		switch {

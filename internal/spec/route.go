@@ -200,7 +200,7 @@ func (r *router) find(method, path string) (*Match, []string) {
 			return &Match{Operation: op, PathParams: params(leaf.names, values)}, nil
 		}
 	}
-	sort.Strings(allowed)
+	slices.Sort(allowed)
 	return nil, slices.Compact(allowed)
 }
 

@@ -2,7 +2,9 @@ package spec
 
 import (
 	"encoding/json"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -54,10 +56,7 @@ func decodeEntries[V any](raw json.RawMessage) (map[string]*V, error) {
 	if err := json.Unmarshal(raw, &entries); err != nil || entries == nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(entries))
-	for k := range entries {
-		keys = append(keys, k)
-	}
+	keys := slices.Collect(maps.Keys(entries))
 	vals := make([]*V, len(keys))
 	errs := make([]error, len(keys))
 	var next atomic.Int64

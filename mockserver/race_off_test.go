@@ -1,5 +1,0 @@
-//go:build !race
-
-package mockserver
-
-const raceEnabled = false
