@@ -10,8 +10,10 @@
 #        ONLY=pc|genesys (one spec only)  ROUNDS=1 (rounds of every server, in
 #        turn; on a shared machine the median of 3 says more than one)
 #
-# Request logging is off on both mocks (casebook mock --quiet, prism -v warn):
-# per-request log lines would measure the terminal, not the mock.
+# Each mock runs twice: logging every request to a file (casebook mock --log
+# FILE, prism's default level) and without a request log (casebook mock
+# --quiet, its default but for the closing summary; prism -v warn):
+# per-request log lines on a terminal would measure the terminal, not the mock.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -191,7 +193,7 @@ run_spec() {
 	local cb cbq pr prq bare
 	measure "$label" "casebook mock" $PORT_CASEBOOK "$path" "$body" "$want" "oauth:$id:$secret" \
 		"bearer from its /oauth/token ($id)" \
-		"$WORK/casebook" mock --spec "$spec" --addr "$HOST:$PORT_CASEBOOK"
+		"$WORK/casebook" mock --spec "$spec" --addr "$HOST:$PORT_CASEBOOK" --log "$WORK/casebook-requests.log"
 	cb=$RPS
 	measure "$label" "casebook mock --quiet" $PORT_CASEBOOK "$path" "$body" "$want" "oauth:$id:$secret" \
 		"same, no request log" \

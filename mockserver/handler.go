@@ -21,6 +21,7 @@ import (
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
+	defer s.answered.add(rec) // after recoverPanic: a panic is counted as its 500
 	defer s.recoverPanic(rec, r)
 	s.serve(rec, r)
 	if !s.log.Enabled(r.Context(), slog.LevelInfo) {

@@ -52,6 +52,7 @@ type Server struct {
 	clients     map[string]*Client // by name
 	clientsByID map[string]*Client
 	log         *slog.Logger
+	answered    tally
 	maxBody     int64
 	cfg         Config
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,6 +29,9 @@ beside the spec (<spec>.overlay.yaml unless --overlay says otherwise).
 Without an overlay the mock has one client, id "casebook" and secret
 "casebook", holding every scope and permission.
 
+It prints how many requests it answered, by status, when it stops; -v
+logs a line per request on stderr, --log FILE appends them to FILE.
+
 Example:
   casebook mock --spec specs/genesys-cloud/openapi.yaml
   curl -s -u agent-client:agent-secret -d grant_type=client_credentials \
@@ -39,17 +43,19 @@ Exit codes: 0 clean shutdown (SIGINT, SIGTERM); 2 usage, spec or overlay error.
 `
 
 type mockFlags struct {
-	spec, addr, overlay string
-	quiet               bool
+	spec, addr, overlay, log string
+	verbose, quiet           bool
 }
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
 	var f mockFlags
-	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [--quiet]", mockHelp)
+	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE]", mockHelp)
 	fset.StringVar(&f.spec, "spec", "", "the OpenAPI 3 or Swagger 2.0 file to serve (required)")
 	fset.StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; loopback unless you say otherwise")
 	fset.StringVar(&f.overlay, "overlay", "", "the overlay file (default: <spec>.overlay.yaml when it exists)")
-	fset.BoolVar(&f.quiet, "quiet", false, "log no request lines")
+	fset.BoolVar(&f.verbose, "v", false, "log a line per request on stderr")
+	fset.StringVar(&f.log, "log", "", "append a line per request to this file")
+	fset.BoolVar(&f.quiet, "quiet", false, "print no summary of the requests answered")
 	if ok, code := parseFlags(fset, args, stdout, stderr); !ok {
 		return code
 	}
@@ -60,9 +66,13 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	// Listen for signals before serving, so none is missed in between.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logw := newBatchWriter(stderr, 200*time.Millisecond)
-	defer logw.Close()
-	srv, err := newMock(f, logw)
+	logw, closeLog, err := mockLog(f, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
+		return exitUsage
+	}
+	defer closeLog()
+	srv, err := newMock(f, logw, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
 		return exitUsage
@@ -75,11 +85,30 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	<-ctx.Done()
 	stop()
 	code := shutdown(srv, stderr)
-	logw.Close() // the last request lines before the exit status
+	closeLog() // the last request lines before the summary
+	if !f.quiet {
+		fmt.Fprintf(stderr, "casebook mock: %s\n", srv.Summary())
+	}
 	return code
 }
 
-func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
+// mockLog is where the log goes: --log FILE, else stderr (request lines
+// only with -v). The returned func flushes it and closes the file; it
+// may be called twice.
+func mockLog(f mockFlags, stderr io.Writer) (*mockserver.LogWriter, func(), error) {
+	out, closeFile := stderr, func() error { return nil }
+	if f.log != "" {
+		file, err := os.OpenFile(f.log, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, closeFile = file, sync.OnceValue(file.Close)
+	}
+	w := mockserver.NewLogWriter(out, 200*time.Millisecond)
+	return w, func() { w.Close(); closeFile() }, nil
+}
+
+func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server, error) {
 	s, err := spec.Load(f.spec)
 	if err != nil {
 		return nil, err
@@ -91,11 +120,12 @@ func newMock(f mockFlags, stderr io.Writer) (*mockserver.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
-	if !f.quiet {
-		h = slog.NewTextHandler(stderr, nil)
+	level := slog.LevelWarn
+	if f.verbose || f.log != "" {
+		level = slog.LevelInfo
 	}
-	return mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: slog.New(h)})
+	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
+	return mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log})
 }
 
 // loadOverlay reads --overlay, or the conventional sibling when it exists.

@@ -59,12 +59,14 @@ func TestMockUsageErrors(t *testing.T) {
 }
 
 // TestMockServesUntilSignal starts the command, calls it, and stops it
-// with SIGTERM: exit 0, client ids printed, secrets never.
+// with SIGTERM: exit 0, client ids printed, secrets never, the request
+// line in the --log file and only a summary on stderr.
 func TestMockServesUntilSignal(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan int)
+	logFile := filepath.Join(t.TempDir(), "mock.log")
 	go func() {
-		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--quiet"}, &stdout, &stderr)
+		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--log", logFile}, &stdout, &stderr)
 	}()
 	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	deadline := time.Now().Add(10 * time.Second)
@@ -96,5 +98,12 @@ func TestMockServesUntilSignal(t *testing.T) {
 	out := stdout.String()
 	if !strings.Contains(out, "agent-client") || strings.Contains(out, "agent-secret") {
 		t.Errorf("start-up output should list client ids and no secrets:\n%s", out)
+	}
+	if got := stderr.String(); got != "casebook mock: 1 request(s) answered: 401 x1\n" {
+		t.Errorf("stderr = %q, want the summary only", got)
+	}
+	log, err := os.ReadFile(logFile)
+	if err != nil || strings.Count(string(log), "msg=request") != 1 || !strings.Contains(string(log), "status=401") {
+		t.Errorf("--log file: %v\n%s\nwant the one request's line", err, log)
 	}
 }
