@@ -76,6 +76,30 @@ func FindConfig(dir string) (*Config, error) {
 	}
 }
 
+// Load reads the project config (configFile, else the casebook.yaml found
+// from the working directory upwards) and the cases of paths (none: the
+// config's suites).
+func Load(configFile string, paths []string) (*Config, []*Case, error) {
+	cfg, err := OpenConfig(configFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(paths) == 0 {
+		paths = cfg.DefaultPaths()
+	}
+	cases, err := LoadCases(cfg, paths)
+	return cfg, cases, err
+}
+
+// OpenConfig reads configFile, else the casebook.yaml found from the
+// working directory upwards (none found: an empty config).
+func OpenConfig(configFile string) (*Config, error) {
+	if configFile != "" {
+		return LoadConfig(configFile)
+	}
+	return FindConfig(".")
+}
+
 // LoadConfig reads a project config file strictly.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
@@ -249,20 +273,20 @@ func (c *Config) Target(name string, opts TargetOptions) (Target, error) {
 	return target.FromProfile(name, p, live)
 }
 
-// TargetList builds the targets of a comma list ("mock,live" for drift).
-func (c *Config) TargetList(list string, opts TargetOptions) ([]Target, error) {
-	var out []Target
-	for _, name := range strings.Split(list, ",") {
-		t, err := c.Target(name, opts)
-		if err != nil {
-			for _, prev := range out {
-				prev.Close()
-			}
-			return nil, err
-		}
-		out = append(out, t)
+// TargetPair builds the two targets of "a,b" (drift's mock,live).
+func (c *Config) TargetPair(list string, opts TargetOptions) (a, b Target, err error) {
+	names := strings.Split(list, ",")
+	if len(names) != 2 {
+		return nil, nil, &UsageError{Msg: fmt.Sprintf("--target %s: want two targets to compare, such as mock,live", list)}
 	}
-	return out, nil
+	if a, err = c.Target(names[0], opts); err != nil {
+		return nil, nil, err
+	}
+	if b, err = c.Target(names[1], opts); err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, b, nil
 }
 
 func (c *Config) configName() string {

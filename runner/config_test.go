@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -77,10 +78,12 @@ func TestTargetNames(t *testing.T) {
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), `did you mean "staging"`) {
 		t.Errorf("Target(stagin) = %v, want a UsageError suggesting staging", err)
 	}
-	list, err := cfg.TargetList("mock,standin", TargetOptions{})
-	if err != nil || len(list) != 2 || list[1].Name() != "standin" {
-		t.Errorf("TargetList(mock,standin) = %v, %v", list, err)
-	}
+	a, b, err := cfg.TargetPair("mock,standin", TargetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "mock", a.Name())
+	assert.Equal(t, "standin", b.Name())
+	_, _, err = cfg.TargetPair("mock", TargetOptions{})
+	assert.ErrorContains(t, err, "want two targets to compare")
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }

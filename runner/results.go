@@ -17,6 +17,8 @@ type (
 	Response = results.Response
 	Status   = results.Status
 	Summary  = results.Summary
+	// SpecProblems are a loaded spec's departures from the OpenAPI rules.
+	SpecProblems = results.SpecProblems
 	// DriftResult is one case run against two targets (see Drift).
 	DriftResult     = results.DriftResult
 	DriftDifference = results.DriftDifference

@@ -114,12 +114,6 @@ func (r *Runner) SpecProblems() []SpecProblems {
 	return out
 }
 
-// SpecProblems are one spec's departures from the OpenAPI rules.
-type SpecProblems struct {
-	Path     string
-	Problems []string
-}
-
 // Run runs the cases concurrently and returns their results in case order.
 // It returns early, with the results so far (the rest Skipped), when ctx ends.
 func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) []*Result {

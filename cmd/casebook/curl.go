@@ -36,7 +36,7 @@ func cmdCurl(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "casebook curl: name a case (casebook curl CASE); see casebook help curl")
 		return exitUsage
 	}
-	cfg, err := loadConfig(*config)
+	cfg, err := runner.OpenConfig(*config)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage

@@ -35,7 +35,7 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	cfg, err := loadConfig(*config)
+	cfg, err := runner.OpenConfig(*config)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage

@@ -13,6 +13,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/capture"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/runner"
 )
 
 const importHelp = `
@@ -54,24 +55,15 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if kind == "har" {
 		fs.IntVar(&entry, "entry", 0, "the entry to import, 1-based (default: the only one, else the first that failed)")
 	}
-	// For curl, everything after -- belongs to curl: split before parsing.
-	flagArgs, rest := args[1:], []string(nil)
-	if kind == "curl" {
-		for i, a := range flagArgs {
-			if a == "--" {
-				flagArgs, rest = flagArgs[:i], flagArgs[i+1:]
-				break
-			}
-		}
-	}
-	if ok, code := parseFlags(fs, flagArgs, stdout, stderr); !ok {
+	// Everything after -- is positional: curl's arguments, its flags included.
+	if ok, code := parseFlags(fs, args[1:], stdout, stderr); !ok {
 		return code
 	}
 	var req *curl.Request
 	var err error
 	switch {
 	case kind == "curl":
-		req, err = capture.FromCurl(append(fs.Args(), rest...))
+		req, err = capture.FromCurl(fs.Args())
 		o.Source = "imported from a curl command"
 	case fs.NArg() != 1:
 		err = errors.New("name one HAR file")
@@ -82,7 +74,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook import %s: %v\n", kind, err)
 		return exitUsage
 	}
-	cfg, err := loadConfig(*config)
+	cfg, err := runner.OpenConfig(*config)
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage

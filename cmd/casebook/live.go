@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -70,23 +69,6 @@ func (f *liveFlags) targetOptions() runner.TargetOptions {
 	return runner.TargetOptions{AllowHTTP: f.allowHTTP, SecretsFile: f.secrets}
 }
 
-// targetFromFlag builds the target --target names: mock, a base URL, or a
-// profile of casebook.yaml. A comma list is drift's (targetsFromFlag).
-func targetFromFlag(cfg *runner.Config, name string, opts liveFlags) (runner.Target, error) {
-	if strings.Contains(name, ",") {
-		return nil, &runner.UsageError{Msg: fmt.Sprintf("--target %s: two targets compare them; that is casebook drift --target %s", name, name)}
-	}
-	return cfg.Target(name, opts.targetOptions())
-}
-
-// targetsFromFlag builds the two targets of "a,b".
-func targetsFromFlag(cfg *runner.Config, list string, opts liveFlags) ([]runner.Target, error) {
-	if n := len(strings.Split(list, ",")); n != 2 {
-		return nil, &runner.UsageError{Msg: fmt.Sprintf("--target %s: want two targets to compare, such as mock,live", list)}
-	}
-	return cfg.TargetList(list, opts.targetOptions())
-}
-
 const driftHelp = `
 Run each case against two targets, usually the built-in mock and a live
 profile of casebook.yaml, and report case by case where their answers
@@ -121,7 +103,7 @@ func cmdDrift(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "casebook: drift compares answers, so it must send; use casebook run --dry-run to see the requests")
 		return exitUsage
 	}
-	cfg, cases, err := loadRun(common.config, fs.Args())
+	cfg, cases, err := runner.Load(common.config, fs.Args())
 	if err != nil {
 		printLoadError(stderr, err)
 		return exitUsage
@@ -139,20 +121,16 @@ func cmdDrift(args []string, stdout, stderr io.Writer) int {
 // casebook drift, and casebook run when --target is a comma list.
 func runDrift(ctx context.Context, cfg *runner.Config, cases []*casefile.Case, list string, live liveFlags,
 	vars map[string]string, verbose bool, stdout, stderr io.Writer) int {
-	targets, err := targetsFromFlag(cfg, list, live)
+	a, b, err := cfg.TargetPair(list, live.targetOptions())
 	if err != nil {
 		fmt.Fprintf(stderr, "casebook: %v\n", err)
 		return exitUsage
 	}
-	defer func() {
-		for _, t := range targets {
-			t.Close()
-		}
-	}()
+	defer a.Close()
+	defer b.Close()
 	opts := runner.Options{Vars: cfg.RunVars(vars)}
 	live.apply(&opts, nil)
-	results := runner.Drift(ctx, cases, targets[0], targets[1], opts)
-	if reports.DriftText(stdout, targets[0].Name(), targets[1].Name(), results, verbose) {
+	if reports.DriftText(stdout, a.Name(), b.Name(), runner.Drift(ctx, cases, a, b, opts), verbose) {
 		return exitFailed
 	}
 	return exitOK

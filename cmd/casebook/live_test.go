@@ -55,20 +55,6 @@ func TestLiveFlagsApply(t *testing.T) {
 	}
 }
 
-func TestTargetFromFlagCommaList(t *testing.T) {
-	cfg := &runner.Config{}
-	if _, err := targetFromFlag(cfg, "mock,live", liveFlags{}); err == nil || !strings.Contains(err.Error(), "casebook drift --target mock,live") {
-		t.Errorf("targetFromFlag(mock,live) = %v, want a pointer to drift", err)
-	}
-	if _, err := targetsFromFlag(cfg, "mock", liveFlags{}); err == nil {
-		t.Errorf("targetsFromFlag(mock) accepted one target")
-	}
-	tg, err := targetFromFlag(cfg, "mock", liveFlags{})
-	if err != nil || tg.Name() != "mock" {
-		t.Errorf("targetFromFlag(mock) = %v, %v", tg, err)
-	}
-}
-
 // TestDriftCommand runs casebook drift against the built-in mock and a
 // stand-in for the live API (the mock without its business rules, behind
 // a live profile): the rule-backed case drifts, exit 1.

@@ -15,9 +15,10 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/cli"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
-	"github.com/casebook-dev/casebook/runner"
+	"github.com/casebook-dev/casebook/reports"
 )
 
 const mockHelp = `
@@ -114,7 +115,7 @@ func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server,
 		return nil, err
 	}
 	if len(s.Problems) > 0 {
-		warnSpecProblems(stderr, []runner.SpecProblems{{Path: s.Path, Problems: s.Problems}})
+		reports.SpecWarnings(stderr, []results.SpecProblems{{Path: s.Path, Problems: s.Problems}})
 	}
 	ov, err := loadOverlay(f)
 	if err != nil {

@@ -84,14 +84,21 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 type commonFlags struct {
 	config  string
 	verbose bool
-	vars    varFlag
+	vars    map[string]string
 }
 
 func registerCommon(fs *flag.FlagSet) *commonFlags {
-	c := &commonFlags{vars: varFlag{}}
+	c := &commonFlags{vars: map[string]string{}}
 	fs.StringVar(&c.config, "config", "", "project config file (default: casebook.yaml in this folder or above)")
 	fs.BoolVar(&c.verbose, "v", false, "show passing cases in full")
-	fs.Var(c.vars, "var", "set a ${NAME} variable used in cases, as NAME=value (repeatable)")
+	fs.Func("var", "set a ${NAME} variable used in cases, as NAME=value (repeatable)", func(s string) error {
+		name, value, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("want NAME=value, got %q", s)
+		}
+		c.vars[name] = value
+		return nil
+	})
 	return c
 }
 
@@ -120,7 +127,7 @@ func (inv *invocation) fail(err error) int {
 }
 
 func (inv *invocation) execute() int {
-	cfg, cases, err := loadRun(inv.common.config, inv.paths)
+	cfg, cases, err := runner.Load(inv.common.config, inv.paths)
 	if err != nil {
 		return inv.fail(err)
 	}
@@ -145,7 +152,7 @@ func (inv *invocation) execute() int {
 	if err := r.LoadSpecs(cases); err != nil {
 		return inv.fail(err)
 	}
-	warnSpecProblems(inv.stderr, r.SpecProblems())
+	reports.SpecWarnings(inv.stderr, r.SpecProblems())
 	results := r.Run(ctx, cases)
 	return inv.finish(results)
 }
@@ -156,7 +163,7 @@ func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, f
 	opts := runner.Options{LintOnly: inv.lintOnly, Vars: cfg.RunVars(inv.common.vars)}
 	closeTarget := func() {}
 	if !inv.lintOnly {
-		t, err := targetFromFlag(cfg, inv.target, *inv.live)
+		t, err := cfg.Target(inv.target, inv.live.targetOptions())
 		if err != nil {
 			return opts, closeTarget, err
 		}
@@ -186,27 +193,6 @@ func (inv *invocation) finish(rs []*runner.Result) int {
 	return exitOK
 }
 
-// loadRun finds the config and loads the cases of paths (default: the
-// config's suites).
-func loadRun(configPath string, paths []string) (*runner.Config, []*casefile.Case, error) {
-	cfg, err := loadConfig(configPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(paths) == 0 {
-		paths = cfg.DefaultPaths()
-	}
-	cases, err := runner.LoadCases(cfg, paths)
-	return cfg, cases, err
-}
-
-func loadConfig(path string) (*runner.Config, error) {
-	if path != "" {
-		return runner.LoadConfig(path)
-	}
-	return runner.FindConfig(".")
-}
-
 // printLoadError prints each case-file problem on its own line, file:line:col first.
 func printLoadError(w io.Writer, err error) {
 	var list casefile.ErrorList
@@ -218,28 +204,6 @@ func printLoadError(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "casebook: %v\n", err)
-}
-
-// warnSpecProblems says, once per spec, that it breaks OpenAPI rules casebook
-// can live with (published vendor specs often do), with the first few.
-func warnSpecProblems(w io.Writer, specs []runner.SpecProblems) {
-	const shown = 3
-	for _, sp := range specs {
-		fmt.Fprintf(w, "casebook: warning: %s breaks %d OpenAPI rule(s); casebook goes on:\n", sp.Path, len(sp.Problems))
-		for _, p := range sp.Problems[:min(shown, len(sp.Problems))] {
-			fmt.Fprintf(w, "  %s\n", firstLine(p))
-		}
-		if len(sp.Problems) > shown {
-			fmt.Fprintf(w, "  ... and %d more\n", len(sp.Problems)-shown)
-		}
-	}
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // newProgress is the progress line on stderr, only on a terminal: when

@@ -74,6 +74,14 @@ type Response struct {
 // Failed reports whether the result counts against the run.
 func (r *Result) Failed() bool { return r.Status == Failed || r.Status == Errored }
 
+// SpecProblems are one spec's departures from the OpenAPI rules: what
+// casebook can live with (published vendor specs often break a rule) but
+// a person should hear about.
+type SpecProblems struct {
+	Path     string
+	Problems []string
+}
+
 // Summary counts results by status.
 type Summary struct {
 	Passed, Failed, Skipped, Errored int
