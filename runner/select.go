@@ -37,10 +37,38 @@ func ParseShard(s string) (Shard, error) {
 			return Shard{Index: idx, Count: cnt}, nil
 		}
 	}
-	return Shard{}, &UsageError{Msg: fmt.Sprintf("--shard %q: want i/n with 1 <= i <= n, e.g. 2/4", s)}
+	return Shard{}, &UsageError{Msg: fmt.Sprintf("want i/n with 1 <= i <= n, e.g. 2/4, got %q", s)}
 }
 
 func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// AddTags adds a comma-separated list of tags to Tags (--tags).
+func (sel *Selection) AddTags(list string) error {
+	sel.Tags = append(sel.Tags, splitList(list)...)
+	return nil
+}
+
+// AddSkipTags adds a comma-separated list of tags to SkipTags (--skip-tags).
+func (sel *Selection) AddSkipTags(list string) error {
+	sel.SkipTags = append(sel.SkipTags, splitList(list)...)
+	return nil
+}
+
+// SetShard sets Shard from "i/n" (--shard).
+func (sel *Selection) SetShard(s string) (err error) {
+	sel.Shard, err = ParseShard(s)
+	return err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // Select returns the cases sel keeps, in their original order. A tag in
 // Tags or SkipTags that no case carries is a *UsageError (with the nearest

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -20,22 +21,18 @@ import (
 	"github.com/casebook-dev/casebook/runner"
 )
 
-func TestSelectFlags(t *testing.T) {
+func TestSelectionFlags(t *testing.T) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var f selectFlags
-	f.register(fs)
-	if err := fs.Parse([]string{"--tags", "a, b", "--skip-tags", "c", "--shard", "1/1"}); err != nil {
-		t.Fatal(err)
-	}
+	var sel runner.Selection
+	registerSelection(fs, &sel)
+	require.NoError(t, fs.Parse([]string{"--tags", "a, b", "--skip-tags", "c", "--shard", "1/1"}))
 	cases := []*casefile.Case{{Name: "1", Tags: []string{"a"}}, {Name: "2", Tags: []string{"b", "c"}}, {Name: "3", Tags: []string{"d"}}}
-	got, err := f.apply(cases)
-	if err != nil || len(got) != 1 || got[0].Name != "1" {
-		t.Errorf("apply = %v, %v; want case 1 only", got, err)
-	}
-	if err := fs.Parse([]string{"--shard", "3/2"}); err == nil {
-		t.Error("--shard 3/2 parsed without error")
-	}
+	got, err := runner.Select(cases, sel)
+	require.NoError(t, err)
+	assert.Equal(t, []*casefile.Case{cases[0]}, got)
+	err = fs.Parse([]string{"--shard", "3/2"})
+	assert.EqualError(t, err, `invalid value "3/2" for flag -shard: want i/n with 1 <= i <= n, e.g. 2/4, got "3/2"`)
 }
 
 // TestReportsFromShippedCases runs the shipped cases against the built-in

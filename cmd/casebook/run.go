@@ -109,7 +109,7 @@ type invocation struct {
 	lintOnly bool
 	common   *commonFlags
 	report   reports.Outputs
-	sel      selectFlags
+	sel      runner.Selection
 	live     *liveFlags // nil for lint
 	stdout   io.Writer
 	stderr   io.Writer
@@ -118,7 +118,7 @@ type invocation struct {
 func (inv *invocation) register(fs *flag.FlagSet) {
 	inv.common = registerCommon(fs)
 	registerOutputs(fs, &inv.report)
-	inv.sel.register(fs)
+	registerSelection(fs, &inv.sel)
 }
 
 func (inv *invocation) fail(err error) int {
@@ -131,7 +131,7 @@ func (inv *invocation) execute() int {
 	if err != nil {
 		return inv.fail(err)
 	}
-	if cases, err = inv.sel.apply(cases); err != nil {
+	if cases, err = runner.Select(cases, inv.sel); err != nil {
 		return inv.fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
