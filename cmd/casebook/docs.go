@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/cli"
@@ -35,62 +35,42 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	cfg, err := runner.OpenConfig(*config)
-	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
+	if *out != "" && len(reports.Documents) > 1 {
+		usageError(stderr, fs, fmt.Errorf("--out writes one document; casebook docs writes %d", len(reports.Documents)))
 		return exitUsage
 	}
-	doc, code := pitfallCatalogue(cfg, fs.Args(), stderr)
-	if code != exitOK {
-		return code
-	}
-	path := *out
-	if path == "" {
-		path = cfg.Abs(filepath.Join("docs", "pitfalls.md"))
-	}
-	switch {
-	case path == "-":
-		_, err = stdout.Write(doc)
-	case *check:
-		old, rerr := os.ReadFile(path)
-		if rerr != nil || !bytes.Equal(old, doc) {
-			fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
-			return exitFailed
-		}
-		return exitOK
-	default:
-		err = atomicfile.Write(path, doc)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "casebook docs: %v\n", err)
-		return exitUsage
-	}
-	return exitOK
-}
-
-// pitfallCatalogue replays the cases against the built-in mock and renders
-// the catalogue, with paths relative to the config's folder so the output
-// is the same on every machine.
-func pitfallCatalogue(cfg *runner.Config, paths []string, stderr io.Writer) ([]byte, int) {
-	if len(paths) == 0 {
-		paths = cfg.DefaultPaths()
-	}
-	cases, err := runner.LoadCases(cfg, paths)
+	cfg, cases, err := runner.Load(*config, fs.Args())
 	if err != nil {
 		printLoadError(stderr, err)
-		return nil, exitUsage
+		return exitUsage
 	}
 	r := runner.New(runner.Options{})
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return nil, exitUsage
+		printLoadError(stderr, err)
+		return exitUsage
 	}
-	rs := reports.RelativeTo(cfg.Dir, r.Run(context.Background(), cases))
-	var buf bytes.Buffer
-	if err := reports.Markdown(&buf, rs, reports.Options{Version: runner.Version}); err != nil {
-		fmt.Fprintf(stderr, "casebook docs: %v\n", err)
-		return nil, exitUsage
+	rs := r.Run(context.Background(), cases)
+	code := exitOK
+	for _, d := range reports.Documents {
+		doc, err := d.Generate(cfg.Dir, rs, runner.Version)
+		path := cmp.Or(*out, cfg.Abs(d.Path))
+		switch {
+		case err != nil:
+		case path == "-":
+			_, err = stdout.Write(doc)
+		case *check:
+			if old, rerr := os.ReadFile(path); rerr != nil || !bytes.Equal(old, doc) {
+				fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
+				code = max(code, exitFailed)
+			}
+		default:
+			err = atomicfile.Write(path, doc)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "casebook docs: %v\n", err)
+			code = exitUsage
+		}
 	}
-	return buf.Bytes(), exitOK
+	return code
 }
