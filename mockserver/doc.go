@@ -44,65 +44,10 @@
 //
 // # The overlay format
 //
-//	envelope: genesys | problem      # optional; overrides what the spec implies
-//	source: ...                      # where the overlay's knowledge comes from
-//	verification: unverified         # published-spec | vendor-sdk | live | unverified
-//	auth:
-//	  tokenPath: /oauth/token        # default
-//	  tokenLifetime: 1h              # default
-//	  scopes:                        # what a token lacking a required scope gets
-//	    check: true                  # default; false enforces no scopes
-//	    status: 403                  # default
-//	    code: insufficient.scope     # default
-//	    message: ...                 # optional; %s takes the missing scopes
-//	    source: ...
-//	    verification: unverified
-//	clients:
-//	  - name: agent                  # what a case's auth: names
-//	    id: agent-client
-//	    secret: agent-secret
-//	    scopes: [conversations]      # "*" grants every scope
-//	    permissions: [conversation:call:add]   # "*" all; "outbound:*" a family
-//	    user: agent-with-station     # the user the token acts for; omit for a
-//	                                 # plain client-credentials token (no user)
-//	    token: static-token          # optional pre-issued token
-//	operations:
-//	  - operation: POST /api/v2/conversations/calls
-//	    userContext: true            # default: the spec's 400 codes include not.a.user
-//	    permissions: {type: ANY, permissions: [...]}  # default: x-inin-requires-permissions
-//	    scopes: [conversations]      # default: the security requirement's scopes
-//	    source: ...
-//	    verification: published-spec
-//	fixtures:                        # collections of JSON objects with an id
-//	  campaigns:
-//	    - {id: campaign-predictive, dialingMode: predictive}
-//	serve:                           # answer an operation with a fixture (404 not.found if none)
-//	  - operation: GET /api/v2/outbound/campaigns/{campaignId}
-//	    fixture: campaigns
-//	    key: {path: campaignId}      # one of body (pointer), path, query, header, token
-//	    source: ...
-//	    verification: published-spec
-//	rules:                           # first rule whose conditions all hold answers
-//	  - name: no-station
-//	    operation: POST /api/v2/conversations/calls
-//	    when:
-//	      - fixture: users           # subject: a fixture member...
-//	        key: {token: user}       # ...of the record whose id this names
-//	        field: /station/effectiveStation
-//	        exists: false
-//	      - count: [/phoneNumber, /callUserId]   # subject: how many are present
-//	        min: 1
-//	      - body: /priority          # or path:, query:, header:, token: user|client|scopes
-//	        equals: 5                # predicates: exists, equals, in, notIn, min, max
-//	    then: {status: 400, code: conversation.error.no.user.station, message: ..., params: [...]}
-//	    source: ...
-//	    verification: published-spec
-//	    note: ...
-//
-// A condition with no predicate means exists: true; equals, in, notIn, min
-// and max need the value present (a JSON null is absent; count skips empty
-// strings, lists and objects too); min and max compare numbers, counts and
-// list lengths.
+// docs/overlay.md describes every key of an overlay (auth, clients,
+// operations, fixtures, serve, rules and their conditions), with the
+// Genesys Cloud overlay as its worked example; the types are in overlay.go
+// and the checks in policy.go.
 //
 // Checks run in this order: token endpoint, route, body size, credentials,
 // scopes, user context, permissions, validation, rules, fixtures, success.
