@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
+	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/curl"
@@ -64,38 +64,9 @@ func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, 
 	if err != nil {
 		return err
 	}
-	req, err := p.httpRequest(ctx, base)
-	if err != nil {
-		return err
-	}
-	res.Request = &Request{Method: req.Method, URL: req.URL.Redacted(), Header: secret.RedactHeader(req.Header), Body: p.body}
+	sent := p.request(c)
+	res.Request = &Request{Method: sent.Method, URL: strings.TrimRight(base, "/") + sent.Path, Header: secret.RedactHeader(sent.Header), Body: p.body}
 	cmd := p.command(base, auth)
 	cmd.Comment = fmt.Sprintf("%s: case %s (target %s)", c.Pos, c.Name, r.target.Name())
 	return r.dry.Write(cmd)
-}
-
-// headerNames lists the names set in h, to tell afterwards which ones a
-// target's Authorize added.
-func headerNames(h http.Header) map[string]bool {
-	out := make(map[string]bool, len(h))
-	for k := range h {
-		out[k] = true
-	}
-	return out
-}
-
-// recordRequest is req as a report may keep it: secret-named headers
-// redacted, and every header Authorize added (an API key under any name)
-// replaced by secret.Redacted too.
-func recordRequest(req *http.Request, body []byte, before map[string]bool) *Request {
-	h := secret.RedactHeader(req.Header)
-	for k, vs := range h {
-		if before[k] || secret.Name(k) {
-			continue
-		}
-		for i := range vs {
-			vs[i] = secret.Redacted
-		}
-	}
-	return &Request{Method: req.Method, URL: req.URL.Redacted(), Header: h, Body: body}
 }

@@ -7,9 +7,10 @@
 //
 // The files follow a case through the engine: config.go and load.go load
 // (casebook.yaml, case files, --tags and --shard in select.go), request.go
-// builds the request, run.go lints, sends (retry.go, ratelimit.go,
-// trace.go) and compares (expect.go); drift.go compares two targets and
-// curl.go prints a request instead of sending it.
+// builds the request, run.go lints it, sends it (through a target.Sender:
+// rate limit, timeout, credentials, trace context, retries) and compares
+// the answer (expect.go); drift.go compares two targets and curl.go prints
+// a request instead of sending it.
 //
 // The command line and Go tests share this engine. In a service's tests
 // (Example_goTest shows the same through RunT):

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // prepared is a case's request with variables filled in, ready to lint and to send.
@@ -147,22 +147,18 @@ func (p *prepared) lintRequest(c *casefile.Case) *lint.Request {
 	return &lint.Request{Method: p.method, Path: p.path, Query: p.query, Header: h, Body: p.body}
 }
 
-// httpRequest builds the request to send to base (scheme://host[/prefix]).
-func (p *prepared) httpRequest(ctx context.Context, base string) (*http.Request, error) {
-	u, err := url.Parse(strings.TrimRight(base, "/") + p.path)
-	if err != nil {
-		return nil, err
+// request is what the sender sends: the path with its query, and
+// casebook's User-Agent unless the case sets one.
+func (p *prepared) request(c *casefile.Case) *target.Request {
+	h := p.header.Clone()
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", "casebook/"+Version)
 	}
-	u.RawQuery = p.query.Encode()
-	req, err := http.NewRequestWithContext(ctx, p.method, u.String(), bytes.NewReader(p.body))
-	if err != nil {
-		return nil, err
+	path := p.path
+	if len(p.query) > 0 {
+		path += "?" + p.query.Encode()
 	}
-	req.Header = p.header.Clone()
-	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", "casebook/"+Version)
-	}
-	return req, nil
+	return &target.Request{Method: p.method, Path: path, Header: h, Body: p.body, Auth: c.Auth, Retryable: c.Retry, Case: c.Name}
 }
 
 // jsonMarshal encodes without HTML escaping: a body is sent as written.

@@ -3,6 +3,7 @@ package runner
 import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // The types a run produces live in internal/results, below both the runner
@@ -23,6 +24,9 @@ type (
 	DriftResult     = results.DriftResult
 	DriftDifference = results.DriftDifference
 )
+
+// RetryPolicy says when a request is sent again (see Options.Retry).
+type RetryPolicy = target.RetryPolicy
 
 // The outcomes of a case.
 const (

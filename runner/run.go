@@ -2,12 +2,10 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net/url"
 	"runtime"
 	"slices"
 	"sort"
@@ -26,9 +24,6 @@ import (
 // -ldflags "-X github.com/casebook-dev/casebook/runner.Version=v1.2.3".
 var Version = "dev"
 
-// MaxResponseBytes bounds how much of an answer is read and kept.
-const MaxResponseBytes = 10 << 20
-
 // Options configure a run.
 type Options struct {
 	// Target receives the requests; nil starts the built-in mock.
@@ -43,7 +38,7 @@ type Options struct {
 	OnResult func(*Result)
 
 	// Retry says when a failed request is sent again (zero: never).
-	Retry RetryPolicy
+	Retry target.RetryPolicy
 	// Timeout bounds each attempt, its token request included (default 30s).
 	Timeout time.Duration
 	// RateLimit is the most requests per second sent, retries included
@@ -63,18 +58,21 @@ type Runner struct {
 	target Target
 	owned  bool
 	specs  *specCache
-	limit  *limiter
+	sender *target.Sender
 	dry    *curl.Writer
 }
 
 // New returns a runner. Close it to stop what it started.
 func New(opts Options) *Runner {
-	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache(), limit: newLimiter(opts.RateLimit)}
+	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache()}
 	if opts.DryRun != nil {
 		r.dry = curl.NewWriter(opts.DryRun)
 	}
 	if r.target == nil && !opts.LintOnly {
 		r.target, r.owned = target.NewMockTarget(), true
+	}
+	if r.target != nil {
+		r.sender = target.NewSender(r.target, opts.Retry, opts.Timeout, opts.RateLimit)
 	}
 	return r
 }
@@ -228,7 +226,7 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 		}
 	}
 	method := strings.ToUpper(c.Request.Method)
-	if readOnly(method) || c.SafeForLive || r.opts.AllowSideEffects {
+	if target.ReadOnly(method) || c.SafeForLive || r.opts.AllowSideEffects {
 		return "", nil
 	}
 	return fmt.Sprintf("not sent to live target %s: %s may have side effects (mark the case safeForLive: true, or pass --allow-side-effects)",
@@ -241,122 +239,14 @@ func errored(res *Result, err error) *Result {
 	return res
 }
 
-// SendError reports a request that got no answer. It names the operation
-// and case first; it never holds a secret.
-type SendError struct {
-	Method, URL, Case string
-	Err               error
-}
-
-func (e *SendError) Error() string {
-	return fmt.Sprintf("%s %s (case %s): %v", e.Method, e.URL, e.Case, e.Err)
-}
-
-func (e *SendError) Unwrap() error { return e.Err }
-
-// send replays the case, retrying as Options.Retry allows. The result
-// keeps the last attempt's request (redacted) and answer.
+// send replays the case through the runner's sender (rate limit,
+// timeout, credentials, trace context, retries). The result keeps the last
+// attempt's request (redacted) and answer.
 func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) error {
-	base, err := r.target.BaseURL(ctx, s)
-	if err != nil {
-		return err
-	}
-	policy := r.opts.Retry.withDefaults()
-	allowed := idempotent(p.method) || c.Retry
-	traceID := newTraceID()
-	fail := func(n int, err error) error {
-		if n > 1 {
-			err = fmt.Errorf("giving up after %d attempts: %w", n, err)
-		}
-		return &SendError{Method: p.method, URL: r.sentURL(res, base, p), Case: c.Name, Err: err}
-	}
-	for n := 1; ; n++ {
-		res.Attempts = n
-		resp, err := r.attempt(ctx, s, c, p, base, traceID, res)
-		wait, again := policy.next(ctx, n, allowed, resp, err)
-		switch {
-		case !again && err != nil:
-			return fail(n, err)
-		case !again:
-			res.Response = resp
-			res.CorrelationID = correlationID(resp.Header, resp.Body)
-			return nil
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return fail(n, err)
-		}
-	}
-}
-
-// attempt sends the request once, under the rate limit and the per-attempt
-// timeout. Authorize runs each time: a token may have expired meanwhile.
-func (r *Runner) attempt(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, base, traceID string, res *Result) (*Response, error) {
-	if err := r.limit.Wait(ctx); err != nil {
-		return nil, err
-	}
-	timeout := r.opts.Timeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := p.httpRequest(actx, base)
-	if err != nil {
-		return nil, err
-	}
-	res.TraceID = setTraceparent(req.Header, traceID)
-	before := headerNames(req.Header)
-	if err := r.target.Authorize(actx, req, s, c.Auth); err != nil {
-		return nil, err
-	}
-	res.Request = recordRequest(req, p.body, before)
-	resp, err := r.target.Client().Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text repeats the method and URL SendError gives
-		}
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes))
-	if err != nil {
-		return nil, fmt.Errorf("reading the answer: %w", err)
-	}
-	answer := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
-	if sc, ok := r.target.(target.Scrubber); ok {
-		answer.Body = sc.Scrub(answer.Body)
-		for _, vs := range answer.Header {
-			for i, v := range vs {
-				vs[i] = string(sc.Scrub([]byte(v)))
-			}
-		}
-	}
-	return answer, nil
-}
-
-// sentURL is the URL for an error: the recorded one, else base and path.
-func (r *Runner) sentURL(res *Result, base string, p *prepared) string {
-	if res.Request != nil {
-		return res.Request.URL
-	}
-	return strings.TrimRight(base, "/") + p.path
-}
-
-// correlationID finds the vendor's id for the exchange, for a support ticket.
-func correlationID(h map[string][]string, body []byte) string {
-	for _, name := range []string{"Inin-Correlation-Id", "X-Request-Id", "X-Correlation-Id", "Request-Id", "X-Amzn-Requestid"} {
-		if v := h[name]; len(v) > 0 && v[0] != "" {
-			return v[0]
-		}
-	}
-	var eb struct {
-		ContextID string `json:"contextId"`
-	}
-	if json.Unmarshal(body, &eb) == nil {
-		return eb.ContextID
-	}
-	return ""
+	ex, err := r.sender.Send(ctx, s, p.request(c))
+	res.Request, res.Response, res.Attempts = ex.Request, ex.Response, ex.Attempts
+	res.TraceID, res.CorrelationID = ex.TraceID, ex.CorrelationID
+	return err
 }
 
 // specCache loads each spec once per run, even when cases run concurrently.

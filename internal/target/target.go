@@ -11,7 +11,11 @@
 // redirects that never carry credentials, and every secret it sent
 // scrubbed out of the answers.
 //
-// The runner sees a Target and nothing of how it authenticates.
+// A Sender sends to any target: at most a rate per second, a timeout per
+// attempt, a W3C traceparent, retries with backoff for what may pass (429
+// with its Retry-After, 502, 503, 504, a lost connection).
+//
+// The runner sees a Target and a Sender, nothing of how either works.
 package target
 
 import (

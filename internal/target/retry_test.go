@@ -1,4 +1,4 @@
-package runner
+package target
 
 import (
 	"context"
@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casebook-dev/casebook/internal/target"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -39,12 +42,12 @@ func TestRetryAfter(t *testing.T) {
 func TestRetryDecisions(t *testing.T) {
 	p := RetryPolicy{Retries: 2, BaseDelay: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond, MaxRetryAfter: 5 * time.Second}.withDefaults()
 	ctx := context.Background()
-	answer := func(status int, retryAfter string) *Response {
+	answer := func(status int, retryAfter string) *results.Response {
 		h := http.Header{}
 		if retryAfter != "" {
 			h.Set("Retry-After", retryAfter)
 		}
-		return &Response{Status: status, Header: h}
+		return &results.Response{Status: status, Header: h}
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -53,7 +56,7 @@ func TestRetryDecisions(t *testing.T) {
 		ctx     context.Context
 		n       int
 		allowed bool
-		resp    *Response
+		resp    *results.Response
 		err     error
 		again   bool
 		wait    time.Duration // exact wait when > 0; else a backoff within MaxDelay
@@ -70,7 +73,7 @@ func TestRetryDecisions(t *testing.T) {
 		{name: "connection reset", n: 1, allowed: true, err: fmt.Errorf("read: %w", syscall.ECONNRESET), again: true},
 		{name: "dropped", n: 1, allowed: true, err: io.EOF, again: true},
 		{name: "attempt timed out", n: 1, allowed: true, err: context.DeadlineExceeded, again: true},
-		{name: "refused host", n: 1, allowed: true, err: &target.HostError{Host: "evil.example.com"}, again: false},
+		{name: "refused host", n: 1, allowed: true, err: &HostError{Host: "evil.example.com"}, again: false},
 		{name: "other error", n: 1, allowed: true, err: errors.New("x509: certificate signed by unknown authority"), again: false},
 		{name: "Ctrl-C", ctx: cancelled, n: 1, allowed: true, err: io.EOF, again: false},
 	} {
@@ -111,17 +114,17 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 
 func TestMethods(t *testing.T) {
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {
-		if !readOnly(m) || !idempotent(m) {
+		if !ReadOnly(m) || !idempotent(m) {
 			t.Errorf("%s: want read-only and idempotent", m)
 		}
 	}
 	for _, m := range []string{"PUT", "DELETE"} {
-		if readOnly(m) || !idempotent(m) {
+		if ReadOnly(m) || !idempotent(m) {
 			t.Errorf("%s: want idempotent, not read-only", m)
 		}
 	}
 	for _, m := range []string{"POST", "PATCH"} {
-		if readOnly(m) || idempotent(m) {
+		if ReadOnly(m) || idempotent(m) {
 			t.Errorf("%s: want neither read-only nor idempotent", m)
 		}
 	}
@@ -152,27 +155,26 @@ func TestTraceparent(t *testing.T) {
 	}
 }
 
+// TestLimiterSpacesRequests: on a clock the test holds still, five
+// callers at 20/s are told to wait 0, 50, 100, 150 and 200ms; a cancelled
+// caller gives its slot back.
 func TestLimiterSpacesRequests(t *testing.T) {
-	l := newLimiter(20) // one per 50ms
-	start := time.Now()
+	l := newLimiter(20)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var waits []time.Duration
+	l.now = func() time.Time { return start }
+	l.sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return ctx.Err()
+	}
 	for range 5 {
-		if err := l.Wait(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, l.Wait(context.Background()))
 	}
-	// The first goes at once, the fifth 200ms later.
-	if d := time.Since(start); d < 190*time.Millisecond || d > 400*time.Millisecond {
-		t.Errorf("5 requests at 20/s took %v, want about 200ms", d)
-	}
-	var none *limiter
-	if err := none.Wait(context.Background()); err != nil {
-		t.Errorf("nil limiter: %v", err)
-	}
+	assert.Equal(t, []time.Duration{0, 50 * time.Millisecond, 100 * time.Millisecond, 150 * time.Millisecond, 200 * time.Millisecond}, waits)
 	ctx, cancel := context.WithCancel(context.Background())
-	slow := newLimiter(0.5)
-	slow.Wait(ctx)
 	cancel()
-	if err := slow.Wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Errorf("Wait after cancel = %v, want context.Canceled", err)
-	}
+	assert.ErrorIs(t, l.Wait(ctx), context.Canceled)
+	assert.Equal(t, start.Add(250*time.Millisecond), l.next, "the cancelled caller's slot is given back")
+	var none *limiter
+	assert.NoError(t, none.Wait(context.Background()), "a nil limiter never waits")
 }

@@ -1,4 +1,4 @@
-package runner
+package target
 
 import (
 	"context"
@@ -14,6 +14,9 @@ type limiter struct {
 	mu       sync.Mutex
 	interval time.Duration
 	next     time.Time
+	// now and sleep are the clock (time.Now and sleep); tests set their own.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 }
 
 // newLimiter returns nil (no limit) for a rate <= 0.
@@ -21,7 +24,7 @@ func newLimiter(perSecond float64) *limiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &limiter{interval: time.Duration(float64(time.Second) / perSecond)}
+	return &limiter{interval: time.Duration(float64(time.Second) / perSecond), now: time.Now, sleep: sleep}
 }
 
 // Wait blocks until the caller may send, or ctx ends. A nil limiter never waits.
@@ -30,14 +33,14 @@ func (l *limiter) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 	l.mu.Lock()
-	now := time.Now()
+	now := l.now()
 	slot := l.next
 	if slot.Before(now) {
 		slot = now
 	}
 	l.next = slot.Add(l.interval)
 	l.mu.Unlock()
-	if err := sleep(ctx, time.Until(slot)); err != nil {
+	if err := l.sleep(ctx, slot.Sub(now)); err != nil {
 		l.release(slot)
 		return err
 	}

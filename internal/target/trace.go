@@ -1,4 +1,4 @@
-package runner
+package target
 
 import (
 	"crypto/rand"

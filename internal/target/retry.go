@@ -1,4 +1,4 @@
-package runner
+package target
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/casebook-dev/casebook/internal/target"
+	"github.com/casebook-dev/casebook/internal/results"
 )
 
 // RetryPolicy says when and how a failed request is sent again: answers
@@ -53,8 +53,9 @@ func idempotent(method string) bool {
 	return false
 }
 
-// readOnly methods change nothing on the server (RFC 9110 9.2.1, "safe").
-func readOnly(method string) bool {
+// ReadOnly reports whether a method changes nothing on the server (RFC
+// 9110 9.2.1, "safe"): what a live target is sent without asking.
+func ReadOnly(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
@@ -74,7 +75,7 @@ func retryStatus(status int) bool {
 // next decides whether attempt n (1-based) is followed by another and how
 // long to wait first. resp is nil when err is set. parent is the run's
 // context: once it ends (Ctrl-C), nothing is retried.
-func (p RetryPolicy) next(parent context.Context, n int, allowed bool, resp *Response, err error) (time.Duration, bool) {
+func (p RetryPolicy) next(parent context.Context, n int, allowed bool, resp *results.Response, err error) (time.Duration, bool) {
 	if !allowed || n > p.Retries || parent.Err() != nil {
 		return 0, false
 	}
@@ -127,7 +128,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // (refused, reset, dropped, timed out), as opposed to one that will not
 // (a refused host, a bad certificate, a malformed URL).
 func retryableError(err error) bool {
-	var he *target.HostError
+	var he *HostError
 	if errors.As(err, &he) {
 		return false
 	}
