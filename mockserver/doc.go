@@ -16,7 +16,8 @@
 // What the spec does not say lives in an overlay file beside it
 // (OverlayPathFor: openapi.yaml -> openapi.overlay.yaml): the OAuth2 clients
 // the token endpoint (POST /oauth/token, client credentials, RFC 6749
-// section 4.4) accepts, per-operation policies, fixtures, fixture-served
+// section 4.4, or the password grant of section 4.3 for a client with a
+// username) accepts, per-operation policies, fixtures, fixture-served
 // operations and rules. Every rule names its source and how far it is
 // verified. A spec served with no overlay gets DefaultOverlay.
 //

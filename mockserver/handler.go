@@ -90,6 +90,10 @@ func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body 
 	ex := &exchange{r: r, match: m, body: body, grant: g}
 	if rule := s.matchRule(ex, pol.rules); rule != nil {
 		t := rule.Then
+		if t.Status < 400 { // a declared answer without a body (compile checked it)
+			w.WriteHeader(t.Status)
+			return
+		}
 		s.fail(w, m.Operation, &apiError{Status: t.Status, Code: t.Code, Message: t.Message, Params: t.Params})
 		return
 	}

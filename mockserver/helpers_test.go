@@ -130,9 +130,15 @@ func send(t testing.TB, srv *Server, method, path, token, contentType, body stri
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	return do(t, req)
+}
+
+// do sends req and reads the whole answer.
+func do(t testing.TB, req *http.Request) response {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)

@@ -17,10 +17,12 @@ type oauthError struct {
 	description string
 }
 
-// serveToken is the client-credentials token endpoint (RFC 6749 section
-// 4.4): form-encoded, the client authenticated by HTTP Basic or by
-// client_id and client_secret form fields, never both. Errors are JSON with
-// Content-Type application/json, which is what lets x/oauth2 read their code.
+// serveToken is the token endpoint: the client-credentials grant (RFC 6749
+// section 4.4), the client authenticated by HTTP Basic or by client_id and
+// client_secret form fields, never both; and, when an overlay client has a
+// username, the resource owner password grant (section 4.3). The body is
+// form-encoded. Errors are JSON with Content-Type application/json, which is
+// what lets x/oauth2 read their code.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -52,14 +54,20 @@ func (s *Server) tokenRequest(r *http.Request, body []byte) (*Client, []string, 
 	if err != nil {
 		return nil, nil, &oauthError{http.StatusBadRequest, "invalid_request", "the form body cannot be parsed"}
 	}
-	switch gt := form.Get("grant_type"); gt {
-	case "":
+	var (
+		c  *Client
+		oe *oauthError
+	)
+	switch gt := form.Get("grant_type"); {
+	case gt == "":
 		return nil, nil, &oauthError{http.StatusBadRequest, "invalid_request", "grant_type is missing"}
-	case "client_credentials":
+	case gt == "client_credentials":
+		c, oe = s.authenticateClient(r, form)
+	case gt == "password" && len(s.byUsername) > 0:
+		c, oe = s.passwordGrant(r, form)
 	default:
-		return nil, nil, &oauthError{http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported"}
+		return nil, nil, &oauthError{http.StatusBadRequest, "unsupported_grant_type", "supported grant types: " + strings.Join(s.grantTypes(), ", ")}
 	}
-	c, oe := s.authenticateClient(r, form)
 	if oe != nil {
 		return nil, nil, oe
 	}
@@ -67,27 +75,89 @@ func (s *Server) tokenRequest(r *http.Request, body []byte) (*Client, []string, 
 	return c, scopes, oe
 }
 
-// authenticateClient checks the client's id and secret (RFC 6749 section 2.3.1).
-func (s *Server) authenticateClient(r *http.Request, form url.Values) (*Client, *oauthError) {
+// grantTypes are the grants the token endpoint supports: client
+// credentials always, the password grant when an overlay client uses it.
+func (s *Server) grantTypes() []string {
+	if len(s.byUsername) > 0 {
+		return []string{"client_credentials", "password"}
+	}
+	return []string{"client_credentials"}
+}
+
+// clientAuth reads the client authentication a token request carries
+// (RFC 6749 section 2.3.1): sent is false when there is none.
+func clientAuth(r *http.Request, form url.Values) (id, secret string, sent bool, oe *oauthError) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		// The Basic credentials are form-encoded before base64 (section 2.3.1).
 		id, _ = url.QueryUnescape(id)
 		secret, _ = url.QueryUnescape(secret)
 		if form.Has("client_id") || form.Has("client_secret") {
-			return nil, &oauthError{http.StatusBadRequest, "invalid_request", "authenticate the client one way only: HTTP Basic or form fields"}
+			return "", "", false, &oauthError{http.StatusBadRequest, "invalid_request", "authenticate the client one way only: HTTP Basic or form fields"}
 		}
 	} else {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
-	if id == "" {
+	return id, secret, id != "", nil
+}
+
+// authenticateClient checks a client-credentials client's id and secret.
+func (s *Server) authenticateClient(r *http.Request, form url.Values) (*Client, *oauthError) {
+	id, secret, sent, oe := clientAuth(r, form)
+	if oe != nil {
+		return nil, oe
+	}
+	if !sent {
 		return nil, &oauthError{http.StatusUnauthorized, "invalid_client", "no client authentication"}
 	}
 	c := s.clientsByID[id]
-	if c == nil || c.Secret == "" || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+	if c == nil && s.passwordApp(id, secret) {
+		return nil, &oauthError{http.StatusBadRequest, "unauthorized_client", "this client gets tokens by the password grant"}
+	}
+	if c == nil || !sameSecret(c.Secret, secret) {
 		return nil, &oauthError{http.StatusUnauthorized, "invalid_client", "client authentication failed"}
 	}
 	return c, nil
+}
+
+// passwordGrant is the resource owner password grant: the username and
+// password pick the overlay client. Client authentication is optional (NICE
+// CXone's token schema makes client_id and client_secret optional, per
+// ../shared/research/cxone-facts.md) but, when sent, must be the
+// application of that client.
+func (s *Server) passwordGrant(r *http.Request, form url.Values) (*Client, *oauthError) {
+	id, secret, sent, oe := clientAuth(r, form)
+	if oe != nil {
+		return nil, oe
+	}
+	if sent && !s.passwordApp(id, secret) {
+		return nil, &oauthError{http.StatusUnauthorized, "invalid_client", "client authentication failed"}
+	}
+	username, password := form.Get("username"), form.Get("password")
+	if username == "" || password == "" {
+		return nil, &oauthError{http.StatusBadRequest, "invalid_request", "the password grant needs username and password"}
+	}
+	c := s.byUsername[username]
+	if c == nil || !sameSecret(c.Password, password) || (sent && c.ID != id) {
+		return nil, &oauthError{http.StatusBadRequest, "invalid_grant", "the username or password is wrong"}
+	}
+	return c, nil
+}
+
+// passwordApp reports whether id and secret authenticate the application
+// of some password-grant client.
+func (s *Server) passwordApp(id, secret string) bool {
+	for _, c := range s.byUsername {
+		if c.ID == id && sameSecret(c.Secret, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameSecret compares in constant time; an empty secret never matches.
+func sameSecret(want, got string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
 // grantedScopes grants the scopes asked for, which must all be the

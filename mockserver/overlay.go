@@ -85,8 +85,18 @@ type Client struct {
 	User string `yaml:"user"`
 	// Token is an optional pre-issued static bearer token.
 	Token string `yaml:"token"`
-	Pos   Pos    `yaml:"-"`
+	// Username and Password, when set, are traded for a token by the
+	// resource owner password grant (RFC 6749 section 4.3) instead of client
+	// credentials: NICE CXone trades an API user's access key id and secret
+	// this way. ID and Secret, when also set, are the registered
+	// application's, which the request may send as client authentication.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	Pos      Pos    `yaml:"-"`
 }
+
+// grantsPassword reports whether the client gets its tokens by the password grant.
+func (c *Client) grantsPassword() bool { return c.Username != "" }
 
 // OperationPolicy adds to or overrides what the spec says about one operation.
 type OperationPolicy struct {
@@ -123,7 +133,9 @@ type Serve struct {
 }
 
 // Rule is a business rule: when every condition holds for a request to the
-// operation, the mock answers the error instead of a success.
+// operation, the mock answers Then instead of a success: an error in the
+// vendor's envelope, or a status the operation declares without a body (a
+// long poll's 304 Not Modified).
 type Rule struct {
 	Name      string      `yaml:"name"`
 	Operation string      `yaml:"operation"`
@@ -136,7 +148,8 @@ type Rule struct {
 	Pos          Pos    `yaml:"-"`
 }
 
-// Answer is the error a rule produces.
+// Answer is what a rule produces: an error (400-599, with a code), or a
+// status the operation declares with no content, answered with no body.
 type Answer struct {
 	Status int    `yaml:"status"`
 	Code   string `yaml:"code"`

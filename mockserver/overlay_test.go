@@ -57,7 +57,12 @@ func TestOverlayErrors(t *testing.T) {
 		{"no verification", "rules:\n  - name: r\n    operation: POST /api/v2/conversations/calls\n    source: s\n    when: [{body: /a}]\n    then: {status: 400, code: bad.request}\n",
 			`o.yaml:2:5: rules[0]: verification: want one of published-spec, vendor-sdk, live, unverified, got ""`},
 		{"success status in a rule", "rules:\n  - name: r\n    operation: POST /api/v2/conversations/calls\n    source: s\n    verification: unverified\n    when: [{body: /a}]\n    then: {status: 200, code: ok}\n",
-			`rules[0].then.status: want an error status (400-599), got 200`},
+			`rules[0].then.status: want an error status (400-599) or one POST /api/v2/conversations/calls declares with no body, got 200`},
+		{"304 the operation does not declare", "rules:\n  - name: r\n    operation: POST /api/v2/conversations/calls\n    source: s\n    verification: unverified\n    when: [{body: /a}]\n    then: {status: 304}\n",
+			`rules[0].then.status: want an error status (400-599) or one POST /api/v2/conversations/calls declares with no body, got 304`},
+		{"username without password", "clients:\n  - name: a\n    username: u\n", `o.yaml:2:5: clients[0]: a client's username and password (the password grant) come together`},
+		{"username twice", "clients:\n  - {name: a, username: u, password: p}\n  - {name: b, username: u, password: q}\n",
+			`o.yaml:3:5: clients[1]: username "u" is used twice`},
 		{"fixture without id", "fixtures:\n  users:\n    - {id: u}\n    - {name: no id}\n",
 			`o.yaml:4:7: fixtures.users[1]: a fixture must be a mapping with an id`},
 		{"duplicate fixture id", "fixtures:\n  users:\n    - {id: u}\n    - {id: u}\n",
@@ -95,7 +100,7 @@ func rule(op, when string) string {
 
 // TestShippedOverlaysLoad: the overlays the product ships decode and match their specs.
 func TestShippedOverlaysLoad(t *testing.T) {
-	for _, p := range []string{genesysSpec, pcSpec} {
+	for _, p := range []string{genesysSpec, pcSpec, cxoneSpec} {
 		ov, err := LoadOverlay(OverlayPathFor(p))
 		if err != nil {
 			t.Fatalf("LoadOverlay(%s): %v", OverlayPathFor(p), err)

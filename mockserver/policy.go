@@ -123,7 +123,7 @@ func (c *compiler) checkTop() {
 }
 
 func (c *compiler) checkClients() {
-	names, ids := map[string]bool{}, map[string]bool{}
+	names, ids, usernames := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for i, cl := range c.o.Clients {
 		field := fmt.Sprintf("clients[%d]", i)
 		switch {
@@ -132,13 +132,23 @@ func (c *compiler) checkClients() {
 		case names[cl.Name]:
 			c.fail(cl.Pos, field, "client name %q is used twice", cl.Name)
 		}
-		if cl.Token == "" && (cl.ID == "" || cl.Secret == "") {
-			c.fail(cl.Pos, field, "a client needs an id and a secret (or a static token)")
+		if (cl.Username == "") != (cl.Password == "") {
+			c.fail(cl.Pos, field, "a client's username and password (the password grant) come together")
 		}
-		if cl.ID != "" && ids[cl.ID] {
+		if cl.Token == "" && !cl.grantsPassword() && (cl.ID == "" || cl.Secret == "") {
+			c.fail(cl.Pos, field, "a client needs an id and a secret, a username and a password, or a static token")
+		}
+		// Password-grant users may share their application's client id.
+		if cl.ID != "" && !cl.grantsPassword() && ids[cl.ID] {
 			c.fail(cl.Pos, field, "client id %q is used twice", cl.ID)
 		}
-		names[cl.Name], ids[cl.ID] = true, true
+		if cl.Username != "" && usernames[cl.Username] {
+			c.fail(cl.Pos, field, "username %q is used twice", cl.Username)
+		}
+		names[cl.Name], usernames[cl.Username] = true, true
+		if !cl.grantsPassword() {
+			ids[cl.ID] = true
+		}
 		if cl.User != "" && c.o.Fixtures["users"] != nil && findRecord(c.o.Fixtures["users"], cl.User) == nil {
 			c.fail(cl.Pos, field+".user", "no fixture in users has id %q", cl.User)
 		}
@@ -259,12 +269,7 @@ var tokenAttributes = []string{"user", "client", "scopes"}
 func (c *compiler) rule(r *Rule, field string) {
 	op := c.lookupOp(r.Pos, field+".operation", r.Operation)
 	c.provenance(r.Pos, field, r.Source, r.Verification)
-	if r.Then.Status < 400 || r.Then.Status > 599 {
-		c.fail(r.Pos, field+".then.status", "want an error status (400-599), got %d", r.Then.Status)
-	}
-	if r.Then.Code == "" {
-		c.fail(r.Pos, field+".then.code", "a rule's answer needs a code")
-	}
+	c.answer(r, op, field)
 	if len(r.When) == 0 {
 		c.fail(r.Pos, field+".when", "a rule needs at least one condition")
 	}
@@ -275,6 +280,35 @@ func (c *compiler) rule(r *Rule, field string) {
 		pol := c.policies[op]
 		pol.rules = append(pol.rules, r)
 	}
+}
+
+// answer checks a rule's then: an error (400-599) with a code, or a status
+// the operation declares with no body, such as get-next-event's 304 when a
+// long poll ends with nothing new.
+func (c *compiler) answer(r *Rule, op *spec.Operation, field string) {
+	t := r.Then
+	switch {
+	case t.Status >= 400 && t.Status <= 599:
+		if t.Code == "" {
+			c.fail(r.Pos, field+".then.code", "a rule's answer needs a code")
+		}
+	case op != nil && declaresEmpty(op, t.Status):
+		if t.Code != "" || t.Message != "" || len(t.Params) > 0 {
+			c.fail(r.Pos, field+".then", "a %d answer has no body: drop code, message and params", t.Status)
+		}
+	case op != nil:
+		c.fail(r.Pos, field+".then.status", "want an error status (400-599) or one %s declares with no body, got %d", r.Operation, t.Status)
+	}
+}
+
+// declaresEmpty reports whether the operation declares status as a response
+// without content.
+func declaresEmpty(op *spec.Operation, status int) bool {
+	if status < 100 || status > 399 || op.Op.Responses == nil {
+		return false
+	}
+	ref := op.Op.Responses.Status(status)
+	return ref != nil && ref.Value != nil && len(ref.Value.Content) == 0
 }
 
 func (c *compiler) condition(cd *Condition, field string) {

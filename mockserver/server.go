@@ -50,7 +50,8 @@ type Server struct {
 	tokens      *tokenStore
 	tokenPath   string
 	clients     map[string]*Client // by name
-	clientsByID map[string]*Client
+	clientsByID map[string]*Client // client-credentials clients
+	byUsername  map[string]*Client // password-grant clients
 	log         *slog.Logger
 	answered    tally
 	maxBody     int64
@@ -81,7 +82,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		spec: cfg.Spec, overlay: o, envelope: cfg.Spec.Envelope, codes: newCodebook(cfg.Spec),
 		policies: policies, scopePolicy: scopePolicyOf(o), cfg: cfg,
-		clients: map[string]*Client{}, clientsByID: map[string]*Client{},
+		clients: map[string]*Client{}, clientsByID: map[string]*Client{}, byUsername: map[string]*Client{},
 		log: cfg.Logger, maxBody: cfg.MaxBodyBytes, tokenPath: o.Auth.TokenPath,
 	}
 	if o.Envelope != "" {
@@ -109,7 +110,10 @@ func (s *Server) addClients(cs []Client) {
 	for i := range cs {
 		c := &cs[i]
 		s.clients[c.Name] = c
-		if c.ID != "" {
+		switch {
+		case c.grantsPassword():
+			s.byUsername[c.Username] = c
+		case c.ID != "":
 			s.clientsByID[c.ID] = c
 		}
 		if c.Token != "" {
@@ -135,14 +139,26 @@ func DefaultOverlay() *Overlay {
 // Overlay is the overlay the server enforces.
 func (s *Server) Overlay() *Overlay { return s.overlay }
 
-// Client returns the credentials of the overlay client with this name, so
-// a test or the runner can do a real client-credentials exchange.
+// Client returns the id and secret of the overlay client with this name, so
+// a test or the runner can do a real client-credentials exchange (or, for a
+// password-grant client, authenticate its application; see PasswordGrant).
 func (s *Server) Client(name string) (id, secret string, ok bool) {
 	c := s.clients[name]
 	if c == nil {
 		return "", "", false
 	}
 	return c.ID, c.Secret, true
+}
+
+// PasswordGrant returns the username and password the overlay client with
+// this name trades for a token by the password grant (RFC 6749 section
+// 4.3); ok is false when the client uses client credentials instead.
+func (s *Server) PasswordGrant(name string) (username, password string, ok bool) {
+	c := s.clients[name]
+	if c == nil || !c.grantsPassword() {
+		return "", "", false
+	}
+	return c.Username, c.Password, true
 }
 
 // ClientNames lists the overlay's client names, sorted.
@@ -206,7 +222,7 @@ func (s *Server) URL() string {
 	return "http://" + s.listener.Addr().String()
 }
 
-// TokenURL is where the client-credentials token endpoint listens.
+// TokenURL is where the token endpoint listens.
 func (s *Server) TokenURL() string { return s.URL() + s.tokenPath }
 
 // Close stops accepting connections and waits for in-flight requests to
