@@ -28,7 +28,8 @@ type TestOptions struct {
 	Options
 	// Paths are case files or folders; empty runs the config's suites.
 	Paths []string
-	// Dir is where casebook.yaml is looked up from ("" = the working directory).
+	// Dir is where casebook.yaml is looked up from ("" = the working
+	// directory). Its vars fill ${NAME} after Options.Vars and the environment.
 	Dir string
 }
 
@@ -58,7 +59,9 @@ func RunT(t T, opts TestOptions) {
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	r := New(opts.Options)
+	o := opts.Options
+	o.Vars = cfg.RunVars(o.Vars) // casebook.yaml's vars: fills ${NAME} as the CLI does
+	r := New(o)
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
 		t.Fatalf("%v", err)

@@ -44,7 +44,9 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		printLoadError(stderr, err)
 		return exitUsage
 	}
-	r := runner.New(runner.Options{})
+	// casebook.yaml's vars, ahead of the environment: the catalogue is the
+	// built-in mock's answers and must read the same on every machine.
+	r := runner.New(runner.Options{Vars: cfg.Vars})
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
 		printLoadError(stderr, err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -90,6 +91,25 @@ func TestShippedCasesPass(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
 	if !summaryLine.MatchString(lines[len(lines)-1]) {
 		t.Errorf("the report must end with the summary line, ends with %q", lines[len(lines)-1])
+	}
+}
+
+// TestNiceCXoneSuite: the CXone suite runs on its own against the built-in
+// mock (password-grant tokens, a session to dial from) and dials.
+func TestNiceCXoneSuite(t *testing.T) {
+	o := casebook(t, "", "run", "cases/nice-cxone")
+	if o.code != exitOK {
+		t.Fatalf("casebook run cases/nice-cxone exited %d, want 0\nstdout:\n%s\nstderr:\n%s", o.code, o.stdout, o.stderr)
+	}
+	m := summaryLine.FindStringSubmatch(o.stdout)
+	if m == nil {
+		t.Fatalf("no summary line in:\n%s", o.stdout)
+	}
+	if passed, _ := strconv.Atoi(m[1]); passed < 6 || m[2] != "0" {
+		t.Errorf("summary = %q, want at least 6 passed and none failed", m[0])
+	}
+	if !strings.Contains(o.stdout, "/dial-phone -> 202)") {
+		t.Errorf("no case dialed (POST .../dial-phone -> 202):\n%s", o.stdout)
 	}
 }
 

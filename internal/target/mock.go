@@ -19,7 +19,8 @@ import (
 // MockTarget is the built-in mock: one loopback server per spec, started on
 // first use with the spec's overlay (rules, fixtures, OAuth clients). A
 // case's auth: names an overlay client; MockTarget exchanges its client
-// credentials at the mock's /oauth/token, as a service would.
+// credentials (or, for an access-key user, its username and password by the
+// password grant) at the mock's token endpoint, as a service would.
 type MockTarget struct {
 	mu      sync.Mutex
 	servers map[*spec.Spec]*mockserver.Server
@@ -82,10 +83,19 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	if !ok {
 		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
 	}
-	cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
-	tok, err := m.tokens.get(cc).Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
+	var src *cachedToken
+	if user, pass, ok := srv.PasswordGrant(auth); ok {
+		// An access-key user (NICE CXone): the password grant, with the
+		// application's credentials, when the overlay gives them, as Basic.
+		cfg := &oauth2.Config{ClientID: id, ClientSecret: secret,
+			Endpoint: oauth2.Endpoint{TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}}
+		src = m.tokens.getPassword(cfg, user, pass)
+	} else {
+		src = m.tokens.get(&clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader})
+	}
+	tok, err := src.Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
 	if err != nil {
-		return &AuthError{Auth: auth, Msg: "token request to " + cc.TokenURL + " failed", Err: tokenError(err)}
+		return &AuthError{Auth: auth, Msg: "token request to " + srv.TokenURL() + " failed", Err: tokenError(err)}
 	}
 	tok.SetAuthHeader(req)
 	return nil

@@ -49,17 +49,39 @@ func (c *tokenCache) get(cc *clientcredentials.Config) *cachedToken {
 	scopes := slices.Clone(cc.Scopes)
 	slices.Sort(scopes)
 	scopes = slices.Compact(scopes)
-	// The secret's hash is in the key too: two credentials naming one client
-	// id with different secrets must not share a token that only one of
-	// them could get.
-	sum := sha256.Sum256([]byte(cc.ClientSecret))
-	key := cc.TokenURL + "\x00" + cc.ClientID + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + strings.Join(scopes, " ")
+	key := cc.TokenURL + "\x00" + cc.ClientID + "\x00" + secretKey(cc.ClientSecret) + "\x00" + strings.Join(scopes, " ")
+	return c.entry(key, func() func(context.Context) (*oauth2.Token, error) {
+		cc.Scopes = scopes // one spelling of the set, whichever credential asks first
+		return cc.Token
+	})
+}
+
+// getPassword is get for the resource owner password grant (RFC 6749
+// section 4.3): one token per token URL, application and user.
+func (c *tokenCache) getPassword(cfg *oauth2.Config, username, password string) *cachedToken {
+	key := "password\x00" + cfg.Endpoint.TokenURL + "\x00" + cfg.ClientID + "\x00" + secretKey(cfg.ClientSecret) +
+		"\x00" + username + "\x00" + secretKey(password)
+	return c.entry(key, func() func(context.Context) (*oauth2.Token, error) {
+		return func(ctx context.Context) (*oauth2.Token, error) {
+			return cfg.PasswordCredentialsToken(ctx, username, password)
+		}
+	})
+}
+
+// secretKey stands for a secret in a cache key: two credentials naming one
+// client with different secrets must not share a token only one could get.
+func secretKey(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// entry returns the cached token under key, made with fetcher's fetch on first use.
+func (c *tokenCache) entry(key string, fetcher func() func(context.Context) (*oauth2.Token, error)) *cachedToken {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := c.m[key]
 	if t == nil {
-		cc.Scopes = scopes // one spelling of the set, whichever credential asks first
-		t = &cachedToken{cc: cc, now: c.now}
+		t = &cachedToken{fetch: fetcher(), now: c.now}
 		if t.now == nil {
 			t.now = time.Now
 		}
@@ -74,7 +96,7 @@ func (c *tokenCache) get(cc *clientcredentials.Config) *cachedToken {
 // fetch at a time: concurrent cases wait for it rather than each fetching.
 type cachedToken struct {
 	mu      sync.Mutex
-	cc      *clientcredentials.Config
+	fetch   func(context.Context) (*oauth2.Token, error)
 	tok     *oauth2.Token
 	fetched time.Time
 	now     func() time.Time
@@ -87,7 +109,7 @@ func (t *cachedToken) Token(ctx context.Context) (*oauth2.Token, error) {
 	if t.fresh(t.now()) {
 		return t.tok, nil
 	}
-	tok, err := t.cc.Token(ctx)
+	tok, err := t.fetch(ctx)
 	if err != nil {
 		return nil, err
 	}

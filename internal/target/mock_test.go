@@ -1,0 +1,47 @@
+package target
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// TestMockTargetPasswordGrant: an overlay client with an access key gets
+// its token by the password grant, once, and the API accepts it.
+func TestMockTargetPasswordGrant(t *testing.T) {
+	s, err := spec.Load("../../specs/nice-cxone/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMockTarget()
+	t.Cleanup(func() { _ = m.Close() })
+	ctx := context.Background()
+	base, err := m.BaseURL(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authorized := func() *http.Request {
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/InContactAPI/services/v23.0/agent-sessions/cx-session-1/dial-phone",
+			strings.NewReader(`{"skillId": 4567, "phoneNumber": "+15550199"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if err := m.Authorize(ctx, req, s, "cx-agent"); err != nil {
+			t.Fatalf("Authorize(cx-agent): %v", err)
+		}
+		return req
+	}
+	first, second := authorized(), authorized()
+	if a, b := first.Header.Get("Authorization"), second.Header.Get("Authorization"); !strings.HasPrefix(a, "Bearer ") || a != b {
+		t.Errorf("Authorization headers %q and %q, want one cached bearer token", a, b)
+	}
+	resp, err := m.Client().Do(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("dial-phone with the password-grant token = %d, want 202", resp.StatusCode)
+	}
+}
