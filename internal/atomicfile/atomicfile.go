@@ -12,8 +12,18 @@ import (
 
 // Write writes data to a temporary file in path's folder and renames it
 // over path: readers see the old file or the new one, never a torn one.
-// The folder is created if missing; the file is world-readable (0644).
+// The folder is created if missing; the file is world-readable (0644). A
+// device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+// renaming over it would replace it with a plain file.
 func Write(path string, data []byte) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return errors.Join(err, f.Close())
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
