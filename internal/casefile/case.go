@@ -26,6 +26,9 @@ type Case struct {
 	Retry bool `yaml:"retry"`
 	// FixedBy names the case holding the corrected request, for the pitfall catalogue.
 	FixedBy string `yaml:"fixedBy"`
+	// Claims name the claims of the claims ledger (docs/claims.yaml) the case
+	// tests, so docs/claims.md can cite it as evidence.
+	Claims []string `yaml:"claims"`
 
 	Request Request `yaml:"request"`
 	Expect  Expect  `yaml:"expect"`

@@ -3,6 +3,7 @@ package casefile
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -27,7 +28,27 @@ func check(c *Case) ErrorList {
 	if c.Verification != "" && !slices.Contains(Verifications, c.Verification) {
 		fail("verification", "%q is not a verification level (want one of %s)", c.Verification, strings.Join(Verifications, ", "))
 	}
+	checkClaims(c, fail)
 	return errs
+}
+
+// ClaimID is the shape of a claim id: lower-case words joined by hyphens.
+var ClaimID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// checkClaims checks the ids' shape; whether each names a claim of the
+// ledger is checked where the ledger is read (internal/claims).
+func checkClaims(c *Case, fail func(string, string, ...any)) {
+	seen := map[string]bool{}
+	for i, id := range c.Claims {
+		field := fmt.Sprintf("claims[%d]", i)
+		switch {
+		case !ClaimID.MatchString(id):
+			fail(field, "%q is not a claim id (want lower-case words joined by hyphens, as in docs/claims.yaml)", id)
+		case seen[id]:
+			fail(field, "claim %q is listed twice", id)
+		}
+		seen[id] = true
+	}
 }
 
 func checkRequest(c *Case, fail func(string, string, ...any)) {

@@ -83,6 +83,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"two errors reported", "nme: x\nrequest: {method: GET, path: /}\nexpect: {status: ok}\n", []string{`unknown key "nme"`, "want an integer"}},
 		{"status out of range", "request: {method: GET, path: /}\nexpect: {status: 9999}\n", []string{"9999 is not an HTTP status"}},
 		{"unknown verification", "verification: maybe\nrequest: {method: GET, path: /}\n", []string{`"maybe" is not a verification level`}},
+		{"claim id not kebab-case", "claims: [Outbound_Calls]\nrequest: {method: GET, path: /}\n", []string{`bad.yaml:1:10: case "bad": claims[0]: "Outbound_Calls" is not a claim id`}},
+		{"claim listed twice", "claims: [a-b, a-b]\nrequest: {method: GET, path: /}\n", []string{`claims[1]: claim "a-b" is listed twice`}},
 		{"infinite float", "request: {method: POST, path: /, body: {a: .inf}}\n", []string{"JSON has no Inf or NaN"}},
 	}
 	for _, tt := range tests {
