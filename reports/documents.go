@@ -2,6 +2,11 @@ package reports
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/casebook-dev/casebook/internal/results"
 )
@@ -11,22 +16,46 @@ import (
 // document is a Renderer and an entry in Documents; the command only
 // writes (or checks) what Generate returns.
 type Document struct {
+	// Name picks the document on the command line (casebook docs --doc NAME).
+	Name string
 	// Path is where the file lives, relative to the project's folder.
-	Path   string
+	Path string
+	// Input, when set, is the file the document is made from, relative to
+	// the project's folder; a project without it has no such document.
+	Input  string
 	Render Renderer
 }
 
 // Documents are what `casebook docs` writes, in order.
 var Documents = []Document{
-	{Path: "docs/pitfalls.md", Render: Markdown},
+	{Name: "pitfalls", Path: "docs/pitfalls.md", Render: Markdown},
+	{Name: "claims", Path: "docs/claims.md", Input: claimsFile, Render: ClaimsLedger},
 }
 
+// ErrNoInput says a document's input file is missing from the project.
+var ErrNoInput = errors.New("the project has no input for this document")
+
 // Generate renders the document from rs, with paths relative to dir (the
-// project's folder) so it reads the same on every machine.
+// project's folder) so it reads the same on every machine. A document
+// whose input is missing returns an error wrapping ErrNoInput.
 func (d Document) Generate(dir string, rs []*results.Result, version string) ([]byte, error) {
+	if d.Input != "" {
+		if _, err := os.Stat(filepath.Join(dir, d.Input)); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w (no %s)", d.Path, ErrNoInput, d.Input)
+		}
+	}
 	var buf bytes.Buffer
-	if err := d.Render(&buf, RelativeTo(dir, rs), Options{Version: version}); err != nil {
+	if err := d.Render(&buf, RelativeTo(dir, rs), Options{Version: version, Dir: dir}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// DocumentNames lists the documents' names, for flags and errors.
+func DocumentNames() []string {
+	names := make([]string, len(Documents))
+	for i, d := range Documents {
+		names[i] = d.Name
+	}
+	return names
 }

@@ -21,6 +21,9 @@ type Options struct {
 	// Version is casebook's version, recorded in machine-readable reports
 	// (unknownVersion when empty).
 	Version string
+	// Dir is the project's folder, for documents that read an input file
+	// (the claims ledger reads docs/claims.yaml) and name paths relative to it.
+	Dir string
 }
 
 // unknownVersion is recorded when the caller did not say which casebook

@@ -4,39 +4,52 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/cli"
+	"github.com/casebook-dev/casebook/internal/suggest"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
 
 const docsHelp = `
-Write the pitfall catalogue (Markdown) from the cases: for each pitfall the
-wrong request, what lint says, what the API answers (replayed against the
-built-in mock), the right request (the case its fixedBy: names), and the
-source of the claim with its verification status. The shipped
-docs/pitfalls.md is this output; a test fails when it is out of date.
+Write the documents generated from the cases, replayed against the built-in
+mock:
+
+  pitfalls  docs/pitfalls.md: for each pitfall the wrong request, what lint
+            says, what the API answers, the right request (the case its
+            fixedBy: names), and the source of the claim with its
+            verification status.
+  claims    docs/claims.md, when docs/claims.yaml exists: one row per claim
+            of the forum thread, quoted with its post and line, a verdict per
+            vendor with its sources, and the cases whose claims: name it.
+
+The shipped files are this output; a test fails when they are out of date.
 
 Examples:
-  casebook docs                          # rewrites docs/pitfalls.md
-  casebook docs --check                  # exit 1 when docs/pitfalls.md is stale
-  casebook docs --out - cases/genesys-cloud
+  casebook docs                          # rewrites docs/pitfalls.md and docs/claims.md
+  casebook docs --check                  # exit 1 when either is stale
+  casebook docs --doc claims --out -     # the claims ledger on stdout
+  casebook docs --doc pitfalls --out - cases/genesys-cloud
 `
 
 func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", docsHelp)
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
-	out := fs.String("out", "", `file to write ("-" for stdout; default: docs/pitfalls.md beside casebook.yaml)`)
-	check := fs.Bool("check", false, "write nothing; exit 1 when the file differs from what would be written")
+	only := fs.String("doc", "", "write only this document: "+strings.Join(reports.DocumentNames(), ", "))
+	out := fs.String("out", "", `file to write the document --doc names to ("-" for stdout; default: its path beside casebook.yaml)`)
+	check := fs.Bool("check", false, "write nothing; exit 1 when a file differs from what would be written")
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	if *out != "" && len(reports.Documents) > 1 {
-		usageError(stderr, fs, fmt.Errorf("--out writes one document; casebook docs writes %d", len(reports.Documents)))
+	docs, err := pickDocuments(*only, *out)
+	if err != nil {
+		usageError(stderr, fs, err)
 		return exitUsage
 	}
 	cfg, cases, err := runner.Load(*config, fs.Args())
@@ -44,7 +57,7 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		printLoadError(stderr, err)
 		return exitUsage
 	}
-	// casebook.yaml's vars, ahead of the environment: the catalogue is the
+	// casebook.yaml's vars, ahead of the environment: the documents are the
 	// built-in mock's answers and must read the same on every machine.
 	r := runner.New(runner.Options{Vars: cfg.Vars})
 	defer r.Close()
@@ -54,10 +67,12 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	}
 	rs := r.Run(context.Background(), cases)
 	code := exitOK
-	for _, d := range reports.Documents {
+	for _, d := range docs {
 		doc, err := d.Generate(cfg.Dir, rs, runner.Version)
 		path := cmp.Or(*out, cfg.Abs(d.Path))
 		switch {
+		case errors.Is(err, reports.ErrNoInput) && *only == "":
+			continue // a project without docs/claims.yaml has no claims ledger
 		case err != nil:
 		case path == "-":
 			_, err = stdout.Write(doc)
@@ -75,4 +90,21 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// pickDocuments is every document, or the one --doc names; --out writes one.
+func pickDocuments(name, out string) ([]reports.Document, error) {
+	if name == "" {
+		if out != "" && len(reports.Documents) > 1 {
+			return nil, fmt.Errorf("--out writes one document; name it with --doc (%s)", strings.Join(reports.DocumentNames(), ", "))
+		}
+		return reports.Documents, nil
+	}
+	for _, d := range reports.Documents {
+		if d.Name == name {
+			return []reports.Document{d}, nil
+		}
+	}
+	names := reports.DocumentNames()
+	return nil, fmt.Errorf("no document %q (want one of %s)%s", name, strings.Join(names, ", "), suggest.Hint(name, names))
 }
