@@ -16,8 +16,9 @@ import (
 )
 
 // undeclared warns about body fields the schema does not declare although it
-// lets them through (no additionalProperties: false). A real server then
-// ignores them silently, which is how a misspelt field turns into a
+// lets them through (no additionalProperties: false). A server built to such
+// a schema is likely to ignore them silently (casebook's reading; no vendor
+// publishes it), which is how a misspelt field turns into a
 // mysterious 400 ("no destination given") or, worse, a 200 that did less
 // than asked.
 func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
