@@ -120,6 +120,8 @@ func prepare(c *casefile.Case, vars map[string]string, keepVars bool) (*prepared
 		if p.header.Get("Content-Type") == "" {
 			p.header.Set("Content-Type", "application/json")
 		}
+	case r.RawBody != "":
+		p.body = []byte(x.expand("request.rawBody", r.RawBody))
 	case r.Form != nil:
 		p.form = url.Values{}
 		for k, v := range r.Form {

@@ -20,6 +20,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/har"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // FromCurl reads a curl command's arguments ("curl" first or not); -d @file
@@ -53,7 +54,8 @@ func FromHAR(path string, entry int) (*curl.Request, string, error) {
 // it goes.
 type Options struct {
 	// Name, Source and Auth are as in curl.CaseOptions. Auth "" is the
-	// only one of Credentials, else "default".
+	// only one of Credentials, else the first client of the spec's mock
+	// overlay, else "default" (the client of a mock without an overlay).
 	Name, Source, Auth string
 	// Credentials are the names casebook.yaml has under credentials:.
 	Credentials []string
@@ -83,7 +85,7 @@ type Case struct {
 
 // New lints req against the spec and writes it as a case.
 func New(ctx context.Context, req *curl.Request, opts Options) (*Case, error) {
-	lr, err := lintRequest(req)
+	lr, err := lintRequest(req, opts.Auth == "none")
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +93,11 @@ func New(ctx context.Context, req *curl.Request, opts Options) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	copts := curl.CaseOptions{Name: opts.Name, Source: opts.Source, Auth: defaultAuth(opts),
+	auth, note := defaultAuth(opts, c.SpecPath)
+	if note != "" && req.Header.Get("Authorization") != "" {
+		c.Notes = append(c.Notes, note)
+	}
+	copts := curl.CaseOptions{Name: opts.Name, Source: opts.Source, Auth: auth,
 		Operation: c.Operation, Findings: c.Findings}
 	switch {
 	case opts.Out != "" && (opts.SpecFor == nil || !sameFile(opts.SpecFor(opts.Out), c.SpecPath)):
@@ -107,8 +113,10 @@ func New(ctx context.Context, req *curl.Request, opts Options) (*Case, error) {
 	return c, nil
 }
 
-// lintRequest is the captured request as lint reads it.
-func lintRequest(req *curl.Request) (*lint.Request, error) {
+// lintRequest is the captured request as lint reads it, with the
+// credentials the case will send: no Cookie (the case drops it), and no
+// Authorization when the case says auth: none.
+func lintRequest(req *curl.Request, noAuth bool) (*lint.Request, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
 		return nil, fmt.Errorf("URL %q: %w", req.URL, err)
@@ -117,7 +125,12 @@ func lintRequest(req *curl.Request) (*lint.Request, error) {
 	if path == "" {
 		path = "/"
 	}
-	return &lint.Request{Method: strings.ToUpper(req.Method), Path: path, Query: u.Query(), Header: req.Header, Body: req.Body}, nil
+	h := req.Header.Clone()
+	h.Del("Cookie")
+	if noAuth {
+		h.Del("Authorization")
+	}
+	return &lint.Request{Method: strings.ToUpper(req.Method), Path: path, Query: u.Query(), Header: h, Body: req.Body}, nil
 }
 
 // pickSpec lints the request against opts.Spec, or each of opts.Specs
@@ -154,15 +167,25 @@ func pickSpec(ctx context.Context, lr *lint.Request, opts Options) (*Case, error
 	return first, nil
 }
 
-// defaultAuth is the credential an Authorization header becomes.
-func defaultAuth(opts Options) string {
+// defaultAuth is the credential an Authorization header becomes, and a
+// note when casebook picked it.
+func defaultAuth(opts Options, specPath string) (string, string) {
 	switch {
 	case opts.Auth != "":
-		return opts.Auth
+		return opts.Auth, ""
 	case len(opts.Credentials) == 1:
-		return opts.Credentials[0]
+		return opts.Credentials[0], ""
 	}
-	return "default"
+	ov, err := mockserver.OverlayFor(specPath)
+	if err != nil || ov == nil || len(ov.Clients) == 0 {
+		return "default", ""
+	}
+	var names []string
+	for _, c := range ov.Clients {
+		names = append(names, c.Name)
+	}
+	return names[0], fmt.Sprintf("auth: %s is the first client of the mock's overlay %s (its clients: %s); --auth picks another, or a credential of casebook.yaml for a live target",
+		names[0], ov.File, strings.Join(names, ", "))
 }
 
 // relativeSpec is spec relative to the folder of the case file out.

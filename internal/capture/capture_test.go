@@ -92,16 +92,30 @@ func TestSpecLineWhereTheFolderDisagrees(t *testing.T) {
 
 func TestDefaultAuth(t *testing.T) {
 	for _, tc := range []struct {
+		name string
 		opts Options
+		spec string
 		want string
 	}{
-		{Options{Auth: "given", Credentials: []string{"only"}}, "given"},
-		{Options{Credentials: []string{"only"}}, "only"},
-		{Options{Credentials: []string{"a", "b"}}, "default"},
-		{Options{}, "default"},
+		{"--auth wins", Options{Auth: "given", Credentials: []string{"only"}}, genesysSpec, "given"},
+		{"the config's only credential", Options{Credentials: []string{"only"}}, genesysSpec, "only"},
+		{"the overlay's first client", Options{Credentials: []string{"a", "b"}}, genesysSpec, "agent"},
+		{"the overlay's first client", Options{}, pcSpec, "pc-service"},
+		{"the client of a mock without an overlay", Options{}, "../../../shared/specs-real/genesys-cloud-2018-03-swagger.json", "default"},
 	} {
-		assert.Equal(t, tc.want, defaultAuth(tc.opts), "defaultAuth(%+v)", tc.opts)
+		got, _ := defaultAuth(tc.opts, tc.spec)
+		assert.Equal(t, tc.want, got, tc.name)
 	}
+}
+
+// TestImportPicksARealClient: the README's example, imported against the
+// shipped specs, names a client the mock has, and says so.
+func TestImportPicksARealClient(t *testing.T) {
+	c, kase := newCase(t, Options{Specs: []string{pcSpec, genesysSpec}},
+		"-X", "POST", "https://api.mypurecloud.com/api/v2/conversations/calls",
+		"-H", "Authorization: Bearer ...", "-d", `{"phoneNumber": "+15550199"}`)
+	assert.Equal(t, "agent", kase.Auth)
+	assert.Contains(t, strings.Join(c.Notes, "\n"), "auth: agent is the first client of the mock's overlay")
 }
 
 func TestNoSpec(t *testing.T) {

@@ -53,6 +53,11 @@ type Request struct {
 	Body *Value `yaml:"body"`
 	// Form is sent as application/x-www-form-urlencoded instead of Body.
 	Form map[string]string `yaml:"form"`
+	// RawBody is sent byte for byte as written (${NAME} filled in), with
+	// the Content-Type the headers give, instead of Body or Form: a body
+	// that is not JSON, or one that must reach the server exactly as it was
+	// captured (curl -d sends JSON as a form unless told otherwise).
+	RawBody string `yaml:"rawBody"`
 }
 
 // Expect is what the case asserts.

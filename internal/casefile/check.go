@@ -80,8 +80,11 @@ func checkRequest(c *Case, fail func(string, string, ...any)) {
 			fail("request.pathParams."+name, "the path template has no {%s}", name)
 		}
 	}
-	if r.Body != nil && r.Form != nil {
+	switch {
+	case r.Body != nil && r.Form != nil:
 		fail("request.form", "a request has a body or form fields, not both")
+	case r.RawBody != "" && (r.Body != nil || r.Form != nil):
+		fail("request.rawBody", "a request has one of body, form and rawBody")
 	}
 	for name := range r.Headers {
 		if strings.EqualFold(name, "Authorization") && c.Auth != "" && c.Auth != "none" {

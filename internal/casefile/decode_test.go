@@ -80,6 +80,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad bodyMatch", "request: {method: GET, path: /}\nexpect: {bodyMatch: exakt}\n", []string{`(did you mean "exact"?)`}},
 		{"duplicate body key", "request: {method: POST, path: /, body: {a: 1, a: 2}}\n", []string{`duplicate key "a"`}},
 		{"body and form", "request: {method: POST, path: /, body: {}, form: {a: b}}\n", []string{"body or form fields, not both"}},
+		{"rawBody and body", "request: {method: POST, path: /, body: {}, rawBody: x}\n", []string{"request.rawBody: a request has one of body, form and rawBody"}},
 		{"two errors reported", "nme: x\nrequest: {method: GET, path: /}\nexpect: {status: ok}\n", []string{`unknown key "nme"`, "want an integer"}},
 		{"status out of range", "request: {method: GET, path: /}\nexpect: {status: 9999}\n", []string{"9999 is not an HTTP status"}},
 		{"unknown verification", "verification: maybe\nrequest: {method: GET, path: /}\n", []string{`"maybe" is not a verification level`}},

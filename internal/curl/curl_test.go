@@ -10,6 +10,8 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParse(t *testing.T) {
@@ -147,4 +149,73 @@ func TestToCaseForm(t *testing.T) {
 	if f := cases[0].Request.Form; f["grant_type"] != "client_credentials" || f["client_secret"] != "${CASEBOOK_CLIENT_SECRET}" || cases[0].Auth != "none" {
 		t.Errorf("form case:\n%s", out)
 	}
+}
+
+// TestToCaseKeepsBytes: what a case sends is what was captured, byte for
+// byte and with the same Content-Type, whatever the body is.
+func TestToCaseKeepsBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		// raw is the rawBody wanted ("" when the body goes as body: or form:).
+		raw string
+		// contentType is the Content-Type header the case keeps ("" for none).
+		contentType string
+		note        string
+	}{
+		{
+			// The README's example: curl -d without -H sends JSON as a form.
+			name: "JSON that curl sends as a form", args: []string{"-d", `{"phoneNumber": "+15550199"}`, "https://h/api/v2/conversations/calls"},
+			raw: `{"phoneNumber": "+15550199"}`, contentType: "application/x-www-form-urlencoded", note: "the body is JSON but goes out as application/x-www-form-urlencoded",
+		},
+		{
+			name: "a form in its own encoding", args: []string{"-d", "b=1", "-d", "client_secret=s3cr3t", "-d", "a=x y", "https://h/token"},
+			raw: "b=1&client_secret=${CASEBOOK_CLIENT_SECRET}&a=x y", contentType: "application/x-www-form-urlencoded",
+		},
+		{
+			name: "a body of another type", args: []string{"-H", "Content-Type: text/plain", "--data-binary", "line 1\n\tline 2 \"x\" 'y'\n", "https://h/notes"},
+			raw: "line 1\n\tline 2 \"x\" 'y'\n", contentType: "text/plain",
+		},
+		{
+			name: "broken JSON", args: []string{"--json", `{"a": `, "https://h/x"},
+			raw: `{"a": `, contentType: "application/json",
+		},
+		{
+			name: "JSON with its own media type", args: []string{"-H", "Content-Type: application/json; charset=utf-8", "-d", `{"a": 1}`, "https://h/x"},
+			contentType: "application/json; charset=utf-8",
+		},
+		{
+			name: "a canonical form", args: []string{"-d", "grant_type=client_credentials", "https://h/token"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Parse(tc.args, nil)
+			require.NoError(t, err)
+			out, notes, err := ToCase(r, CaseOptions{})
+			require.NoError(t, err)
+			cases, err := casefile.Decode("c.yaml", out)
+			require.NoError(t, err, "%s", out)
+			req := cases[0].Request
+			assert.Equal(t, tc.raw, req.RawBody, "rawBody in\n%s", out)
+			assert.Equal(t, tc.contentType, req.Headers["Content-Type"], "Content-Type in\n%s", out)
+			assert.NotContains(t, string(out), "s3cr3t")
+			if tc.note != "" {
+				assert.Contains(t, strings.Join(notes, "\n"), tc.note)
+			}
+		})
+	}
+}
+
+// TestToCaseRawJSONSecret: a credential in a JSON body sent as a form is
+// replaced, at the price of the body's spacing.
+func TestToCaseRawJSONSecret(t *testing.T) {
+	r, err := Parse([]string{"-d", `{"user": "u", "password": "hunter2", "note": "<b>"}`, "https://h/login"}, nil)
+	require.NoError(t, err)
+	out, notes, err := ToCase(r, CaseOptions{})
+	require.NoError(t, err)
+	cases, err := casefile.Decode("c.yaml", out)
+	require.NoError(t, err)
+	assert.Equal(t, `{"note":"<b>","password":"${CASEBOOK_PASSWORD}","user":"u"}`, cases[0].Request.RawBody)
+	assert.NotContains(t, string(out), "hunter2")
+	assert.Contains(t, strings.Join(notes, "\n"), "re-encoded the body")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,8 +64,9 @@ func ToCase(r *Request, opts CaseOptions) ([]byte, []string, error) {
 	b.path(req, u)
 	b.query(req, u.Query())
 	contentType := r.Header.Get("Content-Type")
-	hasAuth := b.headers(req, r.Header, len(r.Body) > 0)
-	b.body(req, r.Body, contentType)
+	mode := bodyModeOf(r.Body, contentType)
+	hasAuth := b.headers(req, r.Header, mode)
+	b.body(req, r.Body, contentType, mode)
 
 	doc := mapping()
 	name := opts.Name
@@ -99,6 +101,8 @@ func ToCase(r *Request, opts CaseOptions) ([]byte, []string, error) {
 type caseBuilder struct {
 	opts  CaseOptions
 	notes []string
+	// replaced counts the credentials secret has replaced by variables.
+	replaced int
 }
 
 func (b *caseBuilder) path(req *yaml.Node, u *url.URL) {
@@ -157,7 +161,7 @@ func (b *caseBuilder) query(req *yaml.Node, q url.Values) {
 
 // headers writes what a case needs to say and reports whether the
 // capture carried an Authorization header (then auth: replaces it).
-func (b *caseBuilder) headers(req *yaml.Node, h http.Header, hasBody bool) bool {
+func (b *caseBuilder) headers(req *yaml.Node, h http.Header, mode bodyMode) bool {
 	hn := mapping()
 	hasAuth := false
 	for _, k := range slices.Sorted(maps.Keys(h)) {
@@ -174,8 +178,8 @@ func (b *caseBuilder) headers(req *yaml.Node, h http.Header, hasBody bool) bool 
 		case ck == "Cookie":
 			b.notes = append(b.notes, "removed the Cookie header: cookies are credentials")
 			continue
-		case ck == "Content-Type" && hasBody && (isJSONMedia(v) || strings.HasPrefix(v, "application/x-www-form-urlencoded")):
-			continue // the runner sets it from body: or form:
+		case ck == "Content-Type" && (mode == asJSON && v == "application/json" || mode == asForm && v == formMedia):
+			continue // the runner sets exactly this for body: or form:
 		case ck == "Accept" && v == "*/*":
 			continue
 		}
@@ -193,45 +197,144 @@ func (b *caseBuilder) secret(what, name, v string) string {
 		return v
 	}
 	env := Var(name)
+	b.replaced++
 	b.notes = append(b.notes, fmt.Sprintf("replaced the %s %s with ${%s}: set it in the environment", what, name, env))
 	return "${" + env + "}"
 }
 
-func (b *caseBuilder) body(req *yaml.Node, body []byte, contentType string) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return
+// bodyMode is how a case holds a captured body: as JSON (body:), as form
+// fields (form:), or byte for byte (rawBody:).
+type bodyMode int
+
+const (
+	noBody bodyMode = iota
+	asJSON
+	asForm
+	asRaw
+)
+
+const formMedia = "application/x-www-form-urlencoded"
+
+// bodyModeOf keeps the captured bytes and Content-Type: a JSON body sent as
+// JSON becomes body: (the same JSON value), a form whose every field is
+// encoded the way the runner encodes it becomes form:, and anything else
+// (JSON that curl sent as a form, a body of another type, broken JSON, a
+// form with its own encoding) goes out as captured, in rawBody:.
+func bodyModeOf(body []byte, contentType string) bodyMode {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+		return noBody
+	case isJSONMedia(mt) && json.Valid(body):
+		return asJSON
+	case mt == formMedia && canonicalForm(string(body)):
+		return asForm
 	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
-		if q, err := url.ParseQuery(string(body)); err == nil {
-			fn := mapping()
-			for _, k := range slices.Sorted(maps.Keys(q)) {
-				if len(q[k]) > 1 {
-					b.notes = append(b.notes, fmt.Sprintf("form field %s was sent %d times; the case keeps the first", k, len(q[k])))
-				}
-				add(fn, k, scalar(b.secret("form field", k, q[k][0])))
-			}
-			add(req, "form", fn)
-			return
+	return asRaw
+}
+
+// canonicalForm: every field of the form is written as url.Values encodes
+// it, once, so form: sends the same fields (in name order).
+func canonicalForm(body string) bool {
+	q, err := url.ParseQuery(body)
+	if err != nil {
+		return false
+	}
+	for _, pair := range strings.Split(body, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		dk, _ := url.QueryUnescape(k)
+		dv, _ := url.QueryUnescape(v)
+		if url.QueryEscape(dk) != k || url.QueryEscape(dv) != v || len(q[dk]) != 1 {
+			return false
 		}
 	}
+	return true
+}
+
+func (b *caseBuilder) body(req *yaml.Node, body []byte, contentType string, mode bodyMode) {
+	switch mode {
+	case asForm:
+		q, _ := url.ParseQuery(string(body))
+		fn := mapping()
+		for _, k := range slices.Sorted(maps.Keys(q)) {
+			add(fn, k, scalar(b.secret("form field", k, q[k][0])))
+		}
+		add(req, "form", fn)
+	case asJSON:
+		// json.Valid came first: YAML would also take flow YAML, anchors and
+		// aliases included (an alias bomb expands exponentially when the case decodes).
+		var n yaml.Node
+		if err := yaml.Unmarshal(body, &n); err != nil || len(n.Content) == 0 {
+			b.rawBody(req, body, contentType)
+			return
+		}
+		root := n.Content[0]
+		b.blockStyle(root, "")
+		add(req, "body", root)
+	case asRaw:
+		b.rawBody(req, body, contentType)
+	}
+}
+
+// rawBody keeps the body byte for byte, but for the credentials in it.
+func (b *caseBuilder) rawBody(req *yaml.Node, body []byte, contentType string) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	raw := string(body)
+	switch {
+	case looksJSON(body) && json.Valid(body):
+		raw = b.rawJSONSecrets(body)
+		if mt == formMedia {
+			b.notes = append(b.notes, "the body is JSON but goes out as "+formMedia+" (curl -d without -H 'Content-Type: application/json'); kept as captured, lint says what the server makes of it")
+		}
+	case mt == formMedia:
+		raw = b.rawFormSecrets(raw)
+	}
+	add(req, "rawBody", scalar(raw))
+}
+
+// rawFormSecrets replaces the values of credential fields in a form body,
+// leaving every other byte as it was.
+func (b *caseBuilder) rawFormSecrets(body string) string {
+	pairs := strings.Split(body, "&")
+	for i, pair := range pairs {
+		k, v, ok := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		if !ok || err != nil {
+			continue
+		}
+		if value, _ := url.QueryUnescape(v); b.secret("form field", name, value) != value {
+			pairs[i] = k + "=${" + Var(name) + "}"
+		}
+	}
+	return strings.Join(pairs, "&")
+}
+
+// rawJSONSecrets returns a JSON body as it was, or, when a member named
+// like a credential holds a string, the body re-encoded with that member
+// a ${CASEBOOK_NAME} variable: a secret never reaches a case, even at the
+// price of the body's spacing.
+func (b *caseBuilder) rawJSONSecrets(body []byte) string {
 	var n yaml.Node
-	if contentType != "" && !isJSONMedia(contentType) && !looksJSON(body) {
-		b.notes = append(b.notes, fmt.Sprintf("left the %s body out: a case's body is JSON", contentType))
-		return
+	if yaml.Unmarshal(body, &n) != nil || len(n.Content) == 0 {
+		return string(body)
 	}
-	// json.Valid first: YAML would also take flow YAML, anchors and aliases
-	// included (an alias bomb expands exponentially when the case decodes).
-	if !json.Valid(body) {
-		b.notes = append(b.notes, "left the body out: it is not valid JSON")
-		return
+	before := b.replaced
+	b.blockStyle(n.Content[0], "")
+	if b.replaced == before {
+		return string(body)
 	}
-	if err := yaml.Unmarshal(body, &n); err != nil || len(n.Content) == 0 {
-		b.notes = append(b.notes, "left the body out: it is not valid JSON")
-		return
+	var v any
+	if n.Content[0].Decode(&v) != nil {
+		return string(body)
 	}
-	root := n.Content[0]
-	b.blockStyle(root, "")
-	add(req, "body", root)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return string(body)
+	}
+	b.notes = append(b.notes, "re-encoded the body to keep a credential out of it: its spacing and member order are not the captured ones")
+	return strings.TrimSuffix(out.String(), "\n")
 }
 
 // blockStyle turns the JSON's flow style into YAML's block style (keeping

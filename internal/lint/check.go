@@ -185,6 +185,9 @@ func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, b
 		return nil, false
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
+	if err == nil && mt == formMedia && looksLikeJSON(body) {
+		return nil, c.jsonAsForm(rb)
+	}
 	if contentType == "" || err != nil || rb.Content.Get(mt) == nil {
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InHeader, Pointer: "/Content-Type", Rule: finding.RuleContentType,
 			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: slices.Sorted(maps.Keys(rb.Content))})
@@ -201,6 +204,32 @@ func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, b
 		return nil, false
 	}
 	return v, true
+}
+
+const formMedia = "application/x-www-form-urlencoded"
+
+// jsonAsForm reports a JSON body that goes out as a form: what curl -d
+// does without -H 'Content-Type: application/json', and a classic 400 the
+// server words as anything but that. An error when the operation takes no
+// form, a warning when it does (the server reads one odd field). It
+// reports whether the validator should still check the body.
+func (c *collector) jsonAsForm(rb *openapi3.RequestBody) bool {
+	accepted := rb.Content.Get(formMedia) != nil
+	sev := finding.Error
+	if accepted {
+		sev = finding.Warning
+	}
+	c.addFinding(finding.Finding{Severity: sev, Location: finding.InHeader, Pointer: "/Content-Type", Rule: finding.RuleContentType,
+		Message: "the body is JSON but goes out as " + formMedia + ", so the server reads it as a form field " +
+			"(curl -d does this without -H 'Content-Type: application/json')",
+		Allowed: slices.Sorted(maps.Keys(rb.Content))})
+	return accepted
+}
+
+// looksLikeJSON: an object or an array that parses as JSON.
+func looksLikeJSON(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t)
 }
 
 func isJSONMedia(mt string) bool {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func load(t testing.TB, path string) *spec.Spec {
@@ -89,6 +91,13 @@ func TestCheck(t *testing.T) {
 			want: []want{{finding.Error, finding.InHeader, "/Content-Type", finding.RuleContentType, "", "application/json"}},
 		},
 		{
+			// curl -d without -H 'Content-Type: application/json' sends this.
+			name: "JSON sent as a form", spec: pcSpec,
+			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: http.Header{"Authorization": {"Bearer x"}, "Content-Type": {"application/x-www-form-urlencoded"}},
+			body: `{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "a", "type": "agent"}}`,
+			want: []want{{finding.Error, finding.InHeader, "/Content-Type", finding.RuleContentType, "", "application/json"}},
+		},
+		{
 			name: "broken JSON", spec: pcSpec,
 			method: "POST", path: "/api/v2/outbound/campaigns/c1/calls", header: bearer(),
 			body: "{\n \"recipient\": }",
@@ -152,4 +161,16 @@ func render(fs []finding.Finding) string {
 		b.WriteString("  " + f.String() + "\n")
 	}
 	return b.String()
+}
+
+// TestJSONAsFormSaysSo: the finding names the mistake, not only the
+// content type, since the server's own 400 will not.
+func TestJSONAsFormSaysSo(t *testing.T) {
+	s := load(t, pcSpec)
+	got := Check(context.Background(), s, &Request{Method: "POST", Path: "/api/v2/outbound/campaigns/c1/calls",
+		Header: http.Header{"Authorization": {"Bearer x"}, "Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:   []byte(`{"recipient": {"type": "phone", "address": "+15550199"}}`)}, Options{}).Findings
+	require.Len(t, got, 1, render(got))
+	assert.Contains(t, got[0].Message, "the body is JSON but goes out as application/x-www-form-urlencoded")
+	assert.Contains(t, got[0].Message, "-H 'Content-Type: application/json'")
 }

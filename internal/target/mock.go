@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/suggest"
 	"github.com/casebook-dev/casebook/mockserver"
 )
 
@@ -81,7 +83,9 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	}
 	id, secret, ok := srv.Client(auth)
 	if !ok {
-		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s defines no client %q", s.Path, auth)}
+		names := srv.ClientNames()
+		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s (%s) defines no client %q%s; its clients: %s",
+			s.Path, srv.Overlay().File, auth, suggest.Hint(auth, names), strings.Join(names, ", "))}
 	}
 	var src *cachedToken
 	if user, pass, ok := srv.PasswordGrant(auth); ok {

@@ -3,10 +3,13 @@ package target
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestMockTargetPasswordGrant: an overlay client with an access key gets
@@ -44,4 +47,20 @@ func TestMockTargetPasswordGrant(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Errorf("dial-phone with the password-grant token = %d, want 202", resp.StatusCode)
 	}
+}
+
+// TestMockUnknownClientListsClients: an auth: the overlay does not define
+// is refused with the clients it does define, and the nearest one.
+func TestMockUnknownClientListsClients(t *testing.T) {
+	s, err := spec.Load("../../specs/genesys-cloud/openapi.yaml")
+	require.NoError(t, err)
+	m := NewMockTarget()
+	defer m.Close()
+	err = m.Authorize(t.Context(), httptest.NewRequest("GET", "/", nil), s, "agent-no-statoin")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `defines no client "agent-no-statoin" (did you mean "agent-no-station"?)`)
+	assert.Contains(t, err.Error(), "its clients: agent, agent-no-permission, agent-no-station, service")
+	req := httptest.NewRequest("GET", "/", nil)
+	require.NoError(t, m.Authorize(t.Context(), req, s, "agent"))
+	assert.Regexp(t, `^Bearer \S+$`, req.Header.Get("Authorization"))
 }
