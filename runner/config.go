@@ -86,6 +86,10 @@ func Load(configFile string, paths []string) (*Config, []*Case, error) {
 	}
 	if len(paths) == 0 {
 		paths = cfg.DefaultPaths()
+		if _, err := os.Stat(paths[0]); cfg.File == "" && err != nil {
+			return nil, nil, &UsageError{Msg: "no casebook.yaml in this folder or above, and no cases/ folder: " +
+				"start a project with casebook init --spec FILE, or name case files or folders (casebook run PATH...)"}
+		}
 	}
 	cases, err := LoadCases(cfg, paths)
 	return cfg, cases, err

@@ -329,3 +329,26 @@ func waitForURL(t *testing.T, r io.Reader) string {
 	}
 	return ""
 }
+
+// TestInitThenRun: a fresh folder, casebook init for a spec, casebook run:
+// it passes, and casebook run in an empty folder says how to start.
+func TestInitThenRun(t *testing.T) {
+	dir := t.TempDir()
+	o := casebook(t, dir, "run")
+	if o.code != exitUsage || !strings.Contains(o.stderr, "casebook init --spec FILE") {
+		t.Errorf("casebook run in an empty folder: exit %d, stderr %q; want 2 and how to start", o.code, o.stderr)
+	}
+	spec, err := filepath.Abs("../../specs/genesys-cloud/openapi.yaml")
+	must(t, err)
+	o = casebook(t, dir, "init", "--spec", spec)
+	if o.code != exitOK {
+		t.Fatalf("casebook init: exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	o = casebook(t, dir, "run")
+	if o.code != exitOK || !strings.Contains(o.stdout, "1 passed, 0 failed") {
+		t.Errorf("casebook run after init: exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	if o = casebook(t, dir, "init", "--spec", spec); o.code != exitUsage {
+		t.Errorf("casebook init twice: exit %d, want 2 (nothing overwritten)", o.code)
+	}
+}

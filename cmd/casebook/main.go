@@ -26,6 +26,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "start a project for a spec: casebook.yaml and a first case", cmdInit},
 		{"run", "lint and replay cases, report differences (the main job)", cmdRun},
 		{"lint", "check cases against their specs without sending anything", cmdLint},
 		{"mock", "serve a spec as a vendor-realistic mock", cmdMock},

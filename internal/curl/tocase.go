@@ -25,6 +25,8 @@ type CaseOptions struct {
 	Name string
 	// Source says where the request was captured ("a curl command").
 	Source string
+	// Pitfall is the case's pitfall: (empty: a TODO for the person importing).
+	Pitfall string
 	// Auth is the credential auth: names when the capture carried an
 	// Authorization header (default "default").
 	Auth string
@@ -74,7 +76,7 @@ func ToCase(r *Request, opts CaseOptions) ([]byte, []string, error) {
 		name = slug(r.Method, u.Path)
 	}
 	add(doc, "name", scalar(name))
-	add(doc, "pitfall", scalar("TODO: say in one sentence what goes wrong and why"))
+	add(doc, "pitfall", scalar(orDefault(opts.Pitfall, "TODO: say in one sentence what goes wrong and why")))
 	add(doc, "source", scalar(orDefault(opts.Source, "a captured request")))
 	add(doc, "verification", scalar("unverified"))
 	if opts.Spec != "" {
@@ -383,11 +385,11 @@ func (b *caseBuilder) expect(status int) *yaml.Node {
 			seq.Content = append(seq.Content, item)
 		}
 		add(exp, "lint", seq)
-		exp.Content[0].HeadComment = "what lint found at import: keep the findings that are the pitfall, fix the rest"
+		exp.Content[0].HeadComment = "what lint found: keep the findings that are the pitfall, fix the rest"
 	}
 	if status > 0 {
 		add(exp, "status", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(status)})
-		exp.Content[len(exp.Content)-2].HeadComment = "the status the captured answer had"
+		exp.Content[len(exp.Content)-2].HeadComment = "the status the answer had"
 	}
 	return exp
 }
