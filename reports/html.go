@@ -32,7 +32,6 @@ var (
 )
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"add":  func(a, b int) int { return a + b },
 	"join": func(s []string) string { return strings.Join(s, ", ") },
 }).Parse(reportTmpl))
 

@@ -83,7 +83,7 @@ func (m *mdWriter) catalogue(rs []*results.Result) {
 	for _, g := range order {
 		m.printf("- %s\n", g)
 		for _, r := range groups[g] {
-			m.printf("  - [%s](#%s): %s\n", r.Case.Name, anchor(r.Case.Name), escapeMD(firstSentence(r.Case.Pitfall)))
+			m.printf("  - [%s](#%s): %s\n", mdName(r.Case.Name), anchor(r.Case.Name), escapeMD(firstSentence(r.Case.Pitfall)))
 		}
 	}
 	for _, g := range order {
@@ -109,7 +109,7 @@ func groupByFolder(rs []*results.Result) (map[string][]*results.Result, []string
 
 func (m *mdWriter) entry(r *results.Result) {
 	c := r.Case
-	m.printf("\n### %s\n\n", c.Name)
+	m.printf("\n### %s\n\n", mdName(c.Name))
 	m.printf("%s\n\n", escapeMD(oneLine(c.Pitfall)))
 	m.printf("- **Source:** %s\n", escapeMD(orDefault(oneLine(c.Source), "not recorded")))
 	m.printf("- **Verification:** `%s`\n", orDefault(c.Verification, "unverified"))
@@ -139,7 +139,7 @@ func (m *mdWriter) entry(r *results.Result) {
 	case fix == nil:
 		m.printf("`fixedBy: %s` names a case that was not run with this one.\n", c.FixedBy)
 	default:
-		m.printf("From case [`%s`](#%s) (`%s`, %s: %s):\n\n", fix.Case.Name, anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix))
+		m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix))
 		m.request(fix.Case)
 		if fix.Response != nil {
 			m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
@@ -279,9 +279,15 @@ func firstSentence(s string) string {
 	return s
 }
 
-// escapeMD keeps prose from turning into markup: <, >, and leading #.
+// escapeMD keeps prose from turning into markup: HTML (<, >, &) and table pipes.
 func escapeMD(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;", "|", `\|`).Replace(s)
+}
+
+// mdName is a case's name as a heading or link text: prose escaping, and
+// no emphasis, link or code either (a name is written by anyone).
+func mdName(s string) string {
+	return escapeMD(strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "\\`").Replace(oneLine(s)))
 }
 
 // mdCode wraps s in a code span, with a longer fence when s has backticks.

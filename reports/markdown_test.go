@@ -40,10 +40,15 @@ func TestMarkdownCatalogue(t *testing.T) {
 		"Inin-Correlation-Id: <correlation id>",
 		"urn:uuid:<id>",
 		"2 pitfalls (2 unverified).",
+		// HTML in a name is text, not markup.
+		"### genesys-markup &lt;&amp;&gt; \"quoted\"",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("catalogue lacks %q", want)
 		}
+	}
+	if strings.Contains(out, "<&>") {
+		t.Error("a case's name reaches the catalogue as HTML")
 	}
 	if strings.Contains(out, "### pc-correct-call") {
 		t.Error("the fix case has an entry of its own; it should appear only as the fix")

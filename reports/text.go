@@ -77,7 +77,9 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 	}
 	t.findings(r)
 	t.differences(r.Differences)
-	if r.Status == results.Failed && r.Response != nil {
+	// The answer of a failing case, and with -v of every case: what a
+	// passing pitfall case documents is the answer it got.
+	if r.Response != nil && (r.Status == results.Failed || verbose) {
 		t.printf("    answer: %d %s\n", r.Response.Status, indentBody(r.Response.Body))
 	}
 }
@@ -128,13 +130,17 @@ func (t *textWriter) differences(ds []diff.Difference) {
 	}
 }
 
+// summary counts as the JSON report does: a case that could not be run
+// to a verdict is errored, not failed.
 func (t *textWriter) summary(s results.Summary) {
-	failed := s.Failed + s.Errored
-	line := fmt.Sprintf("%d passed, %d failed", s.Passed, failed)
+	line := fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed)
+	if s.Errored > 0 {
+		line += fmt.Sprintf(", %d errored", s.Errored)
+	}
 	if s.Skipped > 0 {
 		line += fmt.Sprintf(", %d skipped", s.Skipped)
 	}
-	if failed > 0 {
+	if !s.OK() {
 		line = t.paint(ansiRed, line)
 	}
 	t.printf("%s\n", line)

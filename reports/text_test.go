@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
@@ -79,7 +81,7 @@ func TestTextSummaryLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-	if got, want := lines[len(lines)-1], "1 passed, 2 failed, 1 skipped"; got != want {
+	if got, want := lines[len(lines)-1], "1 passed, 1 failed, 1 errored, 1 skipped"; got != want {
 		t.Errorf("last line = %q, want %q", got, want)
 	}
 	if strings.Contains(buf.String(), "\x1b[") {
@@ -102,4 +104,18 @@ func golden(t *testing.T, path string, got []byte) {
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
 	}
+}
+
+// TestVerboseShowsPassingAnswers: -v shows what a passing case got back;
+// without it a passing case is one line.
+func TestVerboseShowsPassingAnswers(t *testing.T) {
+	pass := &results.Result{Case: &casefile.Case{Name: "ok"}, Status: results.Passed,
+		Request:  &results.Request{Method: "GET", URL: "http://h/x"},
+		Response: &results.Response{Status: 200, Body: []byte(`{"id":"x-1"}`)}}
+	var quiet, verbose bytes.Buffer
+	require.NoError(t, Text(&quiet, []*results.Result{pass}, Options{}))
+	require.NoError(t, Text(&verbose, []*results.Result{pass}, Options{Verbose: true}))
+	assert.Equal(t, "PASS ok (GET /x -> 200)\n1 passed, 0 failed\n", quiet.String())
+	assert.Contains(t, verbose.String(), "    answer: 200 {\n")
+	assert.Contains(t, verbose.String(), `"id": "x-1"`)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/suggest"
@@ -36,21 +35,4 @@ func didYouMeanCommand(name string) string {
 		names = append(names, c.name)
 	}
 	return suggest.Hint(name, names)
-}
-
-// useColor is true for a terminal, never with NO_COLOR set (no-color.org).
-func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		return false
-	}
-	return isTerminal(w)
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

@@ -77,7 +77,7 @@ func casebook(t *testing.T, dir string, args ...string) outcome {
 	return outcome{code, out.String(), errb.String()}
 }
 
-var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed(, \d+ skipped)?$`)
+var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed(, \d+ errored)?(, \d+ skipped)?$`)
 
 func TestShippedCasesPass(t *testing.T) {
 	o := casebook(t, "", "run")
@@ -221,7 +221,7 @@ func TestUsageErrors(t *testing.T) {
 		// whole: the error is all of stderr (one line and the hint, not the usage).
 		whole bool
 	}{
-		{[]string{"rnu"}, `unknown command "rnu" (did you mean "run"?)`, false},
+		{[]string{"rnu"}, "casebook: unknown command \"rnu\" (did you mean \"run\"?)\nRun 'casebook help' for the commands.\n", true},
 		{[]string{"run", "--formt", "json"}, "casebook run: unknown flag --formt (did you mean --format?)\nRun 'casebook help run' for usage.\n", true},
 		{[]string{"run", "no/such/folder"}, "no such case file or folder: no/such/folder", false},
 		{[]string{"run", "--target", "ftp://x"}, `unknown target "ftp://x": want mock, an http(s) base URL`, false},
@@ -250,9 +250,11 @@ func TestHelpHasExamples(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	o := casebook(t, "", "version")
-	if o.code != exitOK || !strings.HasPrefix(o.stdout, "casebook ") {
-		t.Errorf("casebook version = %d %q", o.code, o.stdout)
+	for _, arg := range []string{"version", "--version"} {
+		o := casebook(t, "", arg)
+		if o.code != exitOK || !strings.HasPrefix(o.stdout, "casebook ") {
+			t.Errorf("casebook %s = %d %q", arg, o.code, o.stdout)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Exit codes, the same for every command.
@@ -48,20 +49,26 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(nil, stdout, stderr)
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	switch name {
+	case "--version", "-version":
+		return cmdVersion(args[1:], stdout, stderr)
+	case "help", "-h", "--help", "-help":
 		if len(args) > 1 {
 			return dispatch([]string{args[1], "--help"}, stdout, stderr)
 		}
 		usage(stdout)
 		return exitOK
 	}
+	if strings.HasPrefix(name, "-") {
+		// Flags without a command are casebook run's, as no arguments are.
+		return cmdRun(args, stdout, stderr)
+	}
 	for _, c := range commands() {
 		if c.name == name {
 			return c.run(args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "casebook: unknown command %q%s\n\n", name, didYouMeanCommand(name))
-	usage(stderr)
+	fmt.Fprintf(stderr, "casebook: unknown command %q%s\nRun 'casebook help' for the commands.\n", name, didYouMeanCommand(name))
 	return exitUsage
 }
 
@@ -80,11 +87,12 @@ Commands:
 	}
 	fmt.Fprint(w, `
 Examples:
-  casebook run                          # shipped cases against the built-in mock
+  casebook init --spec openapi.yaml     # a new project: casebook.yaml and a first case
+  casebook run                          # the cases against the built-in mock
   casebook lint cases/genesys-cloud     # offline: what is wrong with each request
   casebook mock --spec specs/genesys-cloud/openapi.yaml
 
 Exit codes: 0 all passed, 1 a case failed, 2 usage, config, spec or case-file error.
-Run "casebook help <command>" for a command's flags.
+Run "casebook help <command>" for a command's flags, "casebook --version" for the version.
 `)
 }

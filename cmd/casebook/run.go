@@ -182,7 +182,7 @@ func (inv *invocation) finish(rs []*runner.Result) int {
 	if inv.live != nil && inv.live.dryRun {
 		out = inv.stderr
 	}
-	ropts := reports.Options{Color: useColor(out), Verbose: inv.common.verbose, Version: runner.Version}
+	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.Version}
 	if err := inv.report.Write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
 		return exitUsage
@@ -209,7 +209,7 @@ func printLoadError(w io.Writer, err error) {
 // newProgress is the progress line on stderr, only on a terminal: when
 // stderr is a file or a pipe (CI logs) it does nothing.
 func newProgress(stderr io.Writer, total int) func(*runner.Result) {
-	if !isTerminal(stderr) || total <= 0 {
+	if !cli.IsTerminal(stderr) || total <= 0 {
 		return nil
 	}
 	return reports.Progress(stderr, total, time.Now)

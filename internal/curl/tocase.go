@@ -175,7 +175,7 @@ func (b *caseBuilder) headers(req *yaml.Node, h http.Header, mode bodyMode) bool
 		case ck == "Authorization":
 			hasAuth = true
 			scheme, _, _ := strings.Cut(v, " ")
-			b.notes = append(b.notes, fmt.Sprintf("removed the Authorization header (%s credentials): the case names a credential with auth: %s instead; set it to one of casebook.yaml's", scheme, orDefault(b.opts.Auth, "default")))
+			b.notes = append(b.notes, fmt.Sprintf("removed the Authorization header (%s credentials): the case names a credential with auth: %s instead", scheme, orDefault(b.opts.Auth, "default")))
 			continue
 		case ck == "Cookie":
 			b.notes = append(b.notes, "removed the Cookie header: cookies are credentials")
