@@ -38,17 +38,14 @@ func cmdCurl(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := runner.OpenConfig(*config)
 	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	cases, err := runner.FindCases(cfg, fs.Args())
 	if err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	if err := runner.Curl(stdout, cases, *base); err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	return exitOK
 }

@@ -54,16 +54,14 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, cases, err := runner.Load(*config, fs.Args())
 	if err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	// casebook.yaml's vars, ahead of the environment: the documents are the
 	// built-in mock's answers and must read the same on every machine.
 	r := runner.New(runner.Options{Vars: cfg.Vars})
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	rs := r.Run(context.Background(), cases)
 	code := exitOK

@@ -118,6 +118,11 @@ func TestNoArgumentsRunsTheMainJob(t *testing.T) {
 	if o.code != exitOK || !summaryLine.MatchString(o.stdout) {
 		t.Fatalf("casebook (no arguments) exited %d:\n%s%s", o.code, o.stdout, o.stderr)
 	}
+	// Flags without a command are run's.
+	o = casebook(t, "", "--format", "json")
+	if o.code != exitOK || !strings.HasPrefix(o.stdout, "{") {
+		t.Errorf("casebook --format json exited %d:\n%.200s%s", o.code, o.stdout, o.stderr)
+	}
 }
 
 func TestLintShippedCases(t *testing.T) {

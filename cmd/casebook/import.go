@@ -76,8 +76,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := runner.OpenConfig(*config)
 	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
+		return fail(stderr, err)
 	}
 	o.Specs, o.SpecFor, o.Credentials = cfg.Specs(), cfg.SpecFor, slices.Sorted(maps.Keys(cfg.Credentials))
 	c, err := capture.New(context.Background(), req, o)

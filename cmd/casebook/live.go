@@ -5,12 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+	"strings"
 	"time"
 
-	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
@@ -85,52 +82,43 @@ Examples:
   casebook drift --target mock,standin --allow-http --rate 5
 `
 
-// cmdDrift is "casebook drift --target a,b [paths]".
+// cmdDrift is "casebook drift --target a,b [paths]": run with two targets.
 func cmdDrift(args []string, stdout, stderr io.Writer) int {
 	fs := cli.NewFlagSet("drift", "--target a,b [flags] [case files or folders]", driftHelp)
-	list := fs.String("target", "mock,live", "the two targets to compare: mock, a base URL or a profile of casebook.yaml")
-	common := registerCommon(fs.FlagSet)
-	var live liveFlags
-	live.register(fs.FlagSet)
+	inv := &invocation{stdout: stdout, stderr: stderr, live: &liveFlags{}}
+	fs.StringVar(&inv.target, "target", "mock,live", "the two targets to compare: mock, a base URL or a profile of casebook.yaml")
+	inv.common = registerCommon(fs.FlagSet)
+	registerSelection(fs.FlagSet, &inv.sel)
+	inv.live.register(fs.FlagSet)
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	if err := live.check(); err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
+	if !strings.Contains(inv.target, ",") {
+		usageError(stderr, fs, fmt.Errorf("--target %s: want two targets to compare, such as mock,live", inv.target))
 		return exitUsage
 	}
-	if live.dryRun {
-		fmt.Fprintln(stderr, "casebook: drift compares answers, so it must send; use casebook run --dry-run to see the requests")
-		return exitUsage
-	}
-	cfg, cases, err := runner.Load(common.config, fs.Args())
-	if err != nil {
-		printLoadError(stderr, err)
-		return exitUsage
-	}
-	if err := runner.New(runner.Options{LintOnly: true}).LoadSpecs(cases); err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return runDrift(ctx, cfg, cases, *list, live, common.vars, common.verbose, stdout, stderr)
+	inv.paths = fs.Args()
+	return inv.execute()
 }
 
-// runDrift compares two targets on cases already loaded (specs included):
-// casebook drift, and casebook run when --target is a comma list.
-func runDrift(ctx context.Context, cfg *runner.Config, cases []*casefile.Case, list string, live liveFlags,
-	vars map[string]string, verbose bool, stdout, stderr io.Writer) int {
-	a, b, err := cfg.TargetPair(list, live.targetOptions())
+// drift compares two targets on the cases: casebook drift, and casebook
+// run when --target is a comma list. Exit 1 when an answer drifted.
+func (inv *invocation) drift(ctx context.Context, cfg *runner.Config, cases []*runner.Case) int {
+	if inv.live.dryRun {
+		return fail(inv.stderr, &runner.UsageError{Msg: "--dry-run cannot compare two targets: they must be sent to; casebook run --dry-run shows the requests"})
+	}
+	if err := runner.New(runner.Options{LintOnly: true}).LoadSpecs(cases); err != nil {
+		return fail(inv.stderr, err)
+	}
+	a, b, err := cfg.TargetPair(inv.target, inv.live.targetOptions())
 	if err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
+		return fail(inv.stderr, err)
 	}
 	defer a.Close()
 	defer b.Close()
-	opts := runner.Options{Vars: cfg.RunVars(vars)}
-	live.apply(&opts, nil)
-	if reports.DriftText(stdout, a.Name(), b.Name(), runner.Drift(ctx, cases, a, b, opts), verbose) {
+	opts := runner.Options{Vars: cfg.RunVars(inv.common.vars)}
+	inv.live.apply(&opts, nil)
+	if reports.DriftText(inv.stdout, a.Name(), b.Name(), runner.Drift(ctx, cases, a, b, opts), inv.common.verbose) {
 		return exitFailed
 	}
 	return exitOK

@@ -74,11 +74,10 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeLog()
 	srv, err := newMock(f, logw, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
-		return exitUsage
+	if err == nil {
+		err = srv.Start()
 	}
-	if err := srv.Start(); err != nil {
+	if err != nil {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
 		return exitUsage
 	}

@@ -48,10 +48,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	if err := inv.live.check(); err != nil {
-		fmt.Fprintf(stderr, "casebook: %v\n", err)
-		return exitUsage
-	}
 	inv.paths = fs.Args()
 	return inv.execute()
 }
@@ -121,40 +117,38 @@ func (inv *invocation) register(fs *flag.FlagSet) {
 	registerSelection(fs, &inv.sel)
 }
 
-func (inv *invocation) fail(err error) int {
-	printLoadError(inv.stderr, err)
-	return exitUsage
-}
-
+// execute runs lint, run and drift: load and select the cases, load their
+// specs, then lint, replay against one target, or compare two.
 func (inv *invocation) execute() int {
-	cfg, cases, err := runner.Load(inv.common.config, inv.paths)
-	if err != nil {
-		return inv.fail(err)
+	if inv.live != nil {
+		if err := inv.live.check(); err != nil {
+			return fail(inv.stderr, err)
+		}
 	}
-	if cases, err = runner.Select(cases, inv.sel); err != nil {
-		return inv.fail(err)
+	cfg, cases, err := runner.Load(inv.common.config, inv.paths)
+	if err == nil {
+		cases, err = runner.Select(cases, inv.sel)
+	}
+	if err != nil {
+		return fail(inv.stderr, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if inv.live != nil && strings.Contains(inv.target, ",") {
-		if inv.live.dryRun {
-			return inv.fail(&runner.UsageError{Msg: "--dry-run cannot compare two targets"})
-		}
-		return runDrift(ctx, cfg, cases, inv.target, *inv.live, inv.common.vars, inv.common.verbose, inv.stdout, inv.stderr)
+		return inv.drift(ctx, cfg, cases)
 	}
 	opts, closeTarget, err := inv.options(cfg, len(cases))
 	if err != nil {
-		return inv.fail(err)
+		return fail(inv.stderr, err)
 	}
 	defer closeTarget()
 	r := runner.New(opts)
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
-		return inv.fail(err)
+		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
-	results := r.Run(ctx, cases)
-	return inv.finish(results)
+	return inv.finish(r.Run(ctx, cases))
 }
 
 // options builds the runner's options: variables, the target, live safety
@@ -191,6 +185,13 @@ func (inv *invocation) finish(rs []*runner.Result) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// fail prints err (see printLoadError) and returns exitUsage: what went
+// wrong is the configuration, a case or a spec, and nothing was run.
+func fail(stderr io.Writer, err error) int {
+	printLoadError(stderr, err)
+	return exitUsage
 }
 
 // printLoadError prints each case-file problem on its own line, file:line:col first.
