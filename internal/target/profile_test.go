@@ -3,7 +3,6 @@ package target
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,21 +32,19 @@ func TestLivePlainHTTPRefused(t *testing.T) {
 
 func TestSecretsFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "secrets.env")
-	os.WriteFile(p, []byte("# test\nexport CB_ID=client-1\nCB_SECRET='quoted secret'\n\n"), 0o600)
+	require.NoError(t, os.WriteFile(p, []byte("# test\nexport CB_ID=client-1\nCB_SECRET='quoted secret'\n\n"), 0o600))
 	s, err := LoadSecrets(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := s.Lookup("CB_SECRET"); v != "quoted secret" {
-		t.Errorf("Lookup(CB_SECRET) = %q, want quoted secret", v)
-	}
+	require.NoError(t, err)
+	v, _ := s.Lookup("CB_SECRET")
+	assert.Equal(t, "quoted secret", v)
 	t.Setenv("CB_ID", "from-env")
-	if v, _ := s.Lookup("CB_ID"); v != "from-env" {
-		t.Errorf("Lookup(CB_ID) = %q, want the environment's from-env", v)
-	}
-	os.WriteFile(p, []byte("OK=1\nthis line is hunter2\n"), 0o600)
+	v, _ = s.Lookup("CB_ID")
+	assert.Equal(t, "from-env", v, "the environment beats the file")
+
+	require.NoError(t, os.WriteFile(p, []byte("OK=1\nthis line is hunter2\n"), 0o600))
 	_, err = LoadSecrets(p)
-	if err == nil || !strings.Contains(err.Error(), p+":2:") || strings.Contains(err.Error(), "hunter2") {
-		t.Errorf("LoadSecrets(bad) = %v, want file:2 without the line's text", err)
+	if assert.Error(t, err) {
+		assert.Contains(t, err.Error(), p+":2:", "the error names file:line")
+		assert.NotContains(t, err.Error(), "hunter2", "and never the line's text")
 	}
 }
