@@ -1,33 +1,14 @@
 package mockserver
 
 import (
-	"bytes"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogWriterFlushes(t *testing.T) {
-	var out lockedBuffer
+	var out logBuffer
 	ticks := make(chan time.Time)
 	w := newLogWriter(&out, ticks)
 	w.Write([]byte("a\n"))

@@ -213,9 +213,9 @@ func (l *LiveTarget) token(ctx context.Context, auth string, cr Credential) (*oa
 		ClientID: id, ClientSecret: secret, TokenURL: tokenURL,
 		Scopes: cr.Scopes, AuthStyle: oauth2.AuthStyleInHeader,
 	}
-	tok, err := l.tokens.get(cc).Token(context.WithValue(ctx, oauth2.HTTPClient, l.client))
+	tok, err := l.tokens.get(cc).tokenFor(ctx, l.client, auth, tokenURL)
 	if err != nil {
-		return nil, &AuthError{Auth: auth, Msg: "token request to " + tokenURL + " failed", Err: tokenError(err)}
+		return nil, err
 	}
 	l.used.add(tok.AccessToken)
 	return tok, nil

@@ -97,9 +97,9 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	} else {
 		src = m.tokens.get(&clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader})
 	}
-	tok, err := src.Token(context.WithValue(ctx, oauth2.HTTPClient, m.client))
+	tok, err := src.tokenFor(ctx, m.client, auth, srv.TokenURL())
 	if err != nil {
-		return &AuthError{Auth: auth, Msg: "token request to " + srv.TokenURL() + " failed", Err: tokenError(err)}
+		return err
 	}
 	tok.SetAuthHeader(req)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -88,6 +89,16 @@ func (c *tokenCache) entry(key string, fetcher func() func(context.Context) (*oa
 		c.m[key] = t
 	}
 	return t
+}
+
+// tokenFor returns the token, cached or fetched through client; a failure
+// is an *AuthError naming auth and the token URL, and keeping no body.
+func (t *cachedToken) tokenFor(ctx context.Context, client *http.Client, auth, tokenURL string) (*oauth2.Token, error) {
+	tok, err := t.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+	if err != nil {
+		return nil, &AuthError{Auth: auth, Msg: "token request to " + tokenURL + " failed", Err: tokenError(err)}
+	}
+	return tok, nil
 }
 
 // cachedToken is one client's token, refreshed shortly before it expires.
