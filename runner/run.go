@@ -8,7 +8,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -38,7 +37,7 @@ type Options struct {
 	OnResult func(*Result)
 
 	// Retry says when a failed request is sent again (zero: never).
-	Retry target.RetryPolicy
+	Retry RetryPolicy
 	// Timeout bounds each attempt, its token request included (default 30s).
 	Timeout time.Duration
 	// RateLimit is the most requests per second sent, retries included
@@ -103,12 +102,11 @@ func (r *Runner) SpecProblems() []SpecProblems {
 	r.specs.mu.Lock()
 	defer r.specs.mu.Unlock()
 	var out []SpecProblems
-	for path, e := range r.specs.specs {
-		if e.s != nil && len(e.s.Problems) > 0 {
+	for _, path := range slices.Sorted(maps.Keys(r.specs.specs)) {
+		if e := r.specs.specs[path]; e.s != nil && len(e.s.Problems) > 0 {
 			out = append(out, SpecProblems{Path: path, Problems: e.s.Problems})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
 
