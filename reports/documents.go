@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
 // Document is a file `casebook docs` generates from the results of the
@@ -58,4 +60,18 @@ func DocumentNames() []string {
 		names[i] = d.Name
 	}
 	return names
+}
+
+// PickDocuments is every document, or the one named ("" for all).
+func PickDocuments(name string) ([]Document, error) {
+	if name == "" {
+		return Documents, nil
+	}
+	for _, d := range Documents {
+		if d.Name == name {
+			return []Document{d}, nil
+		}
+	}
+	names := DocumentNames()
+	return nil, fmt.Errorf("no document %q (want one of %s)%s", name, strings.Join(names, ", "), suggest.Hint(name, names))
 }

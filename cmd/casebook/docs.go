@@ -12,7 +12,6 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/cli"
-	"github.com/casebook-dev/casebook/internal/suggest"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -47,7 +46,10 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	docs, err := pickDocuments(*only, *out)
+	docs, err := reports.PickDocuments(*only)
+	if err == nil && *out != "" && len(docs) > 1 {
+		err = fmt.Errorf("--out writes one document; name it with --doc (%s)", strings.Join(reports.DocumentNames(), ", "))
+	}
 	if err != nil {
 		usageError(stderr, fs, err)
 		return exitUsage
@@ -88,21 +90,4 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
-}
-
-// pickDocuments is every document, or the one --doc names; --out writes one.
-func pickDocuments(name, out string) ([]reports.Document, error) {
-	if name == "" {
-		if out != "" && len(reports.Documents) > 1 {
-			return nil, fmt.Errorf("--out writes one document; name it with --doc (%s)", strings.Join(reports.DocumentNames(), ", "))
-		}
-		return reports.Documents, nil
-	}
-	for _, d := range reports.Documents {
-		if d.Name == name {
-			return []reports.Document{d}, nil
-		}
-	}
-	names := reports.DocumentNames()
-	return nil, fmt.Errorf("no document %q (want one of %s)%s", name, strings.Join(names, ", "), suggest.Hint(name, names))
 }
