@@ -45,8 +45,10 @@ func LoadSecrets(path string) (*Secrets, error) {
 }
 
 func unquote(v string) string {
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		return v[1 : len(v)-1]
+	for _, q := range []string{`"`, `'`} {
+		if len(v) >= 2 && strings.HasPrefix(v, q) && strings.HasSuffix(v, q) {
+			return v[1 : len(v)-1]
+		}
 	}
 	return v
 }
