@@ -1,7 +1,8 @@
 // Package finding is the vocabulary of a lint result: one problem in a
-// request, where it is, which rule it breaks and what was allowed. It lives
-// apart from lint so that what reads findings (the reports, the runner's
-// comparison) does not link the OpenAPI validator that produces them.
+// request (or, for a conformance finding, in the answer to it), where it
+// is, which rule it breaks and what was allowed. It lives apart from lint
+// so that what reads findings (the reports, the runner's comparison) does
+// not link the OpenAPI validator that produces them.
 package finding
 
 import "strings"
@@ -14,7 +15,8 @@ const (
 	Warning Severity = "warning"
 )
 
-// Location is the part of the request a finding is about.
+// Location is the part of the request, or of the answer for a
+// conformance finding, a finding is about.
 type Location string
 
 const (
@@ -25,6 +27,8 @@ const (
 	InCookie   Location = "cookie"
 	InSecurity Location = "security"
 	InRoute    Location = "route"
+	// InStatus is an answer's status code (conformance findings only).
+	InStatus Location = "status"
 )
 
 // Rules that lint itself adds to the schema keywords (required, type, enum,
@@ -36,6 +40,12 @@ const (
 	RuleSecurity         = "security"
 	RuleContentType      = "content-type"
 	RuleSyntax           = "syntax"
+	// RuleStatus: the answer's status is not one the operation declares
+	// (and it declares no default).
+	RuleStatus = "status"
+	// RuleErrorCode: a Genesys Cloud error answer's code is not one of the
+	// x-inin-error-codes the operation publishes for its status.
+	RuleErrorCode = "x-inin-error-codes"
 )
 
 // Finding is one problem in a request.

@@ -151,11 +151,7 @@ func validateJSONBody(m *spec.Match, contentType string, value any) error {
 	if media == nil || media.Schema == nil || media.Schema.Value == nil {
 		return nil
 	}
-	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
-	if m.Route.Spec.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	err := media.Schema.Value.VisitJSON(value, opts...)
+	err := media.Schema.Value.VisitJSON(value, schemaOptions(m, openapi3.VisitAsRequest())...)
 	if err == nil {
 		return nil
 	}
@@ -196,10 +192,8 @@ func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, b
 	if !isJSONMedia(mt) {
 		return nil, true
 	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSON(body)
+	if err != nil {
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not valid JSON: " + jsonErrorPlace(body, err)})
 		return nil, false
 	}

@@ -9,6 +9,11 @@
 // path, and whether the credentials the operation's security needs are
 // present at all.
 //
-// Both sides use it: the runner to lint a case, the mock to answer 400 with
-// each failing field.
+// CheckResponse is the same check the other way: an answer against the
+// responses its operation declares (status, content type, headers, body
+// schema, Genesys x-inin-error-codes), for contract conformance.
+//
+// Both sides use it: the runner to lint a case and check its answer, the
+// mock to answer 400 with each failing field (and its tests to hold the
+// mock's own answers to the spec it serves).
 package lint

@@ -47,10 +47,19 @@ func (o *Operation) ErrorCodes(status string) map[string]string {
 		return nil
 	}
 	r := o.Op.Responses.Value(status)
-	if r == nil || r.Value == nil {
+	if r == nil {
 		return nil
 	}
-	raw, ok := r.Value.Extensions["x-inin-error-codes"].(map[string]any)
+	return ErrorCodesOf(r.Value)
+}
+
+// ErrorCodesOf returns a response's x-inin-error-codes: code -> message
+// template. Nil when it has none.
+func ErrorCodesOf(r *openapi3.Response) map[string]string {
+	if r == nil {
+		return nil
+	}
+	raw, ok := r.Extensions["x-inin-error-codes"].(map[string]any)
 	if !ok {
 		return nil
 	}

@@ -1,0 +1,186 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/suggest"
+)
+
+// Response is an answer as CheckResponse sees it.
+type Response struct {
+	// Method is the request's: a HEAD answer has no body to check.
+	Method string
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// CheckResponse checks an answer to a request that resolved to m against
+// what the operation declares: the status is declared (exactly, as a range
+// such as 4XX, or through a default), a body comes in a declared content
+// type and validates against its schema, the required headers are there
+// and hold what their schemas allow, and a Genesys Cloud error's code is
+// one of the x-inin-error-codes published for the status. Findings are
+// errors named like lint's (location, pointer, rule, allowed values, did
+// you mean); the caller decides what they cost.
+//
+// What the spec leaves open is not held against the answer: an operation
+// that declares no responses, a response without content, an empty body
+// (OpenAPI does not say a declared body is required), a media type that is
+// not JSON, and members the schema does not declare when it allows others
+// (servers add fields; lint's undeclared warning is for requests only).
+func CheckResponse(m *spec.Match, r *Response) []finding.Finding {
+	if m.Op.Responses == nil || m.Op.Responses.Len() == 0 {
+		return nil
+	}
+	c := &collector{}
+	ref := m.Op.Responses.Status(r.Status)
+	if ref == nil {
+		ref = m.Op.Responses.Default()
+	}
+	if ref == nil {
+		declared := m.Op.Responses.Keys()
+		slices.Sort(declared)
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InStatus, Rule: finding.RuleStatus,
+			Message: fmt.Sprintf("%d is not a status %s declares, and it declares no default", r.Status, m.Operation), Allowed: declared})
+		return c.sorted()
+	}
+	if ref.Value == nil {
+		return nil
+	}
+	c.responseHeaders(m, ref.Value, r)
+	if r.Method != http.MethodHead && r.Status != http.StatusNoContent && r.Status != http.StatusNotModified {
+		c.responseBody(m, ref.Value, r)
+	}
+	return c.sorted()
+}
+
+// responseHeaders checks the headers the response declares: a required one
+// must be there; one that is there must hold what its schema allows.
+// Content-Type is the content's business (OpenAPI ignores its definition
+// among the headers).
+func (c *collector) responseHeaders(m *spec.Match, resp *openapi3.Response, r *Response) {
+	for _, name := range slices.Sorted(maps.Keys(resp.Headers)) {
+		h := resp.Headers[name]
+		if h == nil || h.Value == nil || http.CanonicalHeaderKey(name) == "Content-Type" {
+			continue
+		}
+		values := r.Header.Values(name)
+		if len(values) == 0 {
+			if h.Value.Required {
+				c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InHeader, Pointer: jsonptr.Join(name), Rule: "required",
+					Message: fmt.Sprintf("the answer lacks the header %s, which the spec requires with %d", name, r.Status)})
+			}
+			continue
+		}
+		s := h.Value.Schema
+		if s == nil || s.Value == nil || s.Value.Type.Is("array") || s.Value.Type.Is("object") {
+			continue // a serialised array or object is not checked
+		}
+		if err := s.Value.VisitJSON(headerValue(values[0], s.Value), schemaOptions(m, openapi3.VisitAsResponse())...); err != nil {
+			c.add(err, finding.InHeader, jsonptr.Join(name))
+		}
+	}
+}
+
+// headerValue reads a header as the scalar its schema describes; a value
+// that does not parse stays a string, which the schema's type rejects.
+func headerValue(v string, s *openapi3.Schema) any {
+	switch {
+	case s.Type.Is("integer"), s.Type.Is("number"):
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return json.Number(v)
+		}
+	case s.Type.Is("boolean"):
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return v
+}
+
+// responseBody checks a body against the declared content: its type, then
+// (for JSON) its syntax, its schema and, for Genesys Cloud, its code.
+func (c *collector) responseBody(m *spec.Match, resp *openapi3.Response, r *Response) {
+	if len(resp.Content) == 0 || len(bytes.TrimSpace(r.Body)) == 0 {
+		return
+	}
+	ct := r.Header.Get("Content-Type")
+	media := resp.Content.Get(ct)
+	if media == nil {
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InHeader, Pointer: "/Content-Type", Rule: finding.RuleContentType,
+			Message: fmt.Sprintf("Content-Type %q is not one the spec declares for %d", ct, r.Status), Allowed: slices.Sorted(maps.Keys(resp.Content))})
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(ct); !isJSONMedia(mt) {
+		return
+	}
+	v, err := decodeJSON(r.Body)
+	if err != nil {
+		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax,
+			Message: "the answer's body is not valid JSON: " + jsonErrorPlace(r.Body, err)})
+		return
+	}
+	if media.Schema != nil && media.Schema.Value != nil {
+		if err := media.Schema.Value.VisitJSON(v, schemaOptions(m, openapi3.VisitAsResponse())...); err != nil {
+			c.add(err, finding.InBody, "")
+		}
+	}
+	c.errorCode(resp, r.Status, v)
+}
+
+// errorCode checks a Genesys Cloud error's code against the codes the spec
+// publishes for the status (x-inin-error-codes); a response that publishes
+// none, or a body without a code, says nothing either way.
+func (c *collector) errorCode(resp *openapi3.Response, status int, body any) {
+	codes := spec.ErrorCodesOf(resp)
+	obj, _ := body.(map[string]any)
+	code, ok := obj["code"].(string)
+	if len(codes) == 0 || !ok {
+		return
+	}
+	if _, published := codes[code]; published {
+		return
+	}
+	allowed := slices.Sorted(maps.Keys(codes))
+	c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Pointer: "/code", Rule: finding.RuleErrorCode,
+		Message:    fmt.Sprintf("%q is not one of the error codes the spec publishes for %d", code, status),
+		Allowed:    allowed,
+		DidYouMean: suggest.Closest(code, allowed),
+	})
+}
+
+// schemaOptions are how every body is held against its schema: every error
+// at once, from the side of the exchange it is on (readOnly and writeOnly),
+// and by JSON Schema 2020-12 in a 3.1 document.
+func schemaOptions(m *spec.Match, side openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
+	opts := []openapi3.SchemaValidationOption{side, openapi3.MultiErrors()}
+	if m.Route.Spec.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	return opts
+}
+
+// decodeJSON decodes a JSON body as the validator would (numbers kept
+// exact as json.Number), for requests and answers alike.
+func decodeJSON(body []byte) (any, error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
