@@ -40,6 +40,10 @@ type Config struct {
 	// SecretsFile is a KEY=VALUE file, outside version control, where the
 	// variables credentials name are looked up after the environment.
 	SecretsFile string `yaml:"secretsFile"`
+	// Conformance is what an answer that breaks the spec's declared
+	// responses costs when a case does not say (expect.conformance):
+	// "fail" (the default) or "warn".
+	Conformance string `yaml:"conformance"`
 
 	// Dir is the directory holding the config file ("" when there is none:
 	// then paths are relative to the working directory).
@@ -201,8 +205,8 @@ func startsWithDotDot(rel string) bool {
 	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
 }
 
-// checkLive validates targets: and credentials: after decoding, each
-// problem placed at its key in casebook.yaml.
+// checkLive validates targets:, credentials:, conformance: and vars: after
+// decoding, each problem placed at its key in casebook.yaml.
 func (c *Config) checkLive() error {
 	var errs strictyaml.ErrorList
 	fail := func(field, format string, args ...any) {
@@ -213,6 +217,12 @@ func (c *Config) checkLive() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Credentials)) {
 		target.CheckCredential("credentials."+name, c.Credentials[name], fail)
+	}
+	switch c.Conformance {
+	case "", casefile.ConformanceFail, casefile.ConformanceWarn:
+	default:
+		fail("conformance", "%q is neither %q nor %q%s", c.Conformance, casefile.ConformanceFail, casefile.ConformanceWarn,
+			suggest.Hint(c.Conformance, []string{casefile.ConformanceFail, casefile.ConformanceWarn}))
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Vars)) {
 		if !casefile.VarName.MatchString(name) {

@@ -134,6 +134,11 @@ func TestConfigErrorsNamePlaces(t *testing.T) {
 			want: []string{"credentials.t.scopes", "a bearer credential takes tokenEnv"},
 		},
 		{
+			name: "conformance is fail or warn",
+			yaml: "conformance: warning\n",
+			want: []string{":1:14:", "conformance", `did you mean "warn"?`},
+		},
+		{
 			name: "oauth2 without a client id",
 			yaml: "credentials:\n  d:\n    kind: oauth2\n    clientSecretEnv: S\n",
 			want: []string{"needs one of clientId or clientIdEnv"},

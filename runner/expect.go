@@ -11,6 +11,8 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/spec"
 )
 
 // lintDifferences compares the findings a case expects with those lint
@@ -114,4 +116,32 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// conformance checks the answer against the declared responses of m (the
+// operation the request resolved to; nil: none, so nothing to hold the
+// answer to). Under casefile.ConformanceWarn its breaks are warnings.
+func conformance(m *spec.Match, method string, resp *Response, policy string) []finding.Finding {
+	if m == nil || resp == nil {
+		return nil
+	}
+	fs := lint.CheckResponse(m, &lint.Response{Method: method, Status: resp.Status, Header: resp.Header, Body: resp.Body})
+	if policy == casefile.ConformanceWarn {
+		for i := range fs {
+			fs[i].Severity = finding.Warning
+		}
+	}
+	return fs
+}
+
+// conformanceDifferences are the contract's errors: each one fails the
+// case, whatever it expects. Warnings do not.
+func conformanceDifferences(fs []finding.Finding) []diff.Difference {
+	var out []diff.Difference
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			out = append(out, diff.Difference{Part: diff.Conformance, Pointer: f.Pointer, Got: f.String(), Extra: true})
+		}
+	}
+	return out
 }

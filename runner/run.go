@@ -49,6 +49,10 @@ type Options struct {
 	// DryRun, when set, receives each case's request as a curl command,
 	// credentials as $VARIABLE references; nothing is sent.
 	DryRun io.Writer
+	// Conformance is what an answer that breaks the spec's declared
+	// responses costs in a case that does not say (expect.conformance):
+	// casefile.ConformanceFail ("" too) or casefile.ConformanceWarn.
+	Conformance string
 }
 
 // Runner runs cases. It is safe for concurrent use.
@@ -164,7 +168,7 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 		res.Operation = lr.Match.Operation.String()
 	}
 	res.Differences = lintDifferences(c.Expect.Lint, lr.Findings)
-	if !r.opts.LintOnly && !r.replay(ctx, s, c, p, res) {
+	if !r.opts.LintOnly && !r.replay(ctx, s, c, p, lr.Match, res) {
 		return res
 	}
 	res.Status = Passed
@@ -175,9 +179,10 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 }
 
 // replay sends the case (or prints it, or says why not) and adds the
-// answer's differences. It reports false when the case got its verdict
-// without an answer: skipped or errored.
-func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) bool {
+// answer's differences: from the expectation, and from the contract of m,
+// the operation the request resolved to (nil: none). It reports false when
+// the case got its verdict without an answer: skipped or errored.
+func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, m *spec.Match, res *Result) bool {
 	if ctx.Err() != nil {
 		// Ctrl-C came while the case waited for a worker: it never started.
 		res.Status, res.Reason = Skipped, "run interrupted"
@@ -205,7 +210,18 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		return false
 	}
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
+	res.Conformance = conformance(m, p.method, res.Response, r.conformancePolicy(c))
+	res.Differences = append(res.Differences, conformanceDifferences(res.Conformance)...)
 	return true
+}
+
+// conformancePolicy is what a contract break costs in c: the case's say,
+// else the run's.
+func (r *Runner) conformancePolicy(c *casefile.Case) string {
+	if c.Expect.Conformance != "" {
+		return c.Expect.Conformance
+	}
+	return r.opts.Conformance
 }
 
 // guard says why a case must not go to a live target: a skip reason for a

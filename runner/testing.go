@@ -61,6 +61,9 @@ func RunT(t T, opts TestOptions) {
 	}
 	o := opts.Options
 	o.Vars = cfg.RunVars(o.Vars) // casebook.yaml's vars: fills ${NAME} as the CLI does
+	if o.Conformance == "" {
+		o.Conformance = cfg.Conformance // and its conformance: setting
+	}
 	r := New(o)
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {

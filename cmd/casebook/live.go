@@ -116,7 +116,7 @@ func (inv *invocation) drift(ctx context.Context, cfg *runner.Config, cases []*r
 	}
 	defer a.Close()
 	defer b.Close()
-	opts := runner.Options{Vars: cfg.RunVars(inv.common.vars)}
+	opts := runner.Options{Vars: cfg.RunVars(inv.common.vars), Conformance: cfg.Conformance}
 	inv.live.apply(&opts, nil)
 	if reports.DriftText(inv.stdout, a.Name(), b.Name(), runner.Drift(ctx, cases, a, b, opts), inv.common.verbose) {
 		return exitFailed

@@ -154,7 +154,7 @@ func (inv *invocation) execute() int {
 // options builds the runner's options: variables, the target, live safety
 // flags and progress on a terminal.
 func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, func(), error) {
-	opts := runner.Options{LintOnly: inv.lintOnly, Vars: cfg.RunVars(inv.common.vars)}
+	opts := runner.Options{LintOnly: inv.lintOnly, Vars: cfg.RunVars(inv.common.vars), Conformance: cfg.Conformance}
 	closeTarget := func() {}
 	if !inv.lintOnly {
 		t, err := cfg.Target(inv.target, inv.live.targetOptions())

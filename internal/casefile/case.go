@@ -76,6 +76,10 @@ type Expect struct {
 	BodyMatch string `yaml:"bodyMatch"`
 	// Ignore lists JSON pointers left out of the body comparison.
 	Ignore []string `yaml:"ignore"`
+	// Conformance says what an answer that breaks the spec's declared
+	// responses costs: "fail" (the default) or "warn", for an API known to
+	// drift from its spec. Empty takes the project config's setting.
+	Conformance string `yaml:"conformance"`
 }
 
 // ExpectedFinding names a lint finding by where it is and which rule it breaks.
@@ -92,6 +96,12 @@ type ExpectedFinding struct {
 const (
 	MatchSubset = "subset"
 	MatchExact  = "exact"
+)
+
+// What a conformance break costs (Expect.Conformance).
+const (
+	ConformanceFail = "fail"
+	ConformanceWarn = "warn"
 )
 
 // Verification levels.

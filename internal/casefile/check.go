@@ -104,6 +104,12 @@ func checkExpect(c *Case, fail func(string, string, ...any)) {
 		fail("expect.bodyMatch", "bodyMatch %q is neither %q nor %q%s", e.BodyMatch, MatchSubset, MatchExact,
 			suggest.Hint(e.BodyMatch, []string{MatchSubset, MatchExact}))
 	}
+	switch e.Conformance {
+	case "", ConformanceFail, ConformanceWarn:
+	default:
+		fail("expect.conformance", "conformance %q is neither %q nor %q%s", e.Conformance, ConformanceFail, ConformanceWarn,
+			suggest.Hint(e.Conformance, []string{ConformanceFail, ConformanceWarn}))
+	}
 	for i, p := range e.Ignore {
 		if !jsonptr.Valid(p) {
 			fail(fmt.Sprintf("expect.ignore[%d]", i), "%q is not a JSON pointer (want /field/0/name)", p)

@@ -78,6 +78,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"path parameter without value", "request: {method: GET, path: \"/a/{id}\"}\n", []string{"path parameter {id} has no value"}},
 		{"bad pointer", "request: {method: GET, path: /}\nexpect: {ignore: [id]}\n", []string{`expect.ignore[0]: "id" is not a JSON pointer`}},
 		{"bad bodyMatch", "request: {method: GET, path: /}\nexpect: {bodyMatch: exakt}\n", []string{`(did you mean "exact"?)`}},
+		{"bad conformance", "request: {method: GET, path: /}\nexpect: {conformance: warning}\n", []string{`bad.yaml:2:23: case "bad": expect.conformance: conformance "warning" is neither "fail" nor "warn" (did you mean "warn"?)`}},
 		{"duplicate body key", "request: {method: POST, path: /, body: {a: 1, a: 2}}\n", []string{`duplicate key "a"`}},
 		{"body and form", "request: {method: POST, path: /, body: {}, form: {a: b}}\n", []string{"body or form fields, not both"}},
 		{"rawBody and body", "request: {method: POST, path: /, body: {}, rawBody: x}\n", []string{"request.rawBody: a request has one of body, form and rawBody"}},

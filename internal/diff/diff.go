@@ -22,6 +22,9 @@ const (
 	Header Part = "header"
 	Body   Part = "body"
 	Lint   Part = "lint"
+	// Conformance is where the answer breaks the contract: the operation's
+	// declared responses (see lint.CheckResponse), whatever the case expects.
+	Conformance Part = "conformance"
 )
 
 // Difference is one way the answer differs from the expectation. Want or Got

@@ -44,8 +44,14 @@ type Result struct {
 
 	Request  *Request
 	Response *Response
+	// Conformance lists where the answer breaks the contract: a status,
+	// content type, header or body the operation does not declare, a
+	// Genesys error code it does not publish. Errors fail the case; a case
+	// or the config may lower them to warnings (expect.conformance: warn).
+	Conformance []finding.Finding
 	// Differences lists every way the outcome differs from the expectation:
-	// lint findings first, then status, headers and body.
+	// lint findings first, then status, headers and body, then the
+	// conformance errors.
 	Differences []diff.Difference
 
 	Duration time.Duration

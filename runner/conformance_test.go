@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/target"
+)
+
+// standIn answers {"id": 5} on /things/..., where the contract wants a
+// string id and a name, and 418 on /teapot, which declares only 200.
+func standIn(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/teapot" {
+			w.WriteHeader(http.StatusTeapot)
+			_, _ = w.Write([]byte(`{"id": "pot", "name": "teapot"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"id": 5}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func runStandIn(t *testing.T, opts Options) map[string]*Result {
+	t.Helper()
+	cfg, err := FindConfig("testdata/standin")
+	require.NoError(t, err)
+	cases, err := LoadCases(cfg, cfg.DefaultPaths())
+	require.NoError(t, err)
+	tgt, err := target.NewURLTarget(standIn(t).URL)
+	require.NoError(t, err)
+	opts.Target = tgt
+	r := New(opts)
+	defer r.Close()
+	out := map[string]*Result{}
+	for _, res := range r.Run(context.Background(), cases) {
+		out[res.Case.Name] = res
+	}
+	return out
+}
+
+func partsOf(ds []diff.Difference) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, string(d.Part)+" "+d.Pointer)
+	}
+	return out
+}
+
+func TestConformanceFailsTheCase(t *testing.T) {
+	rs := runStandIn(t, Options{})
+
+	thing := rs["thing-breaks-contract"]
+	assert.Equal(t, Failed, thing.Status)
+	// The body matches what the case expects ({id: 5}); the contract does not.
+	assert.Equal(t, []string{"conformance /id", "conformance /name"}, partsOf(thing.Differences))
+	var rules []string
+	for _, f := range thing.Conformance {
+		rules = append(rules, string(f.Severity)+" "+f.Pointer+" "+f.Rule)
+	}
+	assert.Equal(t, []string{"error /id type", "error /name required"}, rules)
+
+	// The case expects the 418 it gets, but the spec does not declare it.
+	teapot := rs["teapot-undeclared"]
+	assert.Equal(t, Failed, teapot.Status)
+	if assert.Len(t, teapot.Conformance, 1) {
+		f := teapot.Conformance[0]
+		assert.Equal(t, finding.InStatus, f.Location)
+		assert.Equal(t, finding.RuleStatus, f.Rule)
+		assert.Equal(t, []string{"200"}, f.Allowed)
+	}
+	assert.Equal(t, []string{"conformance "}, partsOf(teapot.Differences))
+}
+
+func TestConformanceWarn(t *testing.T) {
+	rs := runStandIn(t, Options{})
+	drift := rs["thing-known-drift"]
+	assert.Equal(t, Passed, drift.Status, "expect.conformance: warn lets the case pass: %v", drift.Differences)
+	require.Len(t, drift.Conformance, 2)
+	for _, f := range drift.Conformance {
+		assert.Equal(t, finding.Warning, f.Severity, f.String())
+	}
+
+	// The run's setting (casebook.yaml conformance: warn) does the same for
+	// every case that does not say.
+	for name, res := range runStandIn(t, Options{Conformance: "warn"}) {
+		assert.Equal(t, Passed, res.Status, "%s: %v", name, res.Differences)
+		assert.NotEmpty(t, res.Conformance, "%s: the breaks are still reported", name)
+	}
+}
