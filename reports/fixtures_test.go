@@ -94,16 +94,24 @@ func richResults() []*results.Result {
 			Operation: "POST /api/v2/outbound/campaigns/{campaignId}/calls",
 			Request:   &results.Request{Method: "POST", URL: "http://127.0.0.1:41234/api/v2/outbound/campaigns/pc-campaign-1/calls", Header: http.Header{"Authorization": {"Bearer REDACTED"}}, Body: []byte(`{"recipient":{"address":"+15550199","type":"phone"}}`)},
 			Response:  &results.Response{Status: 202, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":"call-1","status":"queued"}`)},
-			Duration:  3 * time.Millisecond, Attempts: 1,
+			// Passed under expect.conformance: warn.
+			Conformance: []finding.Finding{
+				{Severity: finding.Warning, Location: finding.InBody, Pointer: "/status", Rule: "enum", Message: "value is not one of the allowed values", Allowed: []string{"queued", "dialing"}, DidYouMean: "queued"},
+			},
+			Duration: 3 * time.Millisecond, Attempts: 1,
 		},
 		{
 			Case: markup, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "mock", Status: results.Failed,
 			Operation: "GET /api/v2/users/me",
 			Request:   &results.Request{Method: "GET", URL: "http://user:pass@127.0.0.1:41235/api/v2/users/me", Header: http.Header{}},
 			Response:  &results.Response{Status: 500, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>oops \x00\x1b & ]]> \xff</html>")},
+			Conformance: []finding.Finding{
+				{Severity: finding.Error, Location: finding.InStatus, Rule: finding.RuleStatus, Message: "500 is not a status GET /api/v2/users/me declares, and it declares no default", Allowed: []string{"200"}},
+			},
 			Differences: []diff.Difference{
 				{Part: diff.Status, Want: 200, Got: 500},
 				{Part: diff.Body, Want: map[string]any{"name": "a]]>b"}, Got: "<html>oops \x00\x1b & ]]> \xff</html>"},
+				{Part: diff.Conformance, Got: "error status: status: 500 is not a status GET /api/v2/users/me declares, and it declares no default (allowed: 200)", Extra: true},
 			},
 			Duration: 2 * time.Millisecond, Attempts: 3,
 		},

@@ -78,6 +78,7 @@ type htmlCase struct {
 	RequestLine, Time          string
 	AnswerStatus               int
 	Findings                   []htmlFinding
+	Conformance                []htmlFinding
 	Differences                []htmlDiff
 	Want, Got                  htmlSide
 	HasComparison              bool
@@ -85,9 +86,11 @@ type htmlCase struct {
 	CorrelationID, TraceID     string
 }
 
+// htmlFinding is a row of a findings table; a row with a Note is marked,
+// the note as its title.
 type htmlFinding struct {
 	finding.Finding
-	Unexpected bool
+	Note string
 }
 
 type htmlDiff struct {
@@ -170,7 +173,18 @@ func htmlCaseOf(r *results.Result, id string) htmlCase {
 		}
 	}
 	for _, f := range r.Findings {
-		hc.Findings = append(hc.Findings, htmlFinding{Finding: f, Unexpected: unexpected[f.Pointer]})
+		hf := htmlFinding{Finding: f}
+		if unexpected[f.Pointer] {
+			hf.Note = "not expected by the case"
+		}
+		hc.Findings = append(hc.Findings, hf)
+	}
+	for _, f := range r.Conformance {
+		hf := htmlFinding{Finding: f}
+		if f.Severity == finding.Error {
+			hf.Note = "breaks the contract: fails the case"
+		}
+		hc.Conformance = append(hc.Conformance, hf)
 	}
 	hc.Want, hc.Got, hc.HasComparison = sides(r)
 	if r.Request != nil {
@@ -207,6 +221,16 @@ func sides(r *results.Result) (want, got htmlSide, ok bool) {
 			if !d.Missing {
 				gotMarks[d.Pointer] = true
 			}
+		}
+	}
+	for _, f := range r.Conformance {
+		switch f.Location {
+		case finding.InStatus:
+			statusDiff = true
+		case finding.InHeader:
+			headerDiff[http.CanonicalHeaderKey(strings.TrimPrefix(f.Pointer, "/"))] = true
+		case finding.InBody:
+			gotMarks[f.Pointer] = true
 		}
 	}
 	want.Title = "expected"

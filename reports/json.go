@@ -72,6 +72,7 @@ type JSONResult struct {
 	Target       string            `json:"target,omitempty"`
 	Operation    string            `json:"operation,omitempty"`
 	Findings     []finding.Finding `json:"findings"`
+	Conformance  []finding.Finding `json:"conformance,omitempty"`
 	Expected     JSONExpected      `json:"expected"`
 	Request      *JSONMessage      `json:"request,omitempty"`
 	Response     *JSONMessage      `json:"response,omitempty"`
@@ -182,6 +183,7 @@ func jsonResult(r *results.Result) JSONResult {
 		Tags: nonNil(c.Tags), FixedBy: c.FixedBy,
 		Spec: r.SpecPath, Target: r.Target, Operation: r.Operation,
 		Findings:    nonNil(r.Findings),
+		Conformance: r.Conformance,
 		Expected:    jsonExpected(&c.Expect),
 		Differences: jsonDifferences(safeDifferences(r.Differences)),
 		DurationMs:  float64(r.Duration.Microseconds()) / 1000,

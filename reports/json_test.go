@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -143,6 +144,26 @@ func TestReportsRedactIssuedTokens(t *testing.T) {
 		}
 		if !strings.Contains(buf.String(), "bearer") {
 			t.Errorf("%s report lost token_type (not a secret)", name)
+		}
+	}
+}
+
+// TestEveryFormatShowsConformance: where an answer breaks the contract,
+// every format says so, with the finding's pointer and rule.
+func TestEveryFormatShowsConformance(t *testing.T) {
+	rs := richResults()[:1]
+	rs[0].Conformance = []finding.Finding{{Severity: finding.Error, Location: finding.InBody, Pointer: "/errors/0/pointer",
+		Rule: "type", Message: "value must be a string", Allowed: []string{"string"}}}
+	for _, name := range Formats() {
+		render, _ := Lookup(name)
+		var buf bytes.Buffer
+		if err := render(&buf, rs, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"/errors/0/pointer", "value must be a string"} {
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("%s report lacks the conformance finding's %q", name, want)
+			}
 		}
 	}
 }

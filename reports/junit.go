@@ -196,6 +196,11 @@ func junitCase(r *results.Result, suite string) JUnitTestCase {
 		tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
 	case results.Skipped:
 		tc.Skipped = &JUnitProblem{Message: xmlSafe(oneLine(r.Reason))}
+	case results.Passed:
+		if contractWarnings(r) > 0 {
+			// Passed under expect.conformance: warn; the breaks still show.
+			tc.SystemOut = junitText(xmlSafe(exchangeText(r)))
+		}
 	}
 	return tc
 }
@@ -237,6 +242,9 @@ func exchangeText(r *results.Result) string {
 	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(&b, "lint: %s\n", f)
+	}
+	for _, f := range r.Conformance {
+		fmt.Fprintf(&b, "contract: %s\n", f)
 	}
 	if len(r.Differences) > 0 {
 		b.WriteString(differencesText(safeDifferences(r.Differences)))

@@ -131,6 +131,12 @@ func (m *mdWriter) entry(r *results.Result) {
 	}
 	m.printf("\n**What the API answers**\n\n")
 	m.answer(r)
+	if len(r.Conformance) > 0 {
+		m.printf("\n**Where the answer breaks the contract**\n\n")
+		for _, f := range r.Conformance {
+			m.printf("- %s\n", mdCode(f.String()))
+		}
+	}
 	m.printf("\n**The right request**\n\n")
 	fix := m.byName[c.FixedBy]
 	switch {

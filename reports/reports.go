@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -54,10 +55,22 @@ func Formats() []string {
 }
 
 // showValue renders a wanted or actual value: JSON for bodies, statuses and
-// headers; a lint finding as the line lint prints.
+// headers; a lint or conformance finding as the line lint prints.
 func showValue(part diff.Part, v any) string {
-	if s, ok := v.(string); ok && part == diff.Lint {
+	if s, ok := v.(string); ok && (part == diff.Lint || part == diff.Conformance) {
 		return s
 	}
 	return diff.Show(v)
+}
+
+// contractWarnings counts the conformance findings that did not fail the
+// case: a passing case still says its answer broke the contract.
+func contractWarnings(r *results.Result) int {
+	n := 0
+	for _, f := range r.Conformance {
+		if f.Severity == finding.Warning {
+			n++
+		}
+	}
+	return n
 }

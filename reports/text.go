@@ -61,6 +61,9 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 	if r.Response != nil {
 		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r), r.Response.Status)))
 	}
+	if n := contractWarnings(r); n > 0 {
+		t.printf(" %s", t.paint(ansiYellow, fmt.Sprintf("[%d contract %s]", n, plural(n, "warning", "warnings"))))
+	}
 	t.printf("\n")
 	if r.Status == results.Passed && !verbose {
 		return
@@ -76,6 +79,7 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 		t.printf("    %s\n", r.Reason)
 	}
 	t.findings(r)
+	t.contract(r)
 	t.differences(r.Differences)
 	// The answer of a failing case, and with -v of every case: what a
 	// passing pitfall case documents is the answer it got.
@@ -106,6 +110,17 @@ func (t *textWriter) findings(r *results.Result) {
 	}
 	t.printf("    lint (%s):\n", orDefault(r.Operation, "no operation"))
 	for _, f := range r.Findings {
+		t.printf("      %s\n", f)
+	}
+}
+
+// contract lists where the answer breaks the operation's declared responses.
+func (t *textWriter) contract(r *results.Result) {
+	if len(r.Conformance) == 0 {
+		return
+	}
+	t.printf("    contract (%s, answer %d):\n", orDefault(r.Operation, "no operation"), r.Response.Status)
+	for _, f := range r.Conformance {
 		t.printf("      %s\n", f)
 	}
 }

@@ -30,6 +30,9 @@ func sampleResults() []*results.Result {
 			Status: results.Passed, Target: "mock", Operation: "POST /calls/{id}",
 			Request:  &results.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1"},
 			Response: &results.Response{Status: 202, Body: []byte(`{"status":"queued"}`)},
+			// expect.conformance: warn: the case passes, the break shows.
+			Conformance: []finding.Finding{{Severity: finding.Warning, Location: finding.InHeader, Pointer: "/Content-Type",
+				Rule: finding.RuleContentType, Message: `Content-Type "" is not one the spec declares for 202`, Allowed: []string{"application/json"}}},
 		},
 		{
 			Case: &casefile.Case{Name: "pc-recipient-phone-number", Pos: pos, Pitfall: "phoneNumber\ninstead of type + address",
@@ -42,12 +45,15 @@ func sampleResults() []*results.Result {
 			},
 			Request:  &results.Request{Method: "POST", URL: "http://127.0.0.1:1/calls/c1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
 			Response: &results.Response{Status: 400, Body: []byte("{\n  \"code\": \"bad.request\"\n}")},
+			Conformance: []finding.Finding{{Severity: finding.Error, Location: finding.InBody, Pointer: "/status", Rule: "required",
+				Message: `property "status" is missing`}},
 			Differences: []diff.Difference{
 				{Part: diff.Lint, Pointer: "/extra", Got: "warning body /extra: undeclared", Extra: true},
 				{Part: diff.Lint, Pointer: "/recipient/type", Want: "required finding", Missing: true},
 				{Part: diff.Status, Want: 202, Got: 400},
 				{Part: diff.Header, Pointer: "Content-Type", Want: "application/json", Got: "application/problem+json"},
 				{Part: diff.Body, Pointer: "/code", Want: "queued", Got: "bad.request"},
+				{Part: diff.Conformance, Pointer: "/status", Got: `error body /status: required: property "status" is missing`, Extra: true},
 			},
 		},
 		{Case: &casefile.Case{Name: "dead-server", Pos: pos}, Status: results.Errored,
