@@ -11,6 +11,7 @@ import (
 // and reports whether it should fail the run: an answer drifted, or a case errored on a side.
 func DriftText(w io.Writer, a, b string, rs []results.DriftResult, verbose bool) (failed bool) {
 	var drifted, same, notCompared int
+	broken := false
 	fmt.Fprintf(w, "drift: %s vs %s, %d case(s)\n", a, b, len(rs))
 	for _, d := range rs {
 		switch {
@@ -33,7 +34,14 @@ func DriftText(w io.Writer, a, b string, rs []results.DriftResult, verbose bool)
 				if dd.Pointer != "" {
 					label += " " + dd.Pointer
 				}
-				fmt.Fprintf(w, "    %-20s %s: %s   %s: %s\n", label, a, dd.A, b, dd.B)
+				fmt.Fprintf(w, "    %-20s %s: %s   %s: %s%s\n", label, a, dd.A, b, dd.B, breaker(a, b, dd))
+				for _, f := range dd.ABreaks {
+					fmt.Fprintf(w, "        %s: %s\n", a, f)
+				}
+				for _, f := range dd.BBreaks {
+					fmt.Fprintf(w, "        %s: %s\n", b, f)
+				}
+				broken = broken || len(dd.ABreaks)+len(dd.BBreaks) > 0
 			}
 			fmt.Fprintf(w, "    %s\n", traceLine(b, d.B))
 		default:
@@ -47,7 +55,23 @@ func DriftText(w io.Writer, a, b string, rs []results.DriftResult, verbose bool)
 	if drifted > 0 {
 		fmt.Fprintf(w, "Where %s and %s disagree, the spec or the mock's overlay is wrong about the API.\n", a, b)
 	}
+	if broken {
+		fmt.Fprintf(w, "Where a side breaks the contract, its answer is one the spec does not allow: that side is wrong, or the spec is out of date.\n")
+	}
 	return failed
+}
+
+// breaker says which side's answer breaks the contract at a disagreement.
+func breaker(a, b string, d results.DriftDifference) string {
+	switch {
+	case len(d.ABreaks) > 0 && len(d.BBreaks) > 0:
+		return "   (both break the contract)"
+	case len(d.ABreaks) > 0:
+		return "   (" + a + " breaks the contract)"
+	case len(d.BBreaks) > 0:
+		return "   (" + b + " breaks the contract)"
+	}
+	return ""
 }
 
 // traceLine is what a support ticket needs to find the live exchange.

@@ -98,3 +98,43 @@ func TestConformanceWarn(t *testing.T) {
 		assert.NotEmpty(t, res.Conformance, "%s: the breaks are still reported", name)
 	}
 }
+
+// TestDriftSaysWhichSideBreaksTheContract: the stand-in's {"id": 5} and
+// 418 against a server that keeps the contract.
+func TestDriftSaysWhichSideBreaksTheContract(t *testing.T) {
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id": "t1", "name": "widget"}`))
+	}))
+	t.Cleanup(good.Close)
+	cfg, err := FindConfig("testdata/standin")
+	require.NoError(t, err)
+	cases, err := LoadCases(cfg, cfg.DefaultPaths())
+	require.NoError(t, err)
+	a, err := target.NewURLTarget(standIn(t).URL)
+	require.NoError(t, err)
+	b, err := target.NewURLTarget(good.URL)
+	require.NoError(t, err)
+
+	got := map[string][]string{}
+	for _, d := range Drift(context.Background(), cases, a, b, Options{}) {
+		for _, dd := range d.Differences {
+			side := "neither"
+			switch {
+			case len(dd.ABreaks) > 0 && len(dd.BBreaks) > 0:
+				side = "both"
+			case len(dd.ABreaks) > 0:
+				side = "a: " + dd.ABreaks[0].Rule
+			case len(dd.BBreaks) > 0:
+				side = "b: " + dd.BBreaks[0].Rule
+			}
+			got[d.Case.Name] = append(got[d.Case.Name], dd.Aspect+" "+dd.Pointer+" "+side)
+		}
+	}
+	want := map[string][]string{
+		"thing-breaks-contract": {"shape /id a: type", "shape /name a: required"},
+		"thing-known-drift":     {"shape /id a: type", "shape /name a: required"},
+		"teapot-undeclared":     {"status  a: status"},
+	}
+	assert.Equal(t, want, got)
+}

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/results"
 )
@@ -22,6 +24,8 @@ import (
 // variables, guard, retries, rate limit) and compares the answers: status,
 // error code, and the set of top-level body members with their types.
 // Values are not compared: ids, times and correlation ids always differ.
+// Each disagreement says which side's answer breaks the spec's declared
+// responses there, if one does (see results.DriftDifference).
 func Drift(ctx context.Context, cases []*casefile.Case, a, b Target, opts Options) []DriftResult {
 	var ra, rb []*Result
 	var wg sync.WaitGroup
@@ -62,7 +66,39 @@ func compareAnswers(c *casefile.Case, a, b *Result) DriftResult {
 		d.Differences = append(d.Differences, DriftDifference{Aspect: results.DriftCode, A: ca, B: cb})
 	}
 	d.Differences = append(d.Differences, shapeDifferences(ba, bb)...)
+	for i := range d.Differences {
+		dd := &d.Differences[i]
+		dd.ABreaks, dd.BBreaks = breaking(a.Conformance, *dd), breaking(b.Conformance, *dd)
+	}
 	return d
+}
+
+// breaking picks the conformance findings of one side that bear on a
+// disagreement: that side's answer breaks the contract right there.
+func breaking(fs []finding.Finding, d DriftDifference) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if bears(f, d) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func bears(f finding.Finding, d DriftDifference) bool {
+	switch d.Aspect {
+	case results.DriftStatus:
+		return f.Location == finding.InStatus
+	case results.DriftCode:
+		return f.Location == finding.InBody && f.Pointer == "/code"
+	case results.DriftShape:
+		if d.Pointer == "" {
+			// The body as a whole: its content type, its syntax, its type.
+			return f.Rule == finding.RuleContentType || (f.Location == finding.InBody && f.Pointer == "")
+		}
+		return f.Location == finding.InBody && (f.Pointer == d.Pointer || strings.HasPrefix(f.Pointer, d.Pointer+"/"))
+	}
+	return false
 }
 
 // decodeBody is the JSON body, or a bodyKind when it is empty or not JSON.

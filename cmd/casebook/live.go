@@ -71,7 +71,10 @@ Run each case against two targets, usually the built-in mock and a live
 profile of casebook.yaml, and report case by case where their answers
 disagree: the status, the error code (Genesys "code", problem "code") and the
 body's shape (its top-level members and their JSON types). Where the mock
-and the live API disagree, the spec or the mock's overlay is wrong.
+and the live API disagree, the spec or the mock's overlay is wrong; each
+disagreement also says which side's answer breaks the spec's declared
+responses there (an undeclared status, an unpublished error code, a member
+its schema does not allow), if one does.
 
 The live side is safe by default: cases that may change something are not
 sent (see --allow-side-effects). Exit 1 when an answer drifted or a case

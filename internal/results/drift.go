@@ -1,6 +1,9 @@
 package results
 
-import "github.com/casebook-dev/casebook/internal/casefile"
+import (
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/finding"
+)
 
 // DriftResult is one case run against two targets.
 type DriftResult struct {
@@ -26,6 +29,12 @@ type DriftDifference struct {
 	// A and B are what each target answered: a status, an error code, a
 	// JSON type, or "(absent)".
 	A, B string
+	// ABreaks and BBreaks are each side's conformance findings that bear on
+	// this aspect: where that side's answer breaks the spec's declared
+	// responses (a status it does not declare, a code it does not publish,
+	// a member its schema does not allow). Both empty: the spec allows both
+	// answers, and what is wrong is the mock's overlay or the spec's silence.
+	ABreaks, BBreaks []finding.Finding
 }
 
 // Aspects of an answer that drift compares.
