@@ -98,6 +98,12 @@ type Client struct {
 // grantsPassword reports whether the client gets its tokens by the password grant.
 func (c *Client) grantsPassword() bool { return c.Username != "" }
 
+// GrantsPassword reports whether the client trades its Username and
+// Password for a token (the password grant, RFC 6749 section 4.3) rather
+// than its ID and Secret (client credentials), for whoever fetches its
+// tokens from a mock: the runner's targets, a service's tests.
+func (c *Client) GrantsPassword() bool { return c.grantsPassword() }
+
 // OperationPolicy adds to or overrides what the spec says about one operation.
 type OperationPolicy struct {
 	// Operation is "METHOD /path/template" as the spec spells it.
@@ -197,6 +203,29 @@ type Condition struct {
 // ref is the condition's request subject, when it has one.
 func (c *Condition) ref() Ref {
 	return Ref{Body: c.Body, Path: c.Path, Query: c.Query, Header: c.Header, Token: c.Token}
+}
+
+// DefaultTokenPath is where the token endpoint listens when the overlay
+// does not say (auth.tokenPath).
+const DefaultTokenPath = "/oauth/token"
+
+// TokenPath is where the mock serving this overlay answers token requests.
+func (o *Overlay) TokenPath() string {
+	if o.Auth.TokenPath != "" {
+		return o.Auth.TokenPath
+	}
+	return DefaultTokenPath
+}
+
+// Client is the client the overlay names name (a case's auth:), nil when
+// it names none.
+func (o *Overlay) Client(name string) *Client {
+	for i := range o.Clients {
+		if o.Clients[i].Name == name {
+			return &o.Clients[i]
+		}
+	}
+	return nil
 }
 
 // OverlayPathFor names the overlay conventionally beside a spec: the spec's

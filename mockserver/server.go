@@ -83,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		spec: cfg.Spec, overlay: o, envelope: cfg.Spec.Envelope, codes: newCodebook(cfg.Spec),
 		policies: policies, scopePolicy: scopePolicyOf(o), cfg: cfg,
 		clients: map[string]*Client{}, clientsByID: map[string]*Client{}, byUsername: map[string]*Client{},
-		log: cfg.Logger, maxBody: cfg.MaxBodyBytes, tokenPath: o.Auth.TokenPath,
+		log: cfg.Logger, maxBody: cfg.MaxBodyBytes, tokenPath: o.TokenPath(),
 	}
 	if o.Envelope != "" {
 		s.envelope = spec.Envelope(o.Envelope)
@@ -93,9 +93,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
-	}
-	if s.tokenPath == "" {
-		s.tokenPath = "/oauth/token"
 	}
 	life := time.Duration(o.Auth.TokenLifetime)
 	if life <= 0 {

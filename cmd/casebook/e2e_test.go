@@ -263,22 +263,37 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// mockProcess is "casebook mock --spec spec" running as its own process.
+type mockProcess struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr bytes.Buffer
+}
+
+// startMock starts "casebook mock" on a port the system picks; the test
+// kills it at the end unless it was stopped.
+func startMock(t *testing.T, spec string) *mockProcess {
+	t.Helper()
+	m := &mockProcess{cmd: exec.Command(binary, "mock", "--spec", spec, "--addr", "127.0.0.1:0")}
+	m.cmd.Dir = "../.."
+	stdout, err := m.cmd.StdoutPipe()
+	must(t, err)
+	m.cmd.Stderr = &m.stderr
+	must(t, m.cmd.Start())
+	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
+	m.url = waitForURL(t, stdout)
+	go io.Copy(io.Discard, stdout)
+	return m
+}
+
 // TestRunAgainstMockProcess starts "casebook mock" as its own process, replays
 // a case against it with --target, then stops it with SIGINT.
 func TestRunAgainstMockProcess(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGINT")
 	}
-	cmd := exec.Command(binary, "mock", "--spec", "specs/personal-connection.yaml", "--addr", "127.0.0.1:0")
-	cmd.Dir = "../.."
-	stdout, err := cmd.StdoutPipe()
-	must(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	must(t, cmd.Start())
-	defer cmd.Process.Kill()
-	url := waitForURL(t, stdout)
-	go io.Copy(io.Discard, stdout)
+	m := startMock(t, "specs/personal-connection.yaml")
+	url := m.url
 
 	dir := writeProject(t, `name: no-token
 request:
@@ -301,16 +316,40 @@ expect:
 			t.Errorf("GET unknown path = %d, want 404", resp.StatusCode)
 		}
 	}
-	must(t, cmd.Process.Signal(syscall.SIGINT))
+	must(t, m.cmd.Process.Signal(syscall.SIGINT))
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() { done <- m.cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Errorf("casebook mock after SIGINT: %v\n%s", err, stderr.String())
+			t.Errorf("casebook mock after SIGINT: %v\n%s", err, m.stderr.String())
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("casebook mock did not stop within 10s of SIGINT")
+	}
+}
+
+// TestShippedSuitesAgainstMockProcess is the README's two terminals:
+// "casebook mock --spec S" in one, "casebook run --target URL cases/..." in
+// the other. Cases with auth: get their tokens from the standalone mock's
+// token path, as clients of the overlay beside the spec, and every case
+// passes.
+func TestShippedSuitesAgainstMockProcess(t *testing.T) {
+	for _, suite := range []struct{ spec, cases string }{
+		{"specs/personal-connection.yaml", "cases/personal-connection"},
+		{"specs/genesys-cloud/openapi.yaml", "cases/genesys-cloud"},
+		{"specs/nice-cxone/openapi.yaml", "cases/nice-cxone"},
+	} {
+		t.Run(suite.cases, func(t *testing.T) {
+			m := startMock(t, suite.spec)
+			o := casebook(t, "", "run", "--target", m.url, suite.cases)
+			if o.code != exitOK || strings.Contains(o.stdout, "FAIL") || strings.Contains(o.stdout, "ERROR") {
+				t.Fatalf("run --target %s %s exited %d:\n%s%s", m.url, suite.cases, o.code, o.stdout, o.stderr)
+			}
+			if m := summaryLine.FindStringSubmatch(o.stdout); m == nil || m[1] == "0" || m[2] != "0" {
+				t.Errorf("summary %q, want N passed, 0 failed", m)
+			}
+		})
 	}
 }
 

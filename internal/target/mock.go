@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -81,28 +82,44 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	if err != nil {
 		return err
 	}
-	id, secret, ok := srv.Client(auth)
-	if !ok {
-		names := srv.ClientNames()
-		return &AuthError{Auth: auth, Msg: fmt.Sprintf("the mock's overlay for %s (%s) defines no client %q%s; its clients: %s",
-			s.Path, srv.Overlay().File, auth, suggest.Hint(auth, names), strings.Join(names, ", "))}
+	c := srv.Overlay().Client(auth)
+	if c == nil {
+		return unknownClient(srv.Overlay(), auth, fmt.Sprintf("the mock's overlay for %s (%s)", s.Path, srv.Overlay().File), "")
 	}
+	return overlayAuthorize(ctx, &m.tokens, m.client, c, srv.TokenURL(), req)
+}
+
+// overlayAuthorize fetches (once, then from the cache) a token for the
+// overlay client c at tokenURL, as a service would: client credentials, or
+// for an access-key user (NICE CXone) the password grant with the
+// application's credentials, when the overlay gives them, as Basic.
+func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, c *mockserver.Client, tokenURL string, req *http.Request) error {
 	var src *cachedToken
-	if user, pass, ok := srv.PasswordGrant(auth); ok {
-		// An access-key user (NICE CXone): the password grant, with the
-		// application's credentials, when the overlay gives them, as Basic.
-		cfg := &oauth2.Config{ClientID: id, ClientSecret: secret,
-			Endpoint: oauth2.Endpoint{TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}}
-		src = m.tokens.getPassword(cfg, user, pass)
+	if c.GrantsPassword() {
+		cfg := &oauth2.Config{ClientID: c.ID, ClientSecret: c.Secret,
+			Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader}}
+		src = tokens.getPassword(cfg, c.Username, c.Password)
 	} else {
-		src = m.tokens.get(&clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader})
+		src = tokens.get(&clientcredentials.Config{ClientID: c.ID, ClientSecret: c.Secret, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader})
 	}
-	tok, err := src.tokenFor(ctx, m.client, auth, srv.TokenURL())
+	tok, err := src.tokenFor(ctx, hc, c.Name, tokenURL)
 	if err != nil {
 		return err
 	}
 	tok.SetAuthHeader(req)
 	return nil
+}
+
+// unknownClient is the error for an auth: that names no client of ov:
+// where says whose overlay it is, hint what to do.
+func unknownClient(ov *mockserver.Overlay, auth, where, hint string) error {
+	var names []string
+	for _, c := range ov.Clients {
+		names = append(names, c.Name)
+	}
+	slices.Sort(names)
+	return &AuthError{Auth: auth, Msg: fmt.Sprintf("%s defines no client %q%s; its clients: %s%s",
+		where, auth, suggest.Hint(auth, names), strings.Join(names, ", "), hint)}
 }
 
 // CurlAuth is a token of the overlay client auth names, read from

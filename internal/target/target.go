@@ -1,7 +1,8 @@
 // Package target is where a case's request goes and how it is authorized:
 // the built-in mock (a loopback mockserver per spec, tokens from its
-// overlay's clients), any base URL, and a live API named by a profile of
-// casebook.yaml.
+// overlay's clients), any base URL (a standalone casebook mock or a
+// stand-in: the same overlay clients, tokens from the target's own token
+// path), and a live API named by a profile of casebook.yaml.
 //
 // The live target is the careful one: OAuth2 client credentials with one
 // cached token per client and scope set (fetched under the caller's
@@ -23,10 +24,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // Target is where requests go: the built-in mock, a base URL, a live profile.
@@ -65,10 +68,19 @@ type Scrubber interface {
 // noAuth reports whether auth asks for no credentials.
 func noAuth(auth string) bool { return auth == "" || auth == "none" }
 
-// URLTarget sends to a server casebook did not start.
+// URLTarget sends to a server casebook did not start: a standalone
+// casebook mock, a stand-in, a staging host. A case's auth: names a client
+// of the overlay beside the case's spec, as it does for the built-in mock,
+// and its token comes from the target's own token path (the overlay's
+// auth.tokenPath): what "casebook mock --spec" serves. Those are mock
+// clients, never real secrets; a live API takes a profile of casebook.yaml.
 type URLTarget struct {
 	Base   string
 	client *http.Client
+	tokens tokenCache
+
+	mu       sync.Mutex
+	overlays map[*spec.Spec]*mockserver.Overlay
 }
 
 // NewURLTarget targets base, e.g. http://127.0.0.1:8080.
@@ -76,7 +88,10 @@ func NewURLTarget(base string) (*URLTarget, error) {
 	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
 		return nil, &ConfigError{Msg: fmt.Sprintf("target %q: want mock or an http:// or https:// base URL", base)}
 	}
-	return &URLTarget{Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second}}, nil
+	return &URLTarget{
+		Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second},
+		tokens: tokenCache{m: map[string]*cachedToken{}}, overlays: map[*spec.Spec]*mockserver.Overlay{},
+	}, nil
 }
 
 func (u *URLTarget) Name() string                                        { return u.Base }
@@ -84,17 +99,50 @@ func (u *URLTarget) Client() *http.Client                                { retur
 func (u *URLTarget) BaseURL(context.Context, *spec.Spec) (string, error) { return u.Base, nil }
 func (u *URLTarget) Close() error                                        { return nil }
 
-// Authorize cannot know a plain URL's credentials: only auth: none works here.
-func (u *URLTarget) Authorize(_ context.Context, _ *http.Request, _ *spec.Spec, auth string) error {
+// Authorize fetches a token for the overlay client auth names from the
+// target's token path. "" and "none" send no credentials.
+func (u *URLTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error {
 	if noAuth(auth) {
 		return nil
 	}
-	return &AuthError{Auth: auth, Msg: "a plain URL target has no credentials; use the mock or a live profile"}
+	ov, err := u.overlay(s)
+	if err != nil {
+		return &AuthError{Auth: auth, Msg: "reading the overlay beside " + s.Path, Err: err}
+	}
+	c := ov.Client(auth)
+	if c == nil {
+		return unknownClient(ov, auth, ov.File,
+			" (against a URL, auth: names a client of the overlay beside the case's spec; a live API takes a profile of casebook.yaml)")
+	}
+	return overlayAuthorize(ctx, &u.tokens, u.client, c, u.Base+ov.TokenPath(), req)
 }
 
-// CurlAuth: a plain URL has no credentials, as in Authorize.
+// overlay is the overlay beside s (the mock's default overlay when there
+// is none), read once per spec.
+func (u *URLTarget) overlay(s *spec.Spec) (*mockserver.Overlay, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if ov := u.overlays[s]; ov != nil {
+		return ov, nil
+	}
+	ov, err := mockserver.OverlayFor(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	if ov == nil {
+		ov = mockserver.DefaultOverlay()
+	}
+	u.overlays[s] = ov
+	return ov, nil
+}
+
+// CurlAuth is a token of the overlay client auth names, read from
+// $CASEBOOK_TOKEN_<AUTH>.
 func (u *URLTarget) CurlAuth(auth string) (curl.Auth, error) {
-	return curl.Auth{}, u.Authorize(context.Background(), nil, nil, auth)
+	if noAuth(auth) {
+		return curl.Auth{}, nil
+	}
+	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the overlay client %q (from %s's token endpoint)", auth, u.Base)), nil
 }
 
 // AuthError reports credentials that could not be had. It never holds a secret.
