@@ -60,6 +60,41 @@ type htmlPage struct {
 	Statuses []htmlCount
 	Tags     []htmlCount
 	Cases    []htmlCase
+	Coverage *htmlCoverage
+}
+
+// htmlCoverage is the coverage section: one table per spec.
+type htmlCoverage struct {
+	Line  string
+	Specs []htmlSpecCoverage
+}
+
+type htmlSpecCoverage struct {
+	Path, Line string
+	Rows       []htmlCoverageRow
+}
+
+type htmlCoverageRow struct {
+	Operation, Statuses, Auth string
+	Answers                   int
+}
+
+func newHTMLCoverage(cv *results.Coverage) *htmlCoverage {
+	if cv == nil {
+		return nil
+	}
+	c := cv.Counts()
+	hc := &htmlCoverage{Line: countText(c.Total()) + ": " + countsLine(c)}
+	for i := range cv.Specs {
+		sc := &cv.Specs[i]
+		hs := htmlSpecCoverage{Path: sc.Path, Line: countsLine(sc.Counts())}
+		for j := range sc.Operations {
+			oc := &sc.Operations[j]
+			hs.Rows = append(hs.Rows, htmlCoverageRow{Operation: oc.Operation, Answers: oc.Answers, Statuses: statusCell(oc), Auth: authCell(oc)})
+		}
+		hc.Specs = append(hc.Specs, hs)
+	}
+	return hc
 }
 
 type htmlCount struct {
@@ -118,7 +153,7 @@ func newHTMLPage(rs []*results.Result, opts Options) *htmlPage {
 	s := results.Summarize(rs)
 	p := &htmlPage{
 		Version: orDefault(opts.Version, unknownVersion), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
-		Summary: s, Total: len(rs),
+		Summary: s, Total: len(rs), Coverage: newHTMLCoverage(opts.Coverage),
 	}
 	var total float64
 	ids := map[string]string{}

@@ -37,6 +37,8 @@ type JSONReport struct {
 	Tool          JSONTool     `json:"tool"`
 	Summary       JSONSummary  `json:"summary"`
 	Cases         []JSONResult `json:"cases"`
+	// Coverage is there when the run was asked for it (--coverage).
+	Coverage *JSONCoverage `json:"coverage,omitempty"`
 }
 
 // JSONTool names what wrote the report.
@@ -170,6 +172,7 @@ func NewJSONReport(rs []*results.Result, opts Options) *JSONReport {
 		total += jr.DurationMs
 		rep.Cases = append(rep.Cases, jr)
 	}
+	rep.Coverage = jsonCoverage(opts.Coverage)
 	rep.Summary = JSONSummary{Total: len(rs), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total}
 	return rep
 }

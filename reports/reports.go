@@ -25,6 +25,9 @@ type Options struct {
 	// Dir is the project's folder, for documents that read an input file
 	// (the claims ledger reads docs/claims.yaml) and name paths relative to it.
 	Dir string
+	// Coverage, when set (casebook run --coverage), is rendered too: a
+	// table in text, the coverage member in JSON, a section in HTML.
+	Coverage *results.Coverage
 }
 
 // unknownVersion is recorded when the caller did not say which casebook

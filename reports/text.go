@@ -22,12 +22,16 @@ const (
 
 // Text renders a screen a person reads: one line per passing case, and for a
 // failing one its lint findings, the differences as (-want +got) with
-// pointers, and the answer's body. It ends with "N passed, N failed".
+// pointers, and the answer's body; then the coverage tables, when asked
+// for. It ends with "N passed, N failed".
 func Text(w io.Writer, rs []*results.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, color: opts.Color}
 	for _, r := range rs {
 		t.result(r, opts.Verbose)
+	}
+	if opts.Coverage != nil {
+		t.coverage(opts.Coverage)
 	}
 	t.summary(results.Summarize(rs))
 	return bw.Flush()

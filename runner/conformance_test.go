@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/target"
 )
 
@@ -137,4 +139,52 @@ func TestDriftSaysWhichSideBreaksTheContract(t *testing.T) {
 		"teapot-undeclared":     {"status  a: status"},
 	}
 	assert.Equal(t, want, got)
+}
+
+func TestCoverageCountsAnswers(t *testing.T) {
+	cfg, err := FindConfig("testdata/standin")
+	require.NoError(t, err)
+	cases, err := LoadCases(cfg, cfg.DefaultPaths())
+	require.NoError(t, err)
+	tgt, err := target.NewURLTarget(standIn(t).URL)
+	require.NoError(t, err)
+	r := New(Options{Target: tgt})
+	defer r.Close()
+	cov := r.Coverage(r.Run(context.Background(), cases))
+
+	require.Len(t, cov.Specs, 1)
+	sc := cov.Specs[0]
+	assert.Equal(t, "testdata/standin/specs/things.yaml", filepath.ToSlash(sc.Path))
+	want := []results.OperationCoverage{
+		// The stand-in's 418 resolves to no declared response.
+		{Operation: "GET /teapot", Answers: 1, Statuses: []results.Outcome{{Name: "200"}}, Undeclared: []int{418}},
+		// No security: no auth outcomes to cover.
+		{Operation: "GET /things/{id}", Answers: 2, Statuses: []results.Outcome{{Name: "200", Hit: true}}},
+	}
+	assert.Equal(t, want, sc.Operations)
+	assert.Equal(t, results.Count{Covered: 3, Total: 4}, cov.Counts().Total())
+}
+
+func TestCoverageAuthOutcomes(t *testing.T) {
+	// The shipped Genesys cases against the built-in mock: POST
+	// /api/v2/conversations/calls publishes x-inin-requires-permissions, and
+	// the cases answer it 401 (no token), 403 (missing permission) and 200.
+	cfg, err := FindConfig("..")
+	require.NoError(t, err)
+	cases, err := LoadCases(cfg, []string{"../cases/genesys-cloud"})
+	require.NoError(t, err)
+	r := New(Options{})
+	defer r.Close()
+	cov := r.Coverage(r.Run(context.Background(), cases))
+	require.Len(t, cov.Specs, 1)
+	var calls *results.OperationCoverage
+	for i, oc := range cov.Specs[0].Operations {
+		if oc.Operation == "POST /api/v2/conversations/calls" {
+			calls = &cov.Specs[0].Operations[i]
+		}
+	}
+	require.NotNil(t, calls)
+	assert.Equal(t, []results.Outcome{{Name: "401", Hit: true}, {Name: "403", Hit: true}, {Name: results.AuthSuccess, Hit: true}}, calls.Auth)
+	total := cov.Counts().Total()
+	assert.True(t, total.Covered > 0 && total.Covered < total.Total, "a partial suite: %+v", total)
 }

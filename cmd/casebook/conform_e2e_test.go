@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,5 +103,54 @@ func TestConformanceAgainstStandIn(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+var coverageLine = regexp.MustCompile(`(?m)^coverage \d+/\d+ \((\d+\.\d)%\): operations \d+/\d+`)
+
+// TestCoverageGate: --coverage prints the table and a percentage,
+// --min-coverage fails a partial suite, the JSON report has coverage.
+func TestCoverageGate(t *testing.T) {
+	o := casebook(t, "", "run", "--coverage", "cases/genesys-cloud")
+	if o.code != exitOK {
+		t.Fatalf("run --coverage exited %d:\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	m := coverageLine.FindStringSubmatch(o.stdout)
+	if m == nil || !strings.Contains(o.stdout, "coverage of specs/genesys-cloud/openapi.yaml:") ||
+		!strings.Contains(o.stdout, "POST /api/v2/conversations/calls") {
+		t.Fatalf("run --coverage printed no coverage table and percentage:\n%s", o.stdout)
+	}
+	if m[1] == "100.0" || m[1] == "0.0" {
+		t.Fatalf("the Genesys suite covers %s%%: want a partial suite for this test", m[1])
+	}
+
+	o = casebook(t, "", "run", "--min-coverage", "100", "cases/genesys-cloud")
+	if o.code != exitFailed || !strings.Contains(o.stderr, "is below --min-coverage 100%") {
+		t.Errorf("--min-coverage 100 on a partial suite: exit %d, stderr %q; want 1 and the reason", o.code, o.stderr)
+	}
+	o = casebook(t, "", "run", "--min-coverage", "1", "cases/genesys-cloud")
+	if o.code != exitOK {
+		t.Errorf("--min-coverage 1: exit %d, want 0:\n%s", o.code, o.stderr)
+	}
+
+	o = casebook(t, "", "run", "--coverage", "--format", "json", "cases/genesys-cloud")
+	var rep struct {
+		Coverage *struct {
+			Percent float64 `json:"percent"`
+			Specs   []struct {
+				Spec string `json:"spec"`
+			} `json:"specs"`
+		} `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &rep); err != nil || rep.Coverage == nil || len(rep.Coverage.Specs) != 1 {
+		t.Fatalf("JSON report: %v, coverage %+v", err, rep.Coverage)
+	}
+	if got := strconv.FormatFloat(rep.Coverage.Percent, 'f', 1, 64); got != m[1] {
+		t.Errorf("JSON coverage percent %s, text %s: want the same", got, m[1])
+	}
+
+	o = casebook(t, "", "run", "--min-coverage", "101")
+	if o.code != exitUsage || !strings.Contains(o.stderr, "want a percentage from 0 to 100") {
+		t.Errorf("--min-coverage 101: exit %d stderr %q, want 2", o.code, o.stderr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -36,12 +37,23 @@ Examples:
   casebook run --target http://127.0.0.1:8080 cases/personal-connection
   casebook run --format junit --report html=report.html --shard 2/4
   casebook run --target live --dry-run cases/genesys-cloud
+  casebook run --coverage --min-coverage 60 cases/genesys-cloud
+
+Every answer is also held to the responses its operation declares (status,
+content type, headers, body schema, Genesys error codes): a break fails the
+case unless it or casebook.yaml says conformance: warn.
+
+--coverage adds, per spec, which operations, declared statuses and auth
+outcomes (401, 403, success) the answers exercised; --min-coverage PERCENT
+exits 1 when all of them together are below PERCENT.
 `
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := cli.NewFlagSet("run", "[flags] [case files or folders]", runHelp)
 	inv := &invocation{stdout: stdout, stderr: stderr}
 	fs.StringVar(&inv.target, "target", "mock", "where requests go: mock (built-in), a base URL, a profile of casebook.yaml, or a,b to compare two")
+	fs.BoolVar(&inv.coverage, "coverage", false, "report which operations, declared statuses and auth outcomes the answers exercised")
+	fs.Func("min-coverage", "exit 1 when coverage (operations, statuses and auth outcomes together) is below this percentage, e.g. 80", inv.setMinCoverage)
 	inv.register(fs.FlagSet)
 	inv.live = &liveFlags{}
 	inv.live.register(fs.FlagSet)
@@ -103,12 +115,15 @@ type invocation struct {
 	paths    []string
 	target   string
 	lintOnly bool
-	common   *commonFlags
-	report   reports.Outputs
-	sel      runner.Selection
-	live     *liveFlags // nil for lint
-	stdout   io.Writer
-	stderr   io.Writer
+	// coverage and minCoverage (0: no gate) are casebook run's.
+	coverage    bool
+	minCoverage float64
+	common      *commonFlags
+	report      reports.Outputs
+	sel         runner.Selection
+	live        *liveFlags // nil for lint
+	stdout      io.Writer
+	stderr      io.Writer
 }
 
 func (inv *invocation) register(fs *flag.FlagSet) {
@@ -135,6 +150,9 @@ func (inv *invocation) execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if inv.live != nil && strings.Contains(inv.target, ",") {
+		if inv.coverage || inv.minCoverage > 0 {
+			return fail(inv.stderr, &runner.UsageError{Msg: "--coverage counts one target's answers; it does not go with --target a,b"})
+		}
 		return inv.drift(ctx, cfg, cases)
 	}
 	opts, closeTarget, err := inv.options(cfg, len(cases))
@@ -148,7 +166,22 @@ func (inv *invocation) execute() int {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
-	return inv.finish(r.Run(ctx, cases))
+	rs := r.Run(ctx, cases)
+	var cov *runner.Coverage
+	if inv.coverage || inv.minCoverage > 0 {
+		cov = r.Coverage(rs)
+	}
+	return inv.finish(rs, cov)
+}
+
+// setMinCoverage reads --min-coverage: a percentage from 0 to 100.
+func (inv *invocation) setMinCoverage(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return fmt.Errorf("want a percentage from 0 to 100, got %q", s)
+	}
+	inv.minCoverage = v
+	return nil
 }
 
 // options builds the runner's options: variables, the target, live safety
@@ -171,20 +204,27 @@ func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, f
 
 // finish writes the reports and picks the exit code. With --dry-run the
 // curl commands own stdout, so the report goes to stderr.
-func (inv *invocation) finish(rs []*runner.Result) int {
+func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
 	out := inv.stdout
 	if inv.live != nil && inv.live.dryRun {
 		out = inv.stderr
 	}
-	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.Version}
+	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.Version, Coverage: cov}
 	if err := inv.report.Write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
 		return exitUsage
 	}
+	code := exitOK
 	if !results.Summarize(rs).OK() {
-		return exitFailed
+		code = exitFailed
 	}
-	return exitOK
+	if cov != nil && inv.minCoverage > 0 {
+		if total := cov.Counts().Total(); total.Below(inv.minCoverage) {
+			fmt.Fprintf(inv.stderr, "casebook: coverage %.1f%% is below --min-coverage %g%%\n", total.Percent(), inv.minCoverage)
+			code = exitFailed
+		}
+	}
+	return code
 }
 
 // fail prints err (see printLoadError) and returns exitUsage: what went
