@@ -45,7 +45,7 @@ func richResults() []*results.Result {
 			PathParams: map[string]string{"campaignId": "pc-campaign-1"},
 			Body:       &casefile.Value{V: map[string]any{"recipient": map[string]any{"type": "phone", "address": "+15550199"}}},
 		},
-		Expect: casefile.Expect{Status: 202, Body: &casefile.Value{V: map[string]any{"status": "queued"}}},
+		Expect: casefile.Expect{Status: 202, Body: &casefile.Value{V: map[string]any{"status": "queued"}}, Conformance: casefile.ConformanceWarn},
 		Pos:    casefile.Pos{File: "cases/personal-connection/correct-call.yaml", Line: 1, Column: 1},
 	}
 	markup := &casefile.Case{

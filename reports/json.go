@@ -93,6 +93,8 @@ type JSONExpected struct {
 	BodyMatch string                `json:"bodyMatch,omitempty"`
 	Ignore    []string              `json:"ignore,omitempty"`
 	Lint      []JSONExpectedFinding `json:"lint,omitempty"`
+	// Conformance is the case's expect.conformance, when it sets one.
+	Conformance string `json:"conformance,omitempty"`
 }
 
 // JSONExpectedFinding is a lint finding the case expects.
@@ -208,7 +210,7 @@ func jsonResult(r *results.Result) JSONResult {
 }
 
 func jsonExpected(e *casefile.Expect) JSONExpected {
-	out := JSONExpected{Status: e.Status, Headers: e.Headers, BodyMatch: e.BodyMatch, Ignore: e.Ignore}
+	out := JSONExpected{Status: e.Status, Headers: e.Headers, BodyMatch: e.BodyMatch, Ignore: e.Ignore, Conformance: e.Conformance}
 	for _, f := range e.Lint {
 		out.Lint = append(out.Lint, JSONExpectedFinding(f))
 	}

@@ -123,7 +123,11 @@ func (t *textWriter) contract(r *results.Result) {
 	if len(r.Conformance) == 0 {
 		return
 	}
-	t.printf("    contract (%s, answer %d):\n", orDefault(r.Operation, "no operation"), r.Response.Status)
+	answer := "no answer"
+	if r.Response != nil {
+		answer = fmt.Sprintf("answer %d", r.Response.Status)
+	}
+	t.printf("    contract (%s, %s):\n", orDefault(r.Operation, "no operation"), answer)
 	for _, f := range r.Conformance {
 		t.printf("      %s\n", f)
 	}
