@@ -67,7 +67,7 @@ func TestCoverageText(t *testing.T) {
 	}
 	golden(t, filepath.Join("testdata", "text-coverage.golden"), buf.Bytes())
 	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-	if got := lines[len(lines)-1]; got != "1 passed, 2 failed, 1 skipped" {
+	if got := lines[len(lines)-1]; got != "1 passed, 1 failed, 1 errored, 1 skipped" {
 		t.Errorf("with coverage the report still ends with the summary line, ends with %q", got)
 	}
 }
