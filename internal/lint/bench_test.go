@@ -60,3 +60,24 @@ func BenchmarkCheckOpenAPI31(b *testing.B) {
 }
 
 const genesysSwagger = "../../../shared/specs-real/genesys-cloud-2018-03-swagger.json"
+
+// BenchmarkCheckResponseGenesysError is the conformance check of the
+// answer every Genesys pitfall case gets: a 400 ErrorBody, its code
+// against the published x-inin-error-codes.
+func BenchmarkCheckResponseGenesysError(b *testing.B) {
+	s := load(b, genesysSpec)
+	m, err := s.Find("POST", "/api/v2/conversations/calls")
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp := &Response{Method: "POST", Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: []byte(`{"message": "A station is required to place a call.", "code": "conversation.error.no.user.station", "status": 400,
+			"contextId": "8d1e9b3c-0000-4000-8000-000000000001", "details": [], "errors": []}`)}
+	if fs := CheckResponse(m, resp); len(fs) != 0 {
+		b.Fatalf("CheckResponse = %v, want a conforming answer", fs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		CheckResponse(m, resp)
+	}
+}
