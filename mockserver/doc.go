@@ -24,7 +24,8 @@
 // The server is built like net/http/httptest.Server: loopback and a
 // system-chosen port unless told otherwise, configure then Start, and Close
 // waits for in-flight requests. It never imports the runner or the reports,
-// so other teams can point their services at it.
+// so other teams can point their services at it; in a Go test,
+// mocktest.Start(t, specPath) starts it and closes it with t.Cleanup.
 //
 //	s, err := spec.Load("specs/genesys-cloud/openapi.yaml")
 //	if err != nil { ... }
