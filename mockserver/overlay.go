@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -251,9 +250,9 @@ func OverlayFor(specPath string) (*Overlay, error) {
 // OverlayErrors naming file:line:col. Whether the operations and fixtures it
 // names exist is checked by New, against the spec.
 func LoadOverlay(path string) (*Overlay, error) {
-	data, err := os.ReadFile(path)
+	data, err := strictyaml.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading overlay: %w", err)
+		return nil, err
 	}
 	return DecodeOverlay(path, data)
 }

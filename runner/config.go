@@ -110,7 +110,7 @@ func OpenConfig(configFile string) (*Config, error) {
 
 // LoadConfig reads a project config file strictly.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := strictyaml.ReadFile(path)
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}

@@ -1,7 +1,6 @@
 package casefile
 
 import (
-	"os"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -12,9 +11,9 @@ import (
 // ReadFile reads and decodes a case file: one case (a mapping) or a list of
 // cases (a sequence).
 func ReadFile(path string) ([]*Case, error) {
-	data, err := os.ReadFile(path)
+	data, err := strictyaml.ReadFile(path)
 	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: path}, Msg: err.Error()}}
+		return nil, err
 	}
 	return Decode(path, data)
 }

@@ -33,7 +33,6 @@ package claims
 import (
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -116,9 +115,9 @@ var Verdicts = []string{"true", "false", "partly", "not-found", "not-applicable"
 // Load reads and checks a claims file. Problems are a strictyaml.ErrorList
 // naming file:line:col.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := strictyaml.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the claims file: %w", err)
+		return nil, err
 	}
 	return Decode(path, data)
 }

@@ -26,11 +26,21 @@ func Decode(file string, n *yaml.Node, v any) (map[string]Pos, ErrorList) {
 	return d.pos, d.errs
 }
 
-// Parse parses YAML into a node, turning a syntax error into an *Error.
+// Parse parses YAML into a node, turning a syntax error into an *Error. It
+// refuses a document larger than MaxFileBytes, or one that would expand
+// past MaxValues or MaxDepth with its aliases followed (an alias bomb), or
+// whose alias refers to a value containing itself: every walk over the node
+// it returns is bounded.
 func Parse(file string, data []byte) (*yaml.Node, error) {
+	if len(data) > MaxFileBytes {
+		return nil, ErrorList{tooLarge(file)}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, ErrorList{SyntaxError(file, err)}
+	}
+	if err := checkExpansion(file, &doc); err != nil {
+		return nil, ErrorList{err}
 	}
 	return &doc, nil
 }

@@ -1,0 +1,51 @@
+// Package inputfile reads the files casebook is handed (case files,
+// overlays, casebook.yaml, specs and the files they refer to, HAR captures,
+// curl's -d @file) with a bound on their size, so that a huge file, a
+// device such as /dev/zero or a FIFO that never ends costs a clear error
+// instead of all the memory there is.
+package inputfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// TooLargeError reports a file over the limit its reader accepts.
+type TooLargeError struct {
+	Path  string
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: larger than %s, the most casebook reads from such a file", e.Path, Size(e.Limit))
+}
+
+// Read reads the file at path, at most limit bytes: a longer file is a
+// *TooLargeError, found without reading more than limit+1 bytes.
+func Read(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &TooLargeError{Path: path, Limit: limit}
+	}
+	return data, nil
+}
+
+// Size writes a byte count for a message: "1 MiB", "64 MiB", "512 bytes".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
