@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -29,19 +28,15 @@ func FromCurl(args []string) (*curl.Request, error) {
 	if len(args) == 0 {
 		return nil, errors.New("no curl arguments: casebook import curl -- -X POST https://... -d '...'")
 	}
-	return curl.Parse(args, os.ReadFile)
+	return curl.Parse(args, curl.ReadBodyFile)
 }
 
 // FromHAR reads entry (1-based; 0 picks as har.Pick does) of a HAR file,
 // and says where the request came from.
 func FromHAR(path string, entry int) (*curl.Request, string, error) {
-	data, err := os.ReadFile(path)
+	entries, err := har.ReadFile(path)
 	if err != nil {
 		return nil, "", err
-	}
-	entries, err := har.Parse(data)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
 	e, err := har.Pick(entries, entry)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/inputfile"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
@@ -35,6 +37,13 @@ func (e *ParseError) Error() string {
 
 // ReadFileFunc reads the file named in -d @file.
 type ReadFileFunc func(name string) ([]byte, error)
+
+// ReadBodyFile is the ReadFileFunc for a command line: it reads at most
+// strictyaml.MaxFileBytes, since a body any larger would not fit in the
+// case file it becomes (and -d @/dev/zero would never end).
+func ReadBodyFile(name string) ([]byte, error) {
+	return inputfile.Read(name, strictyaml.MaxFileBytes)
+}
 
 // option is a curl option casebook understands. apply is nil for options
 // that change nothing about the request sent (-s, -v, -o FILE, ...).

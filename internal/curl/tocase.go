@@ -16,7 +16,9 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/inputfile"
 	"github.com/casebook-dev/casebook/internal/secret"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // CaseOptions shape the case ToCase writes.
@@ -254,6 +256,10 @@ func canonicalForm(body string) bool {
 }
 
 func (b *caseBuilder) body(req *yaml.Node, body []byte, contentType string, mode bodyMode) {
+	if mode != noBody && len(body) > strictyaml.MaxFileBytes/2 {
+		b.notes = append(b.notes, fmt.Sprintf("left the body out: at %d bytes it is too large for a case file (at most %s, and the body grows as YAML)", len(body), inputfile.Size(strictyaml.MaxFileBytes)))
+		return
+	}
 	switch mode {
 	case asForm:
 		q, _ := url.ParseQuery(string(body))

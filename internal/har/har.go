@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/internal/inputfile"
 )
 
 // file is the part of HAR 1.2 casebook reads.
@@ -45,6 +46,25 @@ type Entry struct {
 	// Index is the entry's 1-based position in the file.
 	Index   int
 	Request *curl.Request
+}
+
+// MaxFileBytes is the largest HAR file read. A browser's export carries
+// every response body too; casebook decodes only the requests, so memory
+// stays near the file's size.
+const MaxFileBytes = 64 << 20
+
+// ReadFile reads every entry of the HAR file at path, at most MaxFileBytes.
+// Its errors name the file.
+func ReadFile(path string) ([]Entry, error) {
+	data, err := inputfile.Read(path, MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return entries, nil
 }
 
 // Parse reads every entry of a HAR file.
