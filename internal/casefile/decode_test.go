@@ -112,6 +112,17 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte("- request: {method: GET, path: /x/{a}}\n"))
 	f.Add([]byte("&a [*a]"))
+	// Anchors and aliases where a case's values are decoded: a body shared
+	// between cases, an alias to the value containing it, a merge key, and
+	// an alias bomb (each must be an error, never a walk without end).
+	f.Add([]byte("- name: a\n  request: &r {method: POST, path: /x, body: &b {k: [1, 2]}}\n- name: b\n  request: *r\n  expect: {body: *b}\n"))
+	f.Add([]byte("request: {method: POST, path: /x, body: &a [x, *a]}\n"))
+	f.Add([]byte("request: &r {method: GET, path: /x, body: {r: *r}}\n"))
+	f.Add([]byte("request: {method: GET, path: /x, headers: &h {A: b}, query: {<<: *h}}\n"))
+	f.Add([]byte("request:\n  method: POST\n  path: /x\n  body:\n    a0: &a0 [x, x, x, x, x, x, x, x, x]\n" +
+		"    a1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n    a2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\n" +
+		"    a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n    a4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\n" +
+		"    a5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cases, err := Decode("fuzz.yaml", data)
 		if err == nil && len(cases) == 0 {
