@@ -5,7 +5,11 @@
 //
 // Load accepts OpenAPI 3.0 and 3.1 (YAML or JSON, with local and relative
 // file $refs) and Swagger 2.0, which it converts to OpenAPI 3 with
-// kin-openapi's openapi2conv. Routing matches on the path only, never on the
+// kin-openapi's openapi2conv. A $ref reaches files in the spec's own folder
+// tree and nothing else unless LoadOptions say so (LoadWith): a spec from
+// anywhere cannot make casebook read the rest of the disk or go online. A
+// recursive schema (A holds a B, B holds an A) validates as a recursion; a
+// cycle of bare $refs that never reaches a schema is an error. Routing matches on the path only, never on the
 // spec's servers, so the same spec routes requests sent to a live host, a
 // gateway or the built-in mock on a loopback port.
 //

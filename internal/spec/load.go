@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/casebook-dev/casebook/internal/inputfile"
 	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
@@ -57,16 +56,20 @@ func (e *LoadError) Error() string {
 
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// Load reads, converts and validates the spec at path and builds its router.
-func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+// Load reads, converts and validates the spec at path and builds its
+// router, its $refs kept to the spec's own folder tree (LoadOptions{}).
+func Load(path string) (*Spec, error) { return LoadWith(path, LoadOptions{}) }
+
+// LoadWith is Load with the reach of $refs set by opts.
+func LoadWith(path string, opts LoadOptions) (*Spec, error) {
+	data, err := inputfile.Read(path, MaxFileBytes)
 	if err != nil {
 		return nil, &LoadError{File: path, Err: err}
 	}
-	return load(path, data)
+	return load(path, data, opts)
 }
 
-func load(path string, data []byte) (*Spec, error) {
+func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	version, err := sniffVersion(path, data)
 	if err != nil {
 		return nil, err
@@ -75,12 +78,16 @@ func load(path string, data []byte) (*Spec, error) {
 	if version == "2.0" {
 		doc, err = loadSwagger2(path, data)
 	} else {
-		doc, err = loadOpenAPI3(path, data)
+		doc, err = loadOpenAPI3(path, data, opts)
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Spec{Path: path, Doc: doc, Version: version, Problems: validate(doc)}
+	problems, err := validate(path, data, doc)
+	if err != nil {
+		return nil, err
+	}
+	s := &Spec{Path: path, Doc: doc, Version: version, Problems: problems}
 	s.ops = collectOperations(doc)
 	s.router = newRouter(s.ops, serverPrefixes(doc))
 	s.Envelope = DetectEnvelope(doc)
@@ -173,6 +180,11 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 		return nil, &LoadError{File: path, Err: err}
 	}
 	doc3, err := openapi2conv.ToV3(&doc2)
+	var de *openapi3.DisallowedExternalRefError
+	if errors.As(err, &de) {
+		// The converter's loader follows no $ref to another document.
+		return nil, placeRef(path, data, de.Ref, "Swagger 2.0 specs must be one file: casebook follows no $ref out of them").loadError()
+	}
 	if err != nil {
 		return nil, &LoadError{File: path, Err: fmt.Errorf("converting Swagger 2.0 to OpenAPI 3: %w", err)}
 	}
@@ -180,15 +192,22 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 	return doc3, nil
 }
 
-func loadOpenAPI3(path string, data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.Context = context.Background()
+// loadOpenAPI3 loads the document, every $ref to another file or URL read
+// through a refReader that applies opts before reading anything.
+func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, &LoadError{File: path, Err: err}
 	}
-	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(abs)})
+	refs := newRefReader(path, abs, data, opts)
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = refs.read
+	loader.Context = context.Background()
+	doc, err := loader.LoadFromDataWithPath(data, fileURL(abs))
+	if err != nil && refs.stop != nil {
+		return nil, refs.refusal().loadError()
+	}
 	if err != nil {
 		var ye *yaml.TypeError
 		if errors.As(err, &ye) {
@@ -202,24 +221,30 @@ func loadOpenAPI3(path string, data []byte) (*openapi3.T, error) {
 // validate checks the document the way a vendor's published spec needs:
 // examples and defaults are not held against their schemas (vendor specs
 // often get them wrong, and they do not change what a request must be).
-func validate(doc *openapi3.T) []string {
+// What it finds are Problems, shown as warnings, except a $ref that did not
+// resolve: that is a *LoadError, since the schema behind it would accept
+// anything.
+func validate(path string, data []byte, doc *openapi3.T) ([]string, error) {
 	err := doc.Validate(context.Background(),
 		openapi3.EnableMultiError(),
 		openapi3.DisableExamplesValidation(),
 		openapi3.DisableSchemaDefaultsValidation(),
 	)
 	if err == nil {
-		return nil
+		return nil, nil
 	}
 	var me openapi3.MultiError
-	if errors.As(err, &me) {
-		out := make([]string, 0, len(me))
-		for _, e := range me {
-			out = append(out, e.Error())
-		}
-		return out
+	if !errors.As(err, &me) {
+		me = openapi3.MultiError{err}
 	}
-	return []string{err.Error()}
+	out := make([]string, 0, len(me))
+	for _, e := range me {
+		if re := unresolvedRef(path, data, e); re != nil {
+			return nil, re.loadError()
+		}
+		out = append(out, e.Error())
+	}
+	return out, nil
 }
 
 // renameSecuritySchemes makes Swagger 2.0 security scheme names valid OpenAPI 3

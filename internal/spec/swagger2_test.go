@@ -61,7 +61,7 @@ func TestDecodeSwagger2Errors(t *testing.T) {
 		{"type", "{\"swagger\": \"2.0\",\n \"paths\": {\"/a\": {\"get\": {\"parameters\": 3}}}}", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := load("bad.json", []byte(tt.doc))
+			_, err := load("bad.json", []byte(tt.doc), LoadOptions{})
 			var want openapi2.T
 			werr := json.Unmarshal([]byte(tt.doc), &want)
 			le, ok := err.(*LoadError)
