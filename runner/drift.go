@@ -29,7 +29,7 @@ import (
 func Drift(ctx context.Context, cases []*casefile.Case, a, b Target, opts Options) []DriftResult {
 	var ra, rb []*Result
 	var wg sync.WaitGroup
-	specs := newSpecCache() // both sides lint against one loaded copy of each spec
+	specs := newSpecCache(opts.Specs) // both sides lint against one loaded copy of each spec
 	for _, side := range []struct {
 		t   Target
 		out *[]*Result

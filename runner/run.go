@@ -53,6 +53,9 @@ type Options struct {
 	// responses costs in a case that does not say (expect.conformance):
 	// casefile.ConformanceFail ("" too) or casefile.ConformanceWarn.
 	Conformance string
+	// Specs say how far the specs' $refs may reach (zero: files in each
+	// spec's own folder tree, nothing remote).
+	Specs spec.LoadOptions
 }
 
 // Runner runs cases. It is safe for concurrent use.
@@ -67,7 +70,7 @@ type Runner struct {
 
 // New returns a runner. Close it to stop what it started.
 func New(opts Options) *Runner {
-	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache()}
+	r := &Runner{opts: opts, target: opts.Target, specs: newSpecCache(opts.Specs)}
 	if opts.DryRun != nil {
 		r.dry = curl.NewWriter(opts.DryRun)
 	}
@@ -265,6 +268,7 @@ func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *pr
 
 // specCache loads each spec once per run, even when cases run concurrently.
 type specCache struct {
+	opts  spec.LoadOptions
 	mu    sync.Mutex
 	specs map[string]*specEntry
 }
@@ -275,7 +279,9 @@ type specEntry struct {
 	err  error
 }
 
-func newSpecCache() *specCache { return &specCache{specs: map[string]*specEntry{}} }
+func newSpecCache(opts spec.LoadOptions) *specCache {
+	return &specCache{opts: opts, specs: map[string]*specEntry{}}
+}
 
 func (c *specCache) get(path string) (*spec.Spec, error) {
 	c.mu.Lock()
@@ -285,6 +291,6 @@ func (c *specCache) get(path string) (*spec.Spec, error) {
 		c.specs[path] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.s, e.err = spec.Load(path) })
+	e.once.Do(func() { e.s, e.err = spec.LoadWith(path, c.opts) })
 	return e.s, e.err
 }

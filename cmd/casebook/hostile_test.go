@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -52,5 +55,48 @@ func TestAliasBombsAreRefused(t *testing.T) {
 				t.Errorf("casebook %v: exit %d, stderr:\n%s\nwant exit 2 and %s:line:col: excessive aliasing", tc.args, o.code, o.stderr, tc.file)
 			}
 		})
+	}
+}
+
+// TestRemoteRefsNeedTheFlag: lint, run and mock fetch no remote $ref
+// unless --allow-remote-refs; without it the spec is an error (exit 2)
+// naming the $ref, and the server sees no request.
+func TestRemoteRefsNeedTheFlag(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte("Call: {type: object, required: [to], properties: {to: {type: string}}}\n"))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	ref := srv.URL + "/schemas.yaml#/Call"
+	must(t, os.WriteFile(filepath.Join(dir, "openapi.yaml"), []byte(`openapi: 3.0.3
+info: {title: remote, version: "1"}
+paths:
+  /calls:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '`+ref+`'}
+      responses:
+        "204": {description: placed}
+`), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "case.yaml"), []byte("name: c\nspec: openapi.yaml\nrequest: {method: POST, path: /calls, body: {}}\n"+
+		"expect:\n  lint: [{pointer: /to, rule: required}]\n"), 0o644))
+	want := `openapi.yaml:10:28: $ref "` + ref + `"`
+	for _, args := range [][]string{{"lint", "case.yaml"}, {"run", "case.yaml"}, {"mock", "--spec", "openapi.yaml", "--addr", "127.0.0.1:0"}} {
+		o := casebook(t, dir, args...)
+		if o.code != exitUsage || !strings.Contains(o.stderr, want) || !strings.Contains(o.stderr, "--allow-remote-refs") {
+			t.Errorf("casebook %v: exit %d, stderr:\n%s\nwant exit 2 and %s", args, o.code, o.stderr, want)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the remote $ref was fetched %d time(s) without --allow-remote-refs", n)
+	}
+	o := casebook(t, dir, "lint", "--allow-remote-refs", "case.yaml")
+	if o.code != exitOK || hits.Load() == 0 {
+		t.Errorf("casebook lint --allow-remote-refs: exit %d after %d fetch(es), want 0 after one:\n%s%s", o.code, hits.Load(), o.stdout, o.stderr)
 	}
 }

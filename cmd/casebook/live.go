@@ -110,7 +110,7 @@ func (inv *invocation) drift(ctx context.Context, cfg *runner.Config, cases []*r
 	if inv.live.dryRun {
 		return fail(inv.stderr, &runner.UsageError{Msg: "--dry-run cannot compare two targets: they must be sent to; casebook run --dry-run shows the requests"})
 	}
-	if err := runner.New(runner.Options{LintOnly: true}).LoadSpecs(cases); err != nil {
+	if err := runner.New(runner.Options{LintOnly: true, Specs: inv.common.specs}).LoadSpecs(cases); err != nil {
 		return fail(inv.stderr, err)
 	}
 	a, b, err := cfg.TargetPair(inv.target, inv.live.targetOptions())
@@ -119,7 +119,7 @@ func (inv *invocation) drift(ctx context.Context, cfg *runner.Config, cases []*r
 	}
 	defer a.Close()
 	defer b.Close()
-	opts := runner.Options{Vars: cfg.RunVars(inv.common.vars), Conformance: cfg.Conformance}
+	opts := inv.common.options(cfg)
 	inv.live.apply(&opts, nil)
 	if reports.DriftText(inv.stdout, a.Name(), b.Name(), runner.Drift(ctx, cases, a, b, opts), inv.common.verbose) {
 		return exitFailed

@@ -46,6 +46,7 @@ Exit codes: 0 clean shutdown (SIGINT, SIGTERM); 2 usage, spec or overlay error.
 type mockFlags struct {
 	spec, addr, overlay, log string
 	verbose, quiet           bool
+	refs                     spec.LoadOptions
 }
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
@@ -57,6 +58,7 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&f.verbose, "v", false, "log a line per request on stderr")
 	fset.StringVar(&f.log, "log", "", "append a line per request to this file")
 	fset.BoolVar(&f.quiet, "quiet", false, "print no summary of the requests answered")
+	registerRefFlags(fset.FlagSet, &f.refs)
 	if ok, code := parseFlags(fset, args, stdout, stderr); !ok {
 		return code
 	}
@@ -109,7 +111,7 @@ func mockLog(f mockFlags, stderr io.Writer) (*mockserver.LogWriter, func(), erro
 }
 
 func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server, error) {
-	s, err := spec.Load(f.spec)
+	s, err := spec.LoadWith(f.spec, f.refs)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -93,6 +94,7 @@ type commonFlags struct {
 	config  string
 	verbose bool
 	vars    map[string]string
+	specs   spec.LoadOptions
 }
 
 func registerCommon(fs *flag.FlagSet) *commonFlags {
@@ -107,7 +109,13 @@ func registerCommon(fs *flag.FlagSet) *commonFlags {
 		c.vars[name] = value
 		return nil
 	})
+	registerRefFlags(fs, &c.specs)
 	return c
+}
+
+// options are the runner's options the common flags set.
+func (c *commonFlags) options(cfg *runner.Config) runner.Options {
+	return runner.Options{Vars: cfg.RunVars(c.vars), Conformance: cfg.Conformance, Specs: c.specs}
 }
 
 // invocation is one run or lint: its flags, then execute.
@@ -187,7 +195,8 @@ func (inv *invocation) setMinCoverage(s string) error {
 // options builds the runner's options: variables, the target, live safety
 // flags and progress on a terminal.
 func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, func(), error) {
-	opts := runner.Options{LintOnly: inv.lintOnly, Vars: cfg.RunVars(inv.common.vars), Conformance: cfg.Conformance}
+	opts := inv.common.options(cfg)
+	opts.LintOnly = inv.lintOnly
 	closeTarget := func() {}
 	if !inv.lintOnly {
 		t, err := cfg.Target(inv.target, inv.live.targetOptions())
