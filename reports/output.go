@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/atomicfile"
+	"github.com/casebook-dev/casebook/internal/inputfile"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -43,6 +44,27 @@ func (o *Outputs) AddFile(s string) error {
 		return err
 	}
 	o.Files = append(o.Files, File{format, path})
+	return nil
+}
+
+// CheckFiles refuses, before anything runs, a report file that is one of
+// inputs, the files the run reads (the report would overwrite it: a case,
+// a spec, casebook.yaml, an overlay), or the file of another report (one
+// of the two would be lost). casebook import refuses to overwrite for the
+// same reason.
+func (o *Outputs) CheckFiles(inputs []string) error {
+	for i, f := range o.Files {
+		for _, prev := range o.Files[:i] {
+			if inputfile.Same(prev.Path, f.Path) {
+				return fmt.Errorf("--report %s=%s and --report %s=%s name one file: give each report its own", prev.Format, prev.Path, f.Format, f.Path)
+			}
+		}
+		for _, in := range inputs {
+			if inputfile.Same(in, f.Path) {
+				return fmt.Errorf("--report %s=%s would overwrite %s, which this run reads: choose another file", f.Format, f.Path, in)
+			}
+		}
+	}
 	return nil
 }
 

@@ -60,3 +60,37 @@ func TestOutputsDefaultToText(t *testing.T) {
 	require.NoError(t, (&Outputs{}).Write(failingResults(), &stdout, Options{}))
 	assert.True(t, strings.HasSuffix(stdout.String(), "1 passed, 1 failed, 1 skipped\n"), stdout.String())
 }
+
+// TestOutputsCheckFiles: a report may not overwrite an input of the run,
+// under any name, nor share its file with another report.
+func TestOutputsCheckFiles(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "case.yaml")
+	require.NoError(t, os.WriteFile(input, []byte("x"), 0o644))
+	require.NoError(t, os.Symlink(input, filepath.Join(dir, "link.yaml")))
+	for _, tc := range []struct {
+		name  string
+		files []string
+		want  string // "" for no error
+	}{
+		{"other files", []string{"json=" + filepath.Join(dir, "a.json"), "junit=" + filepath.Join(dir, "a.xml")}, ""},
+		{"an input", []string{"json=" + input}, "--report json=" + input + " would overwrite " + input + ", which this run reads"},
+		{"an input by another spelling", []string{"json=" + filepath.Join(dir, ".", "x", "..", "case.yaml")}, "which this run reads"},
+		{"an input through a link", []string{"json=" + filepath.Join(dir, "link.yaml")}, "which this run reads"},
+		{"one file twice", []string{"json=" + filepath.Join(dir, "r"), "junit=" + filepath.Join(dir, ".", "r")}, "name one file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o Outputs
+			for _, f := range tc.files {
+				require.NoError(t, o.AddFile(f))
+			}
+			err := o.CheckFiles([]string{input})
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

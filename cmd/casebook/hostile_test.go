@@ -100,3 +100,45 @@ paths:
 		t.Errorf("casebook lint --allow-remote-refs: exit %d after %d fetch(es), want 0 after one:\n%s%s", o.code, hits.Load(), o.stdout, o.stderr)
 	}
 }
+
+// TestReportNeverOverwritesAnInput: --report naming a case, the spec,
+// casebook.yaml or the overlay, or two --reports naming one file, exit 2
+// before anything runs, and nothing is written.
+func TestReportNeverOverwritesAnInput(t *testing.T) {
+	dir := writeProject(t, brokenExpectation)
+	spec := filepath.Join(dir, "specs", "api.yaml")
+	must(t, os.MkdirAll(filepath.Dir(spec), 0o755))
+	data, err := os.ReadFile("../../specs/personal-connection.yaml")
+	must(t, err)
+	must(t, os.WriteFile(spec, data, 0o644))
+	overlay := filepath.Join(dir, "specs", "api.overlay.yaml")
+	must(t, os.WriteFile(overlay, []byte("clients: []\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte("suites:\n  - {cases: cases, spec: specs/api.yaml}\n"), 0o644))
+	inputs := []string{"cases/case.yaml", "specs/api.yaml", "casebook.yaml", "specs/api.overlay.yaml"}
+	before := map[string]string{}
+	for _, p := range inputs {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		must(t, err)
+		before[p] = string(b)
+	}
+	for _, args := range [][]string{
+		{"run", "--report", "json=cases/case.yaml"},
+		{"lint", "--report", "junit=specs/api.yaml"},
+		{"run", "--report", "html=casebook.yaml"},
+		{"run", "--report", "markdown=specs/api.overlay.yaml"},
+		{"run", "--report", "json=out/r.json", "--report", "junit=out/./r.json"},
+	} {
+		o := casebook(t, dir, args...)
+		if o.code != exitUsage || o.stdout != "" || !strings.Contains(o.stderr, "--report") {
+			t.Errorf("casebook %v: exit %d, stdout %q, stderr %q; want exit 2 before running", args, o.code, o.stdout, o.stderr)
+		}
+	}
+	for _, p := range inputs {
+		if b, _ := os.ReadFile(filepath.Join(dir, p)); string(b) != before[p] {
+			t.Errorf("%s was overwritten:\n%s", p, b)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Errorf("a report was written although two --reports named one file")
+	}
+}

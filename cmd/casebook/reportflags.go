@@ -12,7 +12,7 @@ import (
 // flag parsing (exit 2), before anything runs.
 func registerOutputs(fs *flag.FlagSet, o *reports.Outputs) {
 	fs.Func("format", "report format on stdout: "+strings.Join(reports.Formats(), "|")+" (default text)", o.SetFormat)
-	fs.Func("report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. --report junit=results.xml --report html=report.html", o.AddFile)
+	fs.Func("report", "also write a report to a file, as FORMAT=FILE (repeatable; one file each, never a file the run reads), e.g. --report junit=results.xml --report html=report.html", o.AddFile)
 }
 
 // registerSelection adds --tags, --skip-tags and --shard i/n.

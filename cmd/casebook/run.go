@@ -148,9 +148,10 @@ func (inv *invocation) execute() int {
 			return fail(inv.stderr, err)
 		}
 	}
-	cfg, cases, err := runner.Load(inv.common.config, inv.paths)
+	cfg, loaded, err := runner.Load(inv.common.config, inv.paths)
+	var cases []*runner.Case
 	if err == nil {
-		cases, err = runner.Select(cases, inv.sel)
+		cases, err = runner.Select(loaded, inv.sel)
 	}
 	if err != nil {
 		return fail(inv.stderr, err)
@@ -171,6 +172,9 @@ func (inv *invocation) execute() int {
 	r := runner.New(opts)
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
+		return fail(inv.stderr, err)
+	}
+	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded)); err != nil {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())

@@ -17,6 +17,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/har"
+	"github.com/casebook-dev/casebook/internal/inputfile"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
@@ -95,7 +96,7 @@ func New(ctx context.Context, req *curl.Request, opts Options) (*Case, error) {
 	copts := curl.CaseOptions{Name: opts.Name, Source: opts.Source, Auth: auth,
 		Operation: c.Operation, Findings: c.Findings}
 	switch {
-	case opts.Out != "" && (opts.SpecFor == nil || !sameFile(opts.SpecFor(opts.Out), c.SpecPath)):
+	case opts.Out != "" && (opts.SpecFor == nil || !inputfile.Same(opts.SpecFor(opts.Out), c.SpecPath)):
 		copts.Spec = relativeSpec(opts.Out, c.SpecPath)
 	case opts.Out == "" && opts.Spec == "":
 		c.Notes = append(c.Notes, fmt.Sprintf("saved outside a casebook.yaml suite folder, the case needs spec: %s", c.SpecPath))
@@ -199,4 +200,3 @@ func absPath(p string) string {
 	return p
 }
 
-func sameFile(a, b string) bool { return absPath(a) == absPath(b) }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // TooLargeError reports a file over the limit its reader accepts.
@@ -37,6 +38,29 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Path: path, Limit: limit}
 	}
 	return data, nil
+}
+
+// Same reports whether paths a and b name one file: the same path once
+// made absolute, or, when both exist, the same file under another name (a
+// link, another spelling). A report about to be written to b must not
+// overwrite an input a.
+func Same(a, b string) bool {
+	if abs(a) == abs(b) {
+		return true
+	}
+	ia, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	ib, err := os.Stat(b)
+	return err == nil && os.SameFile(ia, ib)
+}
+
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // Size writes a byte count for a message: "1 MiB", "64 MiB", "512 bytes".

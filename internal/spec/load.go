@@ -22,6 +22,9 @@ import (
 type Spec struct {
 	// Path is the file the spec was loaded from, as given to Load.
 	Path string
+	// Files are Path and every file its $refs led Load to read (URLs are
+	// not files and are not listed): what a run must never overwrite.
+	Files []string
 	// Doc is the OpenAPI 3 document (converted when the file is Swagger 2.0).
 	Doc *openapi3.T
 	// Version is the version the file declares: "2.0", "3.0.x" or "3.1.x".
@@ -75,10 +78,11 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		return nil, err
 	}
 	var doc *openapi3.T
+	files := []string{path}
 	if version == "2.0" {
 		doc, err = loadSwagger2(path, data)
 	} else {
-		doc, err = loadOpenAPI3(path, data, opts)
+		doc, files, err = loadOpenAPI3(path, data, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -87,7 +91,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Spec{Path: path, Doc: doc, Version: version, Problems: problems}
+	s := &Spec{Path: path, Files: files, Doc: doc, Version: version, Problems: problems}
 	s.ops = collectOperations(doc)
 	s.router = newRouter(s.ops, serverPrefixes(doc))
 	s.Envelope = DetectEnvelope(doc)
@@ -193,11 +197,12 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 }
 
 // loadOpenAPI3 loads the document, every $ref to another file or URL read
-// through a refReader that applies opts before reading anything.
-func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, error) {
+// through a refReader that applies opts before reading anything. It
+// returns the files read: path, then those its $refs name.
+func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, []string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, &LoadError{File: path, Err: err}
+		return nil, nil, &LoadError{File: path, Err: err}
 	}
 	refs := newRefReader(path, abs, data, opts)
 	loader := openapi3.NewLoader()
@@ -206,16 +211,16 @@ func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, erro
 	loader.Context = context.Background()
 	doc, err := loader.LoadFromDataWithPath(data, fileURL(abs))
 	if err != nil && refs.stop != nil {
-		return nil, refs.refusal().loadError()
+		return nil, nil, refs.refusal().loadError()
 	}
 	if err != nil {
 		var ye *yaml.TypeError
 		if errors.As(err, &ye) {
-			return nil, &LoadError{File: path, Err: err}
+			return nil, nil, &LoadError{File: path, Err: err}
 		}
-		return nil, syntaxError(path, data, err)
+		return nil, nil, syntaxError(path, data, err)
 	}
-	return doc, nil
+	return doc, refs.files(), nil
 }
 
 // validate checks the document the way a vendor's published spec needs:

@@ -111,8 +111,14 @@ func resolved(p string) string {
 	return filepath.Clean(p)
 }
 
-// read is the loader's ReadFromURIFunc.
+// read is the loader's ReadFromURIFunc. The loader asks for a document
+// once per $ref that names it; each is read once.
 func (r *refReader) read(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+	for _, d := range r.docs {
+		if d.loc.String() == u.String() {
+			return d.data, nil
+		}
+	}
 	var (
 		data []byte
 		err  error
@@ -139,8 +145,23 @@ func (r *refReader) read(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 	if yerr := yaml.Unmarshal(data, &n); yerr != nil || len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
 		return nil, r.refuse(u, "what it names is not a YAML or JSON mapping")
 	}
-	r.docs = append(r.docs, refDoc{file: u.String(), loc: u, data: data})
+	shown := u.String()
+	if u.Scheme == "" || u.Scheme == "file" {
+		shown = filepath.FromSlash(u.Path)
+	}
+	r.docs = append(r.docs, refDoc{file: shown, loc: u, data: data})
 	return data, nil
+}
+
+// files are the spec's file and each file read since, as shown in errors.
+func (r *refReader) files() []string {
+	var out []string
+	for _, d := range r.docs {
+		if d.loc.Scheme == "" || d.loc.Scheme == "file" {
+			out = append(out, d.file)
+		}
+	}
+	return out
 }
 
 // readFailure says why a file or URL could not be read, in words that

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -141,6 +142,10 @@ func TestFileRefOutsideTheTree(t *testing.T) {
 // caught, a right one passes.
 func TestRecursiveSchemasValidateRecursively(t *testing.T) {
 	s := mustLoad(t, "testdata/refs/recursive.yaml")
+	abs, _ := filepath.Abs("testdata/refs/schemas")
+	if want := []string{"testdata/refs/recursive.yaml", filepath.Join(abs, "a.yaml"), filepath.Join(abs, "b.yaml")}; !slices.Equal(s.Files, want) {
+		t.Errorf("Files = %q, want %q", s.Files, want)
+	}
 	pair := func(inner any) map[string]any {
 		return map[string]any{"name": "a", "b": map[string]any{"count": 1.0, "a": map[string]any{"name": "b", "b": map[string]any{"a": inner}}}}
 	}

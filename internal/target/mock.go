@@ -43,6 +43,10 @@ func NewMockTarget() *MockTarget {
 func (m *MockTarget) Name() string         { return "mock" }
 func (m *MockTarget) Client() *http.Client { return m.client }
 
+// MockOverlay is the overlay file the built-in mock reads for a spec
+// (mockserver.OverlayFor), whether it exists or not: one of a run's inputs.
+func MockOverlay(specPath string) string { return mockserver.OverlayPathFor(specPath) }
+
 func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
