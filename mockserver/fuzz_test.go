@@ -139,6 +139,6 @@ func mustOverlay(t testing.TB, specPath string) *Overlay {
 // issue makes a token without the token endpoint (the fuzzer's requests
 // must not depend on a network).
 func issue(srv *Server, name string) string {
-	tok, _ := srv.tokens.issue(srv.clients[name], srv.clients[name].Scopes)
+	tok, _, _, _ := srv.tokens.issue(srv.clients[name], srv.clients[name].Scopes)
 	return tok
 }

@@ -37,7 +37,13 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, body []byte)
 		writeOAuthError(w, oe)
 		return
 	}
-	tok, life := s.tokens.issue(c, scopes)
+	tok, life, full, wait := s.tokens.issue(c, scopes)
+	if full {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeOAuthError(w, &oauthError{http.StatusTooManyRequests, "temporarily_unavailable",
+			"the mock holds " + strconv.Itoa(MaxLiveTokens) + " live tokens, its most: reuse one until it expires"})
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, "application/json", http.StatusOK, map[string]any{

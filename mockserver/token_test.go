@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -107,18 +108,72 @@ func TestExpiredToken(t *testing.T) {
 	checkGenesysError(t, r, 401, "bad.credentials")
 }
 
-func TestTokenStoreIsBounded(t *testing.T) {
+// TestTokenStoreEvictsByExpiry: a token is forgotten when it expires and
+// never before, however many are issued; past the bound on live tokens the
+// store issues none (and says how long until the oldest expires) rather
+// than forget a live one.
+func TestTokenStoreEvictsByExpiry(t *testing.T) {
 	ts := newTokenStore(time.Hour)
+	ts.max = 3
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	ts.now = func() time.Time { return now }
 	c := &Client{Name: "c"}
-	first, _ := ts.issue(c, nil)
-	for range maxTokens + 10 {
-		ts.issue(c, nil)
+	var live []string
+	for range 3 {
+		tok, _, full, _ := ts.issue(c, nil)
+		if full {
+			t.Fatal("the store is full before its bound")
+		}
+		live = append(live, tok)
+		now = now.Add(time.Minute)
 	}
-	if n := len(ts.tokens); n > maxTokens {
-		t.Errorf("store holds %d tokens, want at most %d", n, maxTokens)
+	if tok, _, full, wait := ts.issue(c, nil); !full || tok != "" || wait != 57*time.Minute {
+		t.Errorf("issue past the bound = %q full=%v wait=%v, want none, full, 57m until the oldest expires", tok, full, wait)
 	}
-	if _, ok := ts.lookup(first); ok {
-		t.Errorf("the oldest token survived eviction")
+	for i, tok := range live {
+		if _, ok := ts.lookup(tok); !ok {
+			t.Errorf("live token %d was forgotten within its lifetime", i)
+		}
+	}
+	now = now.Add(57 * time.Minute) // the first token's expiry
+	if _, _, full, _ := ts.issue(c, nil); full {
+		t.Errorf("issue after the oldest expired: full, want a token")
+	}
+	if _, ok := ts.lookup(live[0]); ok {
+		t.Errorf("the expired token is still accepted")
+	}
+	if _, ok := ts.lookup(live[1]); !ok {
+		t.Errorf("a live token was forgotten when an expired one was dropped")
+	}
+	if n := len(ts.tokens); n != 3 {
+		t.Errorf("store holds %d tokens, want 3 (the expired one dropped)", n)
+	}
+}
+
+// TestTokenEndpointWhenFull: past the bound the token endpoint answers 429
+// with Retry-After, and a token already issued still works.
+func TestTokenEndpointWhenFull(t *testing.T) {
+	srv, _ := startMock(t, genesysSpec)
+	srv.tokens.mu.Lock()
+	srv.tokens.max = 1
+	srv.tokens.mu.Unlock()
+	tok := tokenFor(t, srv, "agent")
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest("POST", srv.TokenURL(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("agent-client", "agent-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "temporarily_unavailable") {
+		t.Errorf("token request past the bound = %d Retry-After %q %s, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	r := send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", `{"phoneNumber": "+13175550123"}`)
+	if r.status != http.StatusOK {
+		t.Errorf("a call with the token issued before the store filled up = %d %s, want 200", r.status, r.raw)
 	}
 }
 
@@ -139,6 +194,32 @@ func TestHolds(t *testing.T) {
 	for _, tt := range tests {
 		if got := holds(tt.held, tt.want); got != tt.ok {
 			t.Errorf("holds(%v, %q) = %v, want %v", tt.held, tt.want, got, tt.ok)
+		}
+	}
+}
+
+// TestLoopback: the mock knows when it is reachable beyond this machine,
+// so that the command can warn that its test secrets are.
+func TestLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{
+		{"127.0.0.1:0", true},
+		{"[::1]:0", true},
+		{"0.0.0.0:0", false},
+		{":0", false},
+	} {
+		if tc.addr == "[::1]:0" {
+			if ln, err := net.Listen("tcp", tc.addr); err != nil {
+				continue // no IPv6 loopback on this machine
+			} else {
+				ln.Close()
+			}
+		}
+		srv, _ := startMock(t, pcSpec, func(c *Config) { c.Addr = tc.addr })
+		if got := srv.Loopback(); got != tc.want {
+			t.Errorf("Loopback() on %s = %v, want %v", tc.addr, got, tc.want)
 		}
 	}
 }
