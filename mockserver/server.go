@@ -219,6 +219,19 @@ func (s *Server) URL() string {
 	return "http://" + s.listener.Addr().String()
 }
 
+// Loopback reports whether the server listens on loopback addresses only
+// (false before Start). Whoever reaches the mock can fetch tokens with its
+// overlay's clients, whose secrets are published test values.
+func (s *Server) Loopback() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return false
+	}
+	a, ok := s.listener.Addr().(*net.TCPAddr)
+	return ok && a.IP.IsLoopback()
+}
+
 // TokenURL is where the token endpoint listens.
 func (s *Server) TokenURL() string { return s.URL() + s.tokenPath }
 

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // aliasBomb is the 432-byte file: nine anchors of nine aliases
@@ -140,5 +143,35 @@ func TestReportNeverOverwritesAnInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
 		t.Errorf("a report was written although two --reports named one file")
+	}
+}
+
+func TestMockWarnsBeyondLoopback(t *testing.T) {
+	s, err := spec.Load("../../specs/personal-connection.yaml")
+	must(t, err)
+	for _, tc := range []struct {
+		addr string
+		warn bool
+	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
+		srv, err := mockserver.New(mockserver.Config{Spec: s, Addr: tc.addr})
+		must(t, err)
+		must(t, srv.Start())
+		var stderr strings.Builder
+		warnIfExposed(&stderr, srv)
+		srv.Close()
+		if got := strings.Contains(stderr.String(), "warning: listening on") && strings.Contains(stderr.String(), "well-known test secrets"); got != tc.warn {
+			t.Errorf("--addr %s: stderr %q, want a warning: %v", tc.addr, stderr.String(), tc.warn)
+		}
+	}
+}
+
+// TestReportWriteFailureAfterRunning: exit 2 means nothing ran; a report
+// that cannot be written after every case ran is exit 3, and stdout still
+// has the report.
+func TestReportWriteFailureAfterRunning(t *testing.T) {
+	dir := writeProject(t, brokenExpectation)
+	o := casebook(t, dir, "run", "--report", "json=casebook.yaml/report.json")
+	if o.code != exitReport || !strings.Contains(o.stderr, "the cases ran, but writing the report failed") || !summaryLine.MatchString(o.stdout) {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 3, the summary on stdout and the failure on stderr", o.code, o.stdout, o.stderr)
 	}
 }

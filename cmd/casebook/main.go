@@ -16,7 +16,8 @@ import (
 const (
 	exitOK     = 0 // every case passed
 	exitFailed = 1 // a case failed (or drift was found)
-	exitUsage  = 2 // usage, config, spec or case-file error
+	exitUsage  = 2 // usage, config, spec or case-file error: nothing was run
+	exitReport = 3 // the cases ran, but a report could not be written
 )
 
 type command struct {
@@ -92,7 +93,8 @@ Examples:
   casebook lint cases/genesys-cloud     # offline: what is wrong with each request
   casebook mock --spec specs/genesys-cloud/openapi.yaml
 
-Exit codes: 0 all passed, 1 a case failed, 2 usage, config, spec or case-file error.
+Exit codes: 0 all passed, 1 a case failed, 2 usage, config, spec or case-file
+error (nothing was run), 3 the cases ran but a report could not be written.
 Run "casebook help <command>" for a command's flags, "casebook --version" for the version.
 `)
 }

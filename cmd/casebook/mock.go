@@ -28,7 +28,14 @@ permissions, user context, business rules and fixtures from the overlay file
 beside the spec (<spec>.overlay.yaml unless --overlay says otherwise).
 
 Without an overlay the mock has one client, id "casebook" and secret
-"casebook", holding every scope and permission.
+"casebook", holding every scope and permission. Those secrets and the
+overlay's are published test values: the mock listens on loopback unless
+--addr says otherwise, and warns on stderr when it does not.
+
+A token lasts the overlay's auth.tokenLifetime (default 1h) and is
+forgotten only when it expires. The mock holds at most %d live tokens;
+past that the token endpoint answers 429 with Retry-After until the oldest
+expires.
 
 It prints how many requests it answered, by status, when it stops; -v
 logs a line per request on stderr, --log FILE appends them to FILE.
@@ -51,7 +58,7 @@ type mockFlags struct {
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
 	var f mockFlags
-	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE]", mockHelp)
+	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE]", fmt.Sprintf(mockHelp, mockserver.MaxLiveTokens))
 	fset.StringVar(&f.spec, "spec", "", "the OpenAPI 3 or Swagger 2.0 file to serve (required)")
 	fset.StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; loopback unless you say otherwise")
 	fset.StringVar(&f.overlay, "overlay", "", "the overlay file (default: <spec>.overlay.yaml when it exists)")
@@ -83,6 +90,7 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
 		return exitUsage
 	}
+	warnIfExposed(stderr, srv)
 	printStart(stdout, srv)
 	<-ctx.Done()
 	stop()
@@ -136,6 +144,14 @@ func loadOverlay(f mockFlags) (*mockserver.Overlay, error) {
 		return mockserver.LoadOverlay(f.overlay)
 	}
 	return mockserver.OverlayFor(f.spec)
+}
+
+// warnIfExposed warns when the mock listens beyond loopback: it hands out
+// tokens to anyone who knows its well-known test secrets.
+func warnIfExposed(w io.Writer, srv *mockserver.Server) {
+	if !srv.Loopback() {
+		fmt.Fprintf(w, "casebook mock: warning: listening on %s, not loopback only: anyone who can reach it gets tokens with the overlay's well-known test secrets\n", srv.URL())
+	}
 }
 
 // printStart prints the URL and the clients, ids only: secrets stay in the overlay.

@@ -47,6 +47,11 @@ case unless it or casebook.yaml says conformance: warn.
 --coverage adds, per spec, which operations, declared statuses and auth
 outcomes (401, 403, success) the answers exercised; --min-coverage PERCENT
 exits 1 when all of them together are below PERCENT.
+
+Exit codes: 0 every case passed, 1 a case failed (or coverage is below
+--min-coverage), 2 usage, config, spec or case-file error (nothing was run),
+3 the cases ran but a report could not be written (the other reports and
+stdout are still written).
 `
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -224,8 +229,8 @@ func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
 	}
 	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.Version, Coverage: cov}
 	if err := inv.report.Write(rs, out, ropts); err != nil {
-		fmt.Fprintf(inv.stderr, "casebook: writing the report: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
+		return exitReport
 	}
 	code := exitOK
 	if !results.Summarize(rs).OK() {

@@ -199,4 +199,3 @@ func absPath(p string) string {
 	}
 	return p
 }
-
