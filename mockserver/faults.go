@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -26,6 +27,9 @@ type Faults struct {
 	mu       sync.Mutex
 	used     []int
 	injected int
+	// wait, when set, replaces the timer behind Delay: tests hold an
+	// answer back and let it go on cue instead of on the wall clock.
+	wait func(ctx context.Context, d time.Duration) bool
 }
 
 // Fault is one way to misbehave.
@@ -62,6 +66,22 @@ func (f *Faults) Injected() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.injected
+}
+
+// delay holds an answer back for d; it reports false when ctx (the
+// client's request) is done first.
+func (f *Faults) delay(ctx context.Context, d time.Duration) bool {
+	if f.wait != nil {
+		return f.wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // pick finds the fault for a request and spends one of its Times.
@@ -111,14 +131,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	if ft == nil {
 		return false
 	}
-	if ft.Delay > 0 {
-		t := time.NewTimer(ft.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return true // the client is gone: nobody to answer
-		}
+	if ft.Delay > 0 && !s.cfg.Faults.delay(r.Context(), ft.Delay) {
+		return true // the client is gone: nobody to answer
 	}
 	if ft.Drop {
 		panic(http.ErrAbortHandler) // net/http closes the connection, logs nothing

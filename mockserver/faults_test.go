@@ -54,37 +54,92 @@ func TestFaultTokenEndpointOnlyWhenNamed(t *testing.T) {
 	tokenFor(t, srv, "agent") // the second one is answered
 }
 
+// heldDelays replaces the fault timer: each Delay is reported on asked and
+// lasts until the test sends on release, or the client gives up (then the
+// wait's result, false, is reported on cut).
+type heldDelays struct {
+	asked   chan time.Duration
+	release chan struct{}
+	cut     chan bool
+}
+
+func holdDelays(f *Faults) *heldDelays {
+	h := &heldDelays{asked: make(chan time.Duration, 1), release: make(chan struct{}), cut: make(chan bool, 1)}
+	f.wait = func(ctx context.Context, d time.Duration) bool {
+		h.asked <- d
+		select {
+		case <-h.release:
+			return true
+		case <-ctx.Done():
+			h.cut <- false
+			return false
+		}
+	}
+	return h
+}
+
+// TestFaultSlowAnswer: a client that gives up during a Delay finds the wait
+// cut short (the mock stops waiting for it), and the next request is
+// answered as usual.
 func TestFaultSlowAnswer(t *testing.T) {
-	faults := &Faults{Rules: []Fault{{Delay: 300 * time.Millisecond, Times: 1}}}
+	faults := &Faults{Rules: []Fault{{Delay: time.Hour, Times: 1}}}
+	held := holdDelays(faults)
 	srv, _ := startMock(t, genesysSpec, func(c *Config) { c.Faults = faults })
 	tok := tokenFor(t, srv, "agent")
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+campaignPath, nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	start := time.Now()
-	_, err := http.DefaultClient.Do(req)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Do = %v, want a deadline error", err)
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	if d := <-held.asked; d != time.Hour {
+		t.Errorf("the mock held the answer back %v, want the rule's 1h", d)
 	}
-	if d := time.Since(start); d > 250*time.Millisecond {
-		t.Errorf("the client waited %v; its timeout is 50ms", d)
+	cancel() // the client gives up
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Do = %v, want the client's cancellation", err)
 	}
+	<-held.cut // the mock stopped waiting: nobody to answer
 	if r := send(t, srv, "GET", campaignPath, tok, "", ""); r.status != 200 {
 		t.Errorf("after the slow one: status = %d, want 200", r.status)
 	}
 }
 
+// TestFaultDelayThenAnswer: the answer is held back until the delay is
+// over, then given as usual.
 func TestFaultDelayThenAnswer(t *testing.T) {
 	faults := &Faults{Rules: []Fault{{Delay: 100 * time.Millisecond, Times: 1}}}
+	held := holdDelays(faults)
 	srv, _ := startMock(t, genesysSpec, func(c *Config) { c.Faults = faults })
 	tok := tokenFor(t, srv, "agent")
-	start := time.Now()
-	if r := send(t, srv, "GET", campaignPath, tok, "", ""); r.status != 200 {
-		t.Fatalf("status = %d, want 200 after the delay", r.status)
+	req, _ := http.NewRequest("GET", srv.URL()+campaignPath, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	if d := <-held.asked; d != 100*time.Millisecond {
+		t.Errorf("the mock held the answer back %v, want the rule's 100ms", d)
 	}
-	if d := time.Since(start); d < 100*time.Millisecond {
-		t.Errorf("answered after %v, want at least the 100ms delay", d)
+	select {
+	case status := <-answered:
+		t.Fatalf("answered %d while the delay was still running", status)
+	default:
+	}
+	close(held.release)
+	if status := <-answered; status != 200 {
+		t.Errorf("status = %d, want 200 after the delay", status)
 	}
 }
 

@@ -31,6 +31,27 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// watchBuffer is a syncBuffer that sends on found what re first matches in
+// all that was written: the test waits for a line instead of polling.
+type watchBuffer struct {
+	syncBuffer
+	re    *regexp.Regexp
+	found chan string
+	once  sync.Once
+}
+
+func newWatchBuffer(re *regexp.Regexp) *watchBuffer {
+	return &watchBuffer{re: re, found: make(chan string, 1)}
+}
+
+func (w *watchBuffer) Write(p []byte) (int, error) {
+	n, err := w.syncBuffer.Write(p)
+	if m := w.re.FindString(w.String()); m != "" {
+		w.once.Do(func() { w.found <- m })
+	}
+	return n, err
+}
+
 func TestMockUsageErrors(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.overlay.yaml")
 	if err := os.WriteFile(bad, []byte("clients:\n  - name: a\n    scops: [x]\n"), 0o600); err != nil {
@@ -62,21 +83,20 @@ func TestMockUsageErrors(t *testing.T) {
 // with SIGTERM: exit 0, client ids printed, secrets never, the request
 // line in the --log file and only a summary on stderr.
 func TestMockServesUntilSignal(t *testing.T) {
-	var stdout, stderr syncBuffer
+	stdout := newWatchBuffer(urlRE)
+	var stderr syncBuffer
 	done := make(chan int)
 	logFile := filepath.Join(t.TempDir(), "mock.log")
 	go func() {
-		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--log", logFile}, &stdout, &stderr)
+		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--log", logFile}, stdout, &stderr)
 	}()
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
-	deadline := time.Now().Add(10 * time.Second)
-	for url.FindString(stdout.String()) == "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("no URL printed; stdout %q stderr %q", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	var url string
+	select {
+	case url = <-stdout.found:
+	case code := <-done:
+		t.Fatalf("the mock exited %d before printing its URL; stderr %q", code, stderr.String())
 	}
-	resp, err := http.Post(url.FindString(stdout.String())+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{}`))
+	resp, err := http.Post(url+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +112,7 @@ func TestMockServesUntilSignal(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, stderr.String())
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(time.Minute): // a hang guard, not a speed claim
 		t.Fatal("the mock did not stop on SIGTERM")
 	}
 	out := stdout.String()

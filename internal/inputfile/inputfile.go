@@ -6,6 +6,7 @@
 package inputfile
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -30,14 +31,20 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > limit {
+			return nil, &TooLargeError{Path: path, Limit: limit}
+		}
+		buf.Grow(int(info.Size()) + bytes.MinRead) // one allocation, as os.ReadFile
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, &TooLargeError{Path: path, Limit: limit}
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // Same reports whether paths a and b name one file: the same path once
