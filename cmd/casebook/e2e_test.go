@@ -19,33 +19,36 @@ import (
 	"time"
 )
 
-// The end-to-end tests build the real binary once and drive it as a user
-// would, against the real HTTP mock.
+// The end-to-end tests drive the real command as a user would, against
+// the real HTTP mock, in a process of its own. That process is this test
+// binary itself (as go-internal/testscript runs commands): started with
+// runAsCasebook in its environment, TestMain runs the command instead of
+// the tests. Nothing is built: the command under test is compiled into the
+// test binary with the same flags (-race included).
+
+// runAsCasebook is the environment variable that makes the test binary
+// the casebook command.
+const runAsCasebook = "CASEBOOK_TEST_RUN_AS_COMMAND"
 
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "casebook-e2e")
+	if os.Getenv(runAsCasebook) == "1" {
+		os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	exe, err := os.Executable()
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "casebook")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	build := exec.Command("go", "build", "-race", "-o", binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		// Without -race (no cgo), build plainly.
-		build = exec.Command("go", "build", "-o", binary, ".")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			panic(err)
-		}
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	binary = exe
+	os.Exit(m.Run())
+}
+
+// casebookCmd is the casebook command with args, as a process to start.
+func casebookCmd(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = append(os.Environ(), runAsCasebook+"=1", "NO_COLOR=1")
+	return cmd
 }
 
 type outcome struct {
@@ -61,9 +64,8 @@ func casebook(t *testing.T, dir string, args ...string) outcome {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd := casebookCmd(ctx, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -274,7 +276,7 @@ type mockProcess struct {
 // kills it at the end unless it was stopped.
 func startMock(t *testing.T, spec string) *mockProcess {
 	t.Helper()
-	m := &mockProcess{cmd: exec.Command(binary, "mock", "--spec", spec, "--addr", "127.0.0.1:0")}
+	m := &mockProcess{cmd: casebookCmd(context.Background(), "mock", "--spec", spec, "--addr", "127.0.0.1:0")}
 	m.cmd.Dir = "../.."
 	stdout, err := m.cmd.StdoutPipe()
 	must(t, err)
