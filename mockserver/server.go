@@ -36,6 +36,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Faults, when set, make some answers fail, slow or drop (see Faults).
 	Faults *Faults
+	// Now is the clock issued tokens expire by (nil: time.Now). A test of
+	// a client's token refresh moves it past the lifetime instead of
+	// waiting the lifetime out.
+	Now func() time.Time
 }
 
 // Server is a mock of the API a spec describes, answering as its vendor
@@ -99,6 +103,9 @@ func New(cfg Config) (*Server, error) {
 		life = time.Hour
 	}
 	s.tokens = newTokenStore(life)
+	if cfg.Now != nil {
+		s.tokens.now = cfg.Now
+	}
 	s.addClients(o.Clients)
 	return s, nil
 }

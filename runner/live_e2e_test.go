@@ -263,25 +263,6 @@ func TestLiveOneTokenPerClientAndScopeSet(t *testing.T) {
 	}
 }
 
-func TestLiveExpiredTokenRefreshed(t *testing.T) {
-	v := startVendor(t, func(c *mockserver.Config) { c.Overlay.Auth.TokenLifetime = mockserver.Duration(time.Second) })
-	cfg, loaded := project(t, v, map[string]string{"get": getCampaign("get", "agent")})
-	tg, _ := cfg.Target("standin", runner.TargetOptions{})
-	defer tg.Close()
-	for i := range 2 {
-		res := liveRun(t, cfg, runner.Options{Target: tg}, loaded)["get"]
-		if res.Status != runner.Passed {
-			t.Fatalf("run %d: %s %s %v", i+1, res.Status, res.Reason, res.Differences)
-		}
-		if i == 0 {
-			time.Sleep(1200 * time.Millisecond) // the mock now rejects the first token
-		}
-	}
-	if got := v.tokenRequests(); got != 2 {
-		t.Errorf("token requests = %d, want 2: one, then one after it expired", got)
-	}
-}
-
 func TestLiveRetriesAndTimeouts(t *testing.T) {
 	const campaign = "/api/v2/outbound/campaigns/"
 	retry := runner.RetryPolicy{Retries: 2, BaseDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
@@ -297,18 +278,22 @@ func TestLiveRetriesAndTimeouts(t *testing.T) {
 		// connection drops, so whether casebook's retry or the transport's
 		// comes first is up to connection reuse.
 		maxAttempts int
-		atLeast     time.Duration
 		reasonHas   string
 	}{
-		{name: "429 waits Retry-After", faults: []mockserver.Fault{{Path: campaign, Status: 429, RetryAfter: "1", Times: 1}},
-			caseYAML: getCampaign("c", "agent"), status: runner.Passed, attempts: 2, atLeast: time.Second},
+		// How long Retry-After makes the client wait is TestRetryDecisions'
+		// (internal/target); here the 429 is retried and answered.
+		{name: "429 retried after Retry-After", faults: []mockserver.Fault{{Path: campaign, Status: 429, RetryAfter: "1", Times: 1}},
+			caseYAML: getCampaign("c", "agent"), status: runner.Passed, attempts: 2},
 		{name: "503 twice then answered", faults: []mockserver.Fault{{Path: campaign, Status: 503, Times: 2}},
 			caseYAML: getCampaign("c", "agent"), status: runner.Passed, attempts: 3},
 		{name: "503 throughout: the last answer is the result", faults: []mockserver.Fault{{Path: campaign, Status: 503}},
 			caseYAML: getCampaign("c", "agent"), status: runner.Failed, attempts: 3},
-		{name: "slow answer times out, the retry is answered", faults: []mockserver.Fault{{Path: campaign, Delay: 3 * time.Second, Times: 1}},
-			caseYAML: getCampaign("c", "agent"), timeout: 300 * time.Millisecond, status: runner.Passed, attempts: 2},
-		{name: "always slow: gives up", faults: []mockserver.Fault{{Path: campaign, Delay: 3 * time.Second}},
+		// A slow answer never comes (an hour, cut short when the client
+		// gives up); the timeout is long enough for the retry's answer on
+		// a loaded machine.
+		{name: "slow answer times out, the retry is answered", faults: []mockserver.Fault{{Path: campaign, Delay: time.Hour, Times: 1}},
+			caseYAML: getCampaign("c", "agent"), timeout: 3 * time.Second, status: runner.Passed, attempts: 2},
+		{name: "always slow: gives up", faults: []mockserver.Fault{{Path: campaign, Delay: time.Hour}},
 			caseYAML: getCampaign("c", "agent"), timeout: 200 * time.Millisecond, status: runner.Errored, attempts: 3,
 			reasonHas: "giving up after 3 attempts: context deadline exceeded"},
 		{name: "dropped connection, GET retried", faults: []mockserver.Fault{{Path: campaign, Drop: true, Times: 2}},
@@ -328,14 +313,8 @@ func TestLiveRetriesAndTimeouts(t *testing.T) {
 				t.Errorf("status %s after %d attempts, want %s after %d (reason %q, differences %v)",
 					res.Status, res.Attempts, tc.status, tc.attempts, res.Reason, res.Differences)
 			}
-			if res.Duration < tc.atLeast {
-				t.Errorf("took %v, want at least %v", res.Duration, tc.atLeast)
-			}
 			if !strings.Contains(res.Reason, tc.reasonHas) {
 				t.Errorf("reason %q, want it to contain %q", res.Reason, tc.reasonHas)
-			}
-			if tc.timeout > 0 && res.Duration > time.Duration(tc.attempts)*tc.timeout+time.Second {
-				t.Errorf("took %v for %d attempts of at most %v", res.Duration, tc.attempts, tc.timeout)
 			}
 		})
 	}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // tokenServer is a client-credentials token endpoint that counts requests
@@ -256,4 +259,47 @@ func TestScrubBlanksWhatWasSent(t *testing.T) {
 	if !strings.Contains(got, `"k":"k"`) {
 		t.Errorf("Scrub blanked a one-letter key everywhere: %s", got)
 	}
+}
+
+// TestLiveTokenRefreshedAtTheVendorsExpiry: over real HTTP against the
+// mock standing in for the vendor, a token past its lifetime is refused
+// by the vendor (401) and the live target fetches a new one, which is
+// accepted. Both clocks are the test's: nothing waits for an hour to pass.
+func TestLiveTokenRefreshedAtTheVendorsExpiry(t *testing.T) {
+	const genesysSpec = "../../specs/genesys-cloud/openapi.yaml"
+	s, err := spec.Load(genesysSpec)
+	require.NoError(t, err)
+	ov, err := mockserver.OverlayFor(genesysSpec)
+	require.NoError(t, err)
+	var ahead atomic.Int64 // how far both clocks are ahead of the real one
+	now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	vendor, err := mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Now: now})
+	require.NoError(t, err)
+	require.NoError(t, vendor.Start())
+	t.Cleanup(func() { _ = vendor.Close() })
+
+	t.Setenv("CB_SECRET", "agent-secret")
+	lt := newTestLive(t, vendor.URL(), vendor.TokenURL(), map[string]Credential{"agent": {Kind: AuthOAuth2, ClientID: "agent-client", ClientSecretEnv: "CB_SECRET"}})
+	lt.tokens.now = now
+	call := func(authorization string) int {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", vendor.URL()+"/api/v2/outbound/campaigns/campaign-predictive", nil)
+		req.Header.Set("Authorization", authorization)
+		resp, err := lt.Client().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	authorize := func() string {
+		req := httptest.NewRequest("GET", vendor.URL(), nil)
+		require.NoError(t, lt.Authorize(t.Context(), req, s, "agent"))
+		return req.Header.Get("Authorization")
+	}
+
+	first := authorize()
+	require.Equal(t, 200, call(first), "the first token at the vendor")
+	ahead.Store(int64(time.Hour + time.Second)) // the overlay's tokenLifetime is the default hour
+	assert.Equal(t, 401, call(first), "the first token after its lifetime, at the vendor")
+	second := authorize()
+	assert.NotEqual(t, first, second, "the live target kept an expired token")
+	assert.Equal(t, 200, call(second), "the new token at the vendor")
 }
