@@ -17,7 +17,7 @@ run:
 	$(GO) run ./cmd/casebook run
 
 # test is what .ci/run calls: formatting, vet, the race-enabled suite
-# (end-to-end tests build and drive the real binary) and bounded fuzzing.
+# (end-to-end tests drive the command in a process of its own) and bounded fuzzing.
 test: test-deps fmt-check vet
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
