@@ -51,7 +51,7 @@ func compile(s *spec.Spec, o *Overlay) (map[*spec.Operation]*opPolicy, error) {
 	c := &compiler{spec: s, o: o, ops: map[string]*spec.Operation{}, policies: map[*spec.Operation]*opPolicy{}}
 	for _, op := range s.Operations() {
 		c.ops[op.String()] = op
-		status, resp := successResponse(op)
+		status, resp := op.SuccessResponse()
 		c.policies[op] = &opPolicy{successStatus: status, successResp: resp, userContext: publishedUserContext(op), permissions: publishedPermissions(op)}
 	}
 	c.checkTop()

@@ -22,6 +22,30 @@ type Operation struct {
 	Route *routers.Route
 
 	segments []string // Path split on "/", for Nearest
+	params   []*openapi3.Parameter
+}
+
+// Parameters are the parameters a request to the operation may carry: the
+// operation's own and those of its path item it does not redeclare (same
+// name and location), in declaration order, path item's first.
+func (o *Operation) Parameters() []*openapi3.Parameter { return o.params }
+
+func effectiveParameters(item *openapi3.PathItem, op *openapi3.Operation) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	for _, ref := range item.Parameters {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		if op.Parameters.GetByInAndName(ref.Value.In, ref.Value.Name) == nil {
+			out = append(out, ref.Value)
+		}
+	}
+	for _, ref := range op.Parameters {
+		if ref != nil && ref.Value != nil {
+			out = append(out, ref.Value)
+		}
+	}
+	return out
 }
 
 // String is "POST /api/v2/conversations/calls".
@@ -83,6 +107,7 @@ func collectOperations(doc *openapi3.T) []*Operation {
 				Method: strings.ToUpper(method), Path: path, Op: op, Item: item,
 				Route:    &routers.Route{Spec: doc, Path: path, PathItem: item, Method: strings.ToUpper(method), Operation: withoutSecurity(op)},
 				segments: splitPath(path),
+				params:   effectiveParameters(item, op),
 			})
 		}
 	}
