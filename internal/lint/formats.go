@@ -1,0 +1,130 @@
+package lint
+
+import (
+	"errors"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// formats are the string formats casebook checks beyond kin-openapi's
+// defaults (date, date-time, byte), the same in OpenAPI 3.0 and 3.1: a
+// request a server would refuse for its format must not lint clean. They
+// are passed as validation options, never registered globally, so a
+// program that links casebook keeps its own kin-openapi settings.
+var formats = map[string]openapi3.StringFormatValidator{
+	"uri":           openapi3.NewCallbackValidator(checkURI),
+	"uri-reference": openapi3.NewCallbackValidator(checkURIReference),
+	"email":         openapi3.NewCallbackValidator(checkEmail),
+	"uuid":          openapi3.NewCallbackValidator(checkUUID),
+	"ipv4":          openapi3.NewCallbackValidator(checkIPv4),
+	"ipv6":          openapi3.NewCallbackValidator(checkIPv6),
+	"hostname":      openapi3.NewCallbackValidator(checkHostname),
+}
+
+// checkURI: an absolute URI (RFC 3986 section 4.3): a scheme, no spaces.
+func checkURI(s string) error {
+	u, err := parseURIReference(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme == "" {
+		return errors.New("not an absolute URI (no scheme)")
+	}
+	return nil
+}
+
+func checkURIReference(s string) error {
+	_, err := parseURIReference(s)
+	return err
+}
+
+func parseURIReference(s string) (*url.URL, error) {
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, errors.New("a URI has no spaces or control characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, errors.New("not a URI")
+	}
+	return u, nil
+}
+
+func checkEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return errors.New("not an email address")
+	}
+	return nil
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func checkUUID(s string) error {
+	if !uuidRE.MatchString(s) {
+		return errors.New("not a UUID (8-4-4-4-12 hexadecimal digits)")
+	}
+	return nil
+}
+
+func checkIPv4(s string) error {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return errors.New("not an IPv4 address")
+	}
+	return nil
+}
+
+func checkIPv6(s string) error {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is6() {
+		return errors.New("not an IPv6 address")
+	}
+	return nil
+}
+
+var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// checkHostname: RFC 1123 labels of at most 63 characters, 253 in all.
+func checkHostname(s string) error {
+	if s == "" || len(s) > 253 {
+		return errors.New("not a host name")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if !hostLabel.MatchString(label) {
+			return errors.New("not a host name")
+		}
+	}
+	return nil
+}
+
+// Direction says which side of an exchange a value travels: readOnly
+// properties may not be sent in a request, writeOnly ones not in a response.
+type Direction int
+
+const (
+	AsRequest Direction = iota
+	AsResponse
+)
+
+// SchemaOptions are the options lint validates a value with: every error
+// rather than the first, casebook's formats, the direction, and JSON
+// Schema 2020-12 for an OpenAPI 3.1 document. Whoever else checks a value
+// against a schema (the generator, the corpus test) uses them too, so
+// "valid" means one thing.
+func SchemaOptions(doc *openapi3.T, dir Direction) []openapi3.SchemaValidationOption {
+	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.WithStringFormatValidators(formats)}
+	if dir == AsResponse {
+		opts = append(opts, openapi3.VisitAsResponse())
+	} else {
+		opts = append(opts, openapi3.VisitAsRequest())
+	}
+	if doc != nil && doc.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	return opts
+}
