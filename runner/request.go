@@ -138,15 +138,16 @@ func prepare(c *casefile.Case, vars map[string]string, keepVars bool) (*prepared
 	return p, nil
 }
 
-// lintRequest is the request as lint sees it. A case whose credentials come
-// from auth: carries a placeholder Authorization header, so the security
-// check sees what the target will add.
-func (p *prepared) lintRequest(c *casefile.Case) *lint.Request {
-	h := p.header.Clone()
-	if c.Auth != "" && c.Auth != "none" && h.Get("Authorization") == "" {
-		h.Set("Authorization", "Bearer casebook-auth-"+c.Auth)
-	}
-	return &lint.Request{Method: p.method, Path: p.path, Query: p.query, Header: h, Body: p.body}
+// lintRequest is the request as lint sees it.
+func (p *prepared) lintRequest() *lint.Request {
+	return &lint.Request{Method: p.method, Path: p.path, Query: p.query, Header: p.header, Body: p.body}
+}
+
+// lintOptions: a case whose credentials come from auth: gets them from the
+// target in whatever form the operation's scheme takes (a Bearer token,
+// HTTP Basic, an API key), so lint counts them as present.
+func lintOptions(c *casefile.Case) lint.Options {
+	return lint.Options{AuthSupplied: c.Auth != "" && c.Auth != "none"}
 }
 
 // request is what the sender sends: the path with its query, and

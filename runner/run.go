@@ -165,7 +165,7 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	if err != nil {
 		return errored(res, err)
 	}
-	lr := lint.Check(ctx, s, p.lintRequest(c), lint.Options{})
+	lr := lint.Check(ctx, s, p.lintRequest(), lintOptions(c))
 	res.Findings = lr.Findings
 	if lr.Match != nil {
 		res.Operation = lr.Match.Operation.String()

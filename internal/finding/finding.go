@@ -46,6 +46,9 @@ const (
 	// RuleErrorCode: a Genesys Cloud error answer's code is not one of the
 	// x-inin-error-codes the operation publishes for its status.
 	RuleErrorCode = "x-inin-error-codes"
+	// RuleNotChecked is a warning: a part of the request casebook cannot
+	// check (a media type it cannot read), named rather than guessed at.
+	RuleNotChecked = "not-checked"
 )
 
 // Finding is one problem in a request.

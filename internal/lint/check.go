@@ -36,6 +36,12 @@ type Options struct {
 	// SkipSecurity leaves out the check that credentials are present (the
 	// mock authenticates requests itself, before it lints them).
 	SkipSecurity bool
+	// AuthSupplied says the credentials are added later, in whatever form
+	// the operation's security scheme takes (a case's auth:, which the
+	// target turns into a Bearer token, HTTP Basic or an API key): the
+	// request passes the security check when casebook can supply one of the
+	// operation's requirements.
+	AuthSupplied bool
 }
 
 // Result is what Check found: the operation the request resolves to (nil
@@ -96,108 +102,120 @@ func routeFinding(err error) finding.Finding {
 }
 
 // CheckHTTP lints an HTTP request already routed to m. body is the request
-// body (hr.Body is replaced, so the caller's reader is left alone).
+// body (hr.Body is not read).
 func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []finding.Finding {
 	c := &collector{}
-	var parsed any
-	checkBody := false
-	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
-		parsed, checkBody = c.bodyPrecheck(rb.Value, hr.Header.Get("Content-Type"), body)
-	}
 	if !opts.SkipSecurity {
-		c.security(s, m, hr)
+		c.security(s, m, hr, opts.AuthSupplied)
 	}
-	// A shallow copy is enough: the validator replaces the body (and
-	// GetBody, ContentLength) of the copy, and never writes headers or the
-	// URL with SkipSettingDefaults. Clone copied every header per request.
-	hr = hr.WithContext(ctx)
-	hr.Body = io.NopCloser(bytes.NewReader(body))
-	hr.GetBody = nil
-	hr.ContentLength = int64(len(body))
-	// A JSON body already parsed is validated here, not decoded a second
-	// time by the validator (the mock's largest cost after the network).
-	ownBody := checkBody && parsed != nil && !isBinary(mediaSchema(m.Op.RequestBody.Value, hr.Header.Get("Content-Type")))
-	in := &openapi3filter.RequestValidationInput{
-		Request:    hr,
-		PathParams: m.PathParams,
-		Route:      m.Route,
-		Options: &openapi3filter.Options{
-			MultiError:          true,
-			SkipSettingDefaults: true,
-			ExcludeRequestBody:  !checkBody || ownBody,
-			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-		},
-	}
-	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-		c.add(err, "", "")
-	}
-	if ownBody {
-		if err := validateJSONBody(m, hr.Header.Get("Content-Type"), parsed); err != nil {
-			c.add(err, "", "")
-		}
-	}
-	if checkBody && parsed != nil {
-		c.undeclared(parsed, mediaSchema(m.Op.RequestBody.Value, hr.Header.Get("Content-Type")), "")
+	schemaOpts := SchemaOptions(s.Doc, AsRequest)
+	c.parameters(m, hr, schemaOpts)
+	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
+		c.body(ctx, m, hr, body, schemaOpts)
 	}
 	return c.sorted()
 }
 
-// validateJSONBody checks a JSON body bodyPrecheck decoded as
-// openapi3filter.ValidateRequestBody does after decoding it the same way
-// (encoding/json, UseNumber), and fails with the same *RequestError.
-func validateJSONBody(m *spec.Match, contentType string, value any) error {
+// body checks the request body: presence, media type, syntax, then the
+// schema. JSON and form bodies are decoded here and checked field by field
+// with the same validator; other media types the validator can decode
+// (multipart, text) are left to it; the rest is a warning that names what
+// was not checked, never a rejection.
+func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, body []byte, opts []openapi3.SchemaValidationOption) {
 	rb := m.Op.RequestBody.Value
-	media := rb.Content.Get(contentType)
-	if media == nil || media.Schema == nil || media.Schema.Value == nil {
-		return nil
+	contentType := hr.Header.Get("Content-Type")
+	media, mt, ok := c.bodyPrecheck(rb, contentType, body)
+	if !ok || media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return
 	}
-	err := media.Schema.Value.VisitJSON(value, schemaOptions(m, openapi3.VisitAsRequest())...)
-	if err == nil {
-		return nil
+	var value any
+	switch {
+	case isJSONMedia(mt):
+		v, err := decodeJSON(body)
+		if err != nil {
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not valid JSON: " + err.Error()})
+			return
+		}
+		value = v
+	case mt == formMedia:
+		form, err := decodeForm(body, media)
+		if err != nil {
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not a valid form: " + err.Error()})
+			return
+		}
+		value = (&coercer{opts: opts}).coerce(form, media.Schema)
+	case openapi3filter.RegisteredBodyDecoder(mt) != nil:
+		c.validatorBody(ctx, m, hr, body)
+		return
+	default:
+		c.addFinding(finding.Finding{Severity: finding.Warning, Location: finding.InBody, Rule: finding.RuleNotChecked,
+			Message: fmt.Sprintf("not checked: casebook cannot read a body of media type %s", mt)})
+		return
 	}
-	id := strings.TrimSpace(media.Schema.Ref)
-	if id == "" {
-		id = strings.TrimSpace(media.Schema.Value.Title)
+	if err := media.Schema.Value.VisitJSON(value, opts...); err != nil {
+		c.add(err, finding.InBody, "")
 	}
-	if id != "" {
-		id = " " + id
-	}
-	return &openapi3filter.RequestError{RequestBody: rb, Reason: "doesn't match schema" + id, Err: err}
+	c.undeclared(value, media.Schema, "")
 }
 
-// isBinary is a file upload schema, which the validator reads as raw bytes.
-func isBinary(ref *openapi3.SchemaRef) bool {
-	return ref != nil && ref.Value != nil && ref.Value.Type.Is("string") && ref.Value.Format == "binary"
+// validatorBody leaves a body casebook does not decode itself to
+// openapi3filter, which reads multipart and text bodies.
+func (c *collector) validatorBody(ctx context.Context, m *spec.Match, hr *http.Request, body []byte) {
+	vr := hr.WithContext(ctx)
+	vr.Body = io.NopCloser(bytes.NewReader(body))
+	vr.GetBody = nil
+	vr.ContentLength = int64(len(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request: vr, PathParams: m.PathParams, Route: m.Route,
+		Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formats)}},
+	}
+	if err := openapi3filter.ValidateRequestBody(ctx, in, m.Op.RequestBody.Value); err != nil {
+		c.add(err, finding.InBody, "")
+	}
 }
 
-// bodyPrecheck checks presence, content type and JSON syntax itself, so that
-// these come out as typed findings rather than validator text. It reports
-// the parsed JSON body and whether the validator should check the body.
-func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, body []byte) (any, bool) {
+// bodyPrecheck checks presence and content type itself, so that these come
+// out as typed findings rather than validator text. It returns the media
+// type object the body is checked against and its name, and whether to go on.
+func (c *collector) bodyPrecheck(rb *openapi3.RequestBody, contentType string, body []byte) (*openapi3.MediaType, string, bool) {
 	if len(body) == 0 {
 		if rb.Required {
 			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: "required", Message: "the operation requires a request body and none was sent"})
 		}
-		return nil, false
+		return nil, "", false
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
-	if err == nil && mt == formMedia && looksLikeJSON(body) {
-		return nil, c.jsonAsForm(rb)
+	if err == nil && mt == formMedia && looksLikeJSON(body) && !c.jsonAsForm(rb) {
+		return nil, "", false
 	}
-	if contentType == "" || err != nil || rb.Content.Get(mt) == nil {
+	media := rb.Content.Get(mt)
+	if contentType == "" || err != nil || media == nil {
+		if len(rb.Content) == 0 {
+			return nil, "", false // the operation says nothing of its body's form
+		}
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InHeader, Pointer: "/Content-Type", Rule: finding.RuleContentType,
 			Message: fmt.Sprintf("Content-Type %q is not accepted by the operation", contentType), Allowed: slices.Sorted(maps.Keys(rb.Content))})
-		return nil, false
+		return nil, "", false
 	}
-	if !isJSONMedia(mt) {
-		return nil, true
+	return media, mt, true
+}
+
+// decodeJSON decodes one JSON document; anything but white space after it
+// is an error (a server's decoder would refuse `{...}{}` or read only half).
+func decodeJSON(body []byte) (any, error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, errors.New(jsonErrorPlace(body, err))
 	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not valid JSON: " + jsonErrorPlace(body, err)})
-		return nil, false
+	off := dec.InputOffset()
+	if rest := bytes.TrimLeft(body[off:], " \t\r\n"); len(rest) > 0 {
+		line, col := LineCol(body, off+int64(len(body[off:])-len(rest)))
+		return nil, fmt.Errorf("line %d, column %d: data after the JSON value", line, col)
 	}
-	return v, true
+	return v, nil
 }
 
 const formMedia = "application/x-www-form-urlencoded"
@@ -228,14 +246,6 @@ func looksLikeJSON(body []byte) bool {
 
 func isJSONMedia(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-func mediaSchema(rb *openapi3.RequestBody, contentType string) *openapi3.SchemaRef {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if m := rb.Content.Get(mt); m != nil {
-		return m.Schema
-	}
-	return nil
 }
 
 // jsonErrorPlace renders a JSON decoding error with its line and column.

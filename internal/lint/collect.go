@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
@@ -124,12 +126,20 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, b
 		return
 	}
 	ptr := base + pointer(e.JSONPointer())
+	f := finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
+	if k := kind2020(e); k != nil {
+		if c.perProperty2020(e, k, loc, ptr) {
+			return
+		}
+		if msg := message2020(k); msg != "" {
+			f.Message = msg
+		}
+	}
 	if e.SchemaField == "properties" && e.Schema != nil {
 		if obj, ok := e.Value.(map[string]any); ok && c.unsupported(e.Schema, obj, loc, ptr) {
 			return
 		}
 	}
-	f := finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
 	if f.Rule == "" {
 		f.Rule = "invalid"
 	}
@@ -142,6 +152,30 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, b
 		}
 	}
 	c.addFinding(f)
+}
+
+// perProperty2020 reports a 2020-12 required or additionalProperties error
+// as the 3.0 validator does: one finding per property, at the property's
+// own pointer. It reports whether it did.
+func (c *collector) perProperty2020(e *openapi3.SchemaError, k jsonschema.ErrorKind, loc finding.Location, ptr string) bool {
+	switch k := k.(type) {
+	case *kind.Required:
+		for _, name := range k.Missing {
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(name), Rule: "required",
+				Message: fmt.Sprintf("property %q is missing", name)})
+		}
+		return true
+	case *kind.AdditionalProperties:
+		if obj, ok := e.Value.(map[string]any); ok && e.Schema != nil && c.unsupported(e.Schema, obj, loc, ptr) {
+			return true
+		}
+		for _, name := range k.Properties {
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(name), Rule: "additionalProperties",
+				Message: fmt.Sprintf("property %q is not allowed here", name)})
+		}
+		return true
+	}
+	return false
 }
 
 func hasSchemaErrors(err error) bool {

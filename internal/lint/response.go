@@ -89,7 +89,7 @@ func (c *collector) responseHeaders(m *spec.Match, resp *openapi3.Response, r *R
 		if s == nil || s.Value == nil || s.Value.Type.Is("array") || s.Value.Type.Is("object") {
 			continue // a serialised array or object is not checked
 		}
-		if err := s.Value.VisitJSON(headerValue(values[0], s.Value), schemaOptions(m, openapi3.VisitAsResponse())...); err != nil {
+		if err := s.Value.VisitJSON(headerValue(values[0], s.Value), SchemaOptions(m.Route.Spec, AsResponse)...); err != nil {
 			c.add(err, finding.InHeader, jsonptr.Join(name))
 		}
 	}
@@ -130,11 +130,11 @@ func (c *collector) responseBody(m *spec.Match, resp *openapi3.Response, r *Resp
 	v, err := decodeJSON(r.Body)
 	if err != nil {
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax,
-			Message: "the answer's body is not valid JSON: " + jsonErrorPlace(r.Body, err)})
+			Message: "the answer's body is not valid JSON: " + err.Error()})
 		return
 	}
 	if media.Schema != nil && media.Schema.Value != nil {
-		if err := media.Schema.Value.VisitJSON(v, schemaOptions(m, openapi3.VisitAsResponse())...); err != nil {
+		if err := media.Schema.Value.VisitJSON(v, SchemaOptions(m.Route.Spec, AsResponse)...); err != nil {
 			c.add(err, finding.InBody, "")
 		}
 	}
@@ -160,27 +160,4 @@ func (c *collector) errorCode(resp *openapi3.Response, status int, body any) {
 		Allowed:    allowed,
 		DidYouMean: suggest.Closest(code, allowed),
 	})
-}
-
-// schemaOptions are how every body is held against its schema: every error
-// at once, from the side of the exchange it is on (readOnly and writeOnly),
-// and by JSON Schema 2020-12 in a 3.1 document.
-func schemaOptions(m *spec.Match, side openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
-	opts := []openapi3.SchemaValidationOption{side, openapi3.MultiErrors()}
-	if m.Route.Spec.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	return opts
-}
-
-// decodeJSON decodes a JSON body as the validator would (numbers kept
-// exact as json.Number), for requests and answers alike.
-func decodeJSON(body []byte) (any, error) {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
 }

@@ -2,7 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,8 +17,14 @@ import (
 // security checks that the credentials one of the operation's security
 // requirements names are present (requirements are alternatives; the schemes
 // within one are all needed). It checks presence and form, not validity:
-// only the server can say whether a token is good.
-func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request) {
+// only the server can say whether a token is good. With authSupplied the
+// credentials come later (a case's auth:), in whatever form the scheme
+// takes, so any requirement casebook can supply is met.
+//
+// The finding points where the first alternative's credential goes:
+// /Authorization for OAuth2 and HTTP schemes, the key's own header, query
+// parameter or cookie name for an API key.
+func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request, authSupplied bool) {
 	reqs := s.Doc.Security
 	if m.Op.Security != nil {
 		reqs = *m.Op.Security
@@ -25,17 +33,21 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request) {
 		return
 	}
 	var wanted []string
+	where := ""
 	for _, req := range reqs {
 		if len(req) == 0 {
 			return // {} makes security optional
 		}
 		ok := true
 		var names []string
-		for name := range req {
+		for _, name := range slices.Sorted(maps.Keys(req)) {
 			scheme := lookupScheme(s.Doc, name)
 			names = append(names, describeScheme(name, scheme))
-			if scheme == nil || !present(scheme, hr) {
+			if scheme == nil || !(authSupplied && Suppliable(scheme) || present(scheme, hr)) {
 				ok = false
+				if where == "" {
+					where = place(scheme)
+				}
 			}
 		}
 		if ok {
@@ -43,8 +55,31 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request) {
 		}
 		wanted = append(wanted, strings.Join(names, " and "))
 	}
-	c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InSecurity, Pointer: jsonptr.Join("Authorization"), Rule: finding.RuleSecurity,
+	c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InSecurity, Pointer: jsonptr.Join(where), Rule: finding.RuleSecurity,
 		Message: fmt.Sprintf("the operation needs credentials the request does not carry: %s", strings.Join(wanted, " or "))})
+}
+
+// Suppliable reports whether casebook can present credentials for the
+// scheme: a Bearer token (OAuth2, OpenID Connect, HTTP bearer), HTTP Basic
+// or an API key in a header, a query parameter or a cookie.
+func Suppliable(s *openapi3.SecurityScheme) bool {
+	switch s.Type {
+	case "oauth2", "openIdConnect":
+		return true
+	case "http":
+		return strings.EqualFold(s.Scheme, "bearer") || strings.EqualFold(s.Scheme, "basic")
+	case "apiKey":
+		return s.In == "header" || s.In == "query" || s.In == "cookie"
+	}
+	return false
+}
+
+// place is the name a scheme's credential travels under.
+func place(s *openapi3.SecurityScheme) string {
+	if s != nil && s.Type == "apiKey" && s.Name != "" {
+		return s.Name
+	}
+	return "Authorization"
 }
 
 func lookupScheme(doc *openapi3.T, name string) *openapi3.SecurityScheme {
