@@ -199,11 +199,13 @@ func (m *mdWriter) request(c *casefile.Case) {
 		m.printf("\n%s\n", prettyJSON(decodedOr(redactBody(mustJSON(rq.Body.V)))))
 	case rq.Form != nil:
 		f := url.Values{}
-		for k, v := range rq.Form {
-			if secret.Name(k) && !strings.Contains(v, "${") {
-				v = secret.Redacted
+		for k, vs := range rq.Form {
+			for _, v := range vs {
+				if secret.Name(k) && !strings.Contains(v, "${") {
+					v = secret.Redacted
+				}
+				f.Add(k, v)
 			}
-			f.Set(k, v)
 		}
 		m.printf("Content-Type: application/x-www-form-urlencoded\n\n%s\n", f.Encode())
 	}

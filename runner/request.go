@@ -124,8 +124,13 @@ func prepare(c *casefile.Case, vars map[string]string, keepVars bool) (*prepared
 		p.body = []byte(x.expand("request.rawBody", r.RawBody))
 	case r.Form != nil:
 		p.form = url.Values{}
-		for k, v := range r.Form {
-			p.form.Set(k, x.expand("request.form."+k, v))
+		for k, vs := range r.Form {
+			if len(vs) == 0 {
+				p.form.Add(k, "")
+			}
+			for _, v := range vs {
+				p.form.Add(k, x.expand("request.form."+k, v))
+			}
 		}
 		p.body = []byte(p.form.Encode())
 		if p.header.Get("Content-Type") == "" {

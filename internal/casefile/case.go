@@ -52,7 +52,9 @@ type Request struct {
 	// Body is the JSON body, written as YAML. Nil sends no body.
 	Body *Value `yaml:"body"`
 	// Form is sent as application/x-www-form-urlencoded instead of Body.
-	Form map[string]string `yaml:"form"`
+	// A field written as a list is sent once per item (Events=a&Events=b,
+	// an exploded array); an empty or null field is sent with no value.
+	Form map[string][]string `yaml:"form"`
 	// RawBody is sent byte for byte as written (${NAME} filled in), with
 	// the Content-Type the headers give, instead of Body or Form: a body
 	// that is not JSON, or one that must reach the server exactly as it was

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,7 +147,7 @@ func TestToCaseForm(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if f := cases[0].Request.Form; f["grant_type"] != "client_credentials" || f["client_secret"] != "${CASEBOOK_CLIENT_SECRET}" || cases[0].Auth != "none" {
+	if f := cases[0].Request.Form; !slices.Equal(f["grant_type"], []string{"client_credentials"}) || !slices.Equal(f["client_secret"], []string{"${CASEBOOK_CLIENT_SECRET}"}) || cases[0].Auth != "none" {
 		t.Errorf("form case:\n%s", out)
 	}
 }
