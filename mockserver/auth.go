@@ -2,7 +2,9 @@ package mockserver
 
 import (
 	"crypto/subtle"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -38,48 +40,149 @@ func (s *Server) authorize(r *http.Request, m *spec.Match, pol *opPolicy) (*gran
 	return g, nil
 }
 
-// authenticate finds the grant behind the request's credentials: a token
-// the mock issued (Bearer, or the value of an API-key scheme), or, where a
-// requirement names HTTP Basic, an overlay client's id and secret.
+// authenticate finds the grant behind the request's credentials. The
+// operation's requirements are alternatives and the schemes within one are
+// all needed; each scheme takes its own kind of credential: a Bearer token
+// the mock issued (OAuth2, OpenID Connect, HTTP bearer), an overlay
+// client's id and secret (HTTP Basic), or a token the mock issued as the
+// value of an API key. A credential of a kind the operation does not take
+// counts as none: a Bearer token on a Basic-only operation is 401 with a
+// Basic challenge, as a server that only knows Basic answers it.
 func (s *Server) authenticate(r *http.Request, reqs openapi3.SecurityRequirements) (*grant, *apiError) {
-	if id, secret, ok := r.BasicAuth(); ok && s.allowsBasic(reqs) {
-		c := s.clientsByID[id]
-		if c == nil || c.Secret == "" || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
-			return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
-				Header: http.Header{"Www-Authenticate": {`Basic realm="casebook mock"`}}}
+	presented, invalidBearer := false, false
+	for _, req := range reqs {
+		g, v := s.satisfy(r, req)
+		if v == credValid {
+			return g, nil
 		}
-		return &grant{client: c, scopes: c.Scopes}, nil
+		presented = presented || v == credInvalid
+		invalidBearer = invalidBearer || (v == credInvalid && s.takesBearer(req) && bearer(r) != "")
 	}
-	tok := s.credential(r, reqs)
-	if tok == "" {
-		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeAuthRequired,
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock"`}}}
+	code := codeAuthRequired
+	if presented {
+		code = codeBadCredentials
 	}
-	g, ok := s.tokens.lookup(tok)
-	if !ok {
-		return nil, &apiError{Status: http.StatusUnauthorized, Code: codeBadCredentials,
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="casebook mock", error="invalid_token"`}}}
-	}
-	return g, nil
+	return nil, &apiError{Status: http.StatusUnauthorized, Code: code,
+		Header: http.Header{"Www-Authenticate": s.challenges(reqs, invalidBearer)}}
 }
 
-// allowsBasic reports whether a requirement names an HTTP Basic scheme.
-func (s *Server) allowsBasic(reqs openapi3.SecurityRequirements) bool {
-	for _, req := range reqs {
-		for name := range req {
-			if sc := s.scheme(name); sc != nil && sc.Type == "http" && strings.EqualFold(sc.Scheme, "basic") {
-				return true
-			}
+// verdict is what a requirement makes of the request's credentials.
+type verdict int
+
+const (
+	credMissing verdict = iota // no credential of the kinds it takes
+	credInvalid                // one is there, but the mock does not know it
+	credValid
+)
+
+// satisfy checks one requirement: every scheme in it must be met. The
+// grant is the first scheme's.
+func (s *Server) satisfy(r *http.Request, req openapi3.SecurityRequirement) (*grant, verdict) {
+	var first *grant
+	worst := credValid
+	for _, name := range slices.Sorted(maps.Keys(req)) {
+		g, v := s.credentialFor(r, s.scheme(name))
+		worst = min(worst, v)
+		if first == nil {
+			first = g
+		}
+	}
+	if worst != credValid {
+		return nil, worst
+	}
+	return first, credValid
+}
+
+// credentialFor checks the credential one scheme takes.
+func (s *Server) credentialFor(r *http.Request, sc *openapi3.SecurityScheme) (*grant, verdict) {
+	switch {
+	case sc == nil:
+		return nil, credMissing
+	case isBasic(sc):
+		id, secret, ok := r.BasicAuth()
+		if !ok {
+			return nil, credMissing
+		}
+		c := s.clientsByID[id]
+		if c == nil || c.Secret == "" || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+			return nil, credInvalid
+		}
+		return &grant{client: c, scopes: c.Scopes}, credValid
+	case isBearer(sc):
+		return s.tokenGrant(bearer(r))
+	case sc.Type == "apiKey":
+		return s.tokenGrant(apiKey(r, sc))
+	}
+	return nil, credMissing
+}
+
+func (s *Server) tokenGrant(tok string) (*grant, verdict) {
+	if tok == "" {
+		return nil, credMissing
+	}
+	if g, ok := s.tokens.lookup(tok); ok {
+		return g, credValid
+	}
+	return nil, credInvalid
+}
+
+func isBasic(sc *openapi3.SecurityScheme) bool {
+	return sc.Type == "http" && strings.EqualFold(sc.Scheme, "basic")
+}
+
+func isBearer(sc *openapi3.SecurityScheme) bool {
+	return sc.Type == "oauth2" || sc.Type == "openIdConnect" || (sc.Type == "http" && strings.EqualFold(sc.Scheme, "bearer"))
+}
+
+func (s *Server) takesBearer(req openapi3.SecurityRequirement) bool {
+	for name := range req {
+		if sc := s.scheme(name); sc != nil && isBearer(sc) {
+			return true
 		}
 	}
 	return false
 }
 
-func (s *Server) scheme(name string) *openapi3.SecurityScheme {
-	if s.spec.Doc.Components == nil {
+// challenges are the WWW-Authenticate values for the schemes the
+// operation takes (RFC 9110 section 11.6.1): Bearer, with error
+// invalid_token when a Bearer token was refused (RFC 6750 section 3), and
+// Basic. An operation that takes only API keys gets the Bearer challenge:
+// HTTP has no scheme for them.
+func (s *Server) challenges(reqs openapi3.SecurityRequirements, invalidBearer bool) []string {
+	var basic, bearerToo bool
+	for _, req := range reqs {
+		for name := range req {
+			sc := s.scheme(name)
+			switch {
+			case sc == nil:
+			case isBasic(sc):
+				basic = true
+			case isBearer(sc):
+				bearerToo = true
+			}
+		}
+	}
+	var out []string
+	if bearerToo || !basic {
+		if invalidBearer {
+			out = append(out, `Bearer realm="casebook mock", error="invalid_token"`)
+		} else {
+			out = append(out, `Bearer realm="casebook mock"`)
+		}
+	}
+	if basic {
+		out = append(out, `Basic realm="casebook mock"`)
+	}
+	return out
+}
+
+func (s *Server) scheme(name string) *openapi3.SecurityScheme { return schemeOf(s.spec.Doc, name) }
+
+func schemeOf(doc *openapi3.T, name string) *openapi3.SecurityScheme {
+	if doc.Components == nil {
 		return nil
 	}
-	if ref := s.spec.Doc.Components.SecuritySchemes[name]; ref != nil {
+	if ref := doc.Components.SecuritySchemes[name]; ref != nil {
 		return ref.Value
 	}
 	return nil
@@ -99,7 +202,11 @@ func (s *Server) optionalGrant(r *http.Request) *grant {
 // requirements are the operation's security requirements; nil when one of
 // them is empty ({}), which makes credentials optional.
 func (s *Server) requirements(op *spec.Operation) openapi3.SecurityRequirements {
-	reqs := s.spec.Doc.Security
+	return requirementsOf(s.spec.Doc, op)
+}
+
+func requirementsOf(doc *openapi3.T, op *spec.Operation) openapi3.SecurityRequirements {
+	reqs := doc.Security
 	if op.Op.Security != nil {
 		reqs = *op.Op.Security
 	}
@@ -109,24 +216,6 @@ func (s *Server) requirements(op *spec.Operation) openapi3.SecurityRequirements 
 		}
 	}
 	return reqs
-}
-
-// credential finds the token: a Bearer Authorization header, or the value
-// of an API-key scheme the requirements name (treated as a token too).
-func (s *Server) credential(r *http.Request, reqs openapi3.SecurityRequirements) string {
-	if tok := bearer(r); tok != "" {
-		return tok
-	}
-	for _, req := range reqs {
-		for name := range req {
-			if sc := s.scheme(name); sc != nil && sc.Type == "apiKey" {
-				if v := apiKey(r, sc); v != "" {
-					return v
-				}
-			}
-		}
-	}
-	return ""
 }
 
 func bearer(r *http.Request) string {
@@ -256,4 +345,78 @@ func segmentsMatch(h, w []string) bool {
 		}
 	}
 	return len(h) == len(w)
+}
+
+// Presentation is how a client presents its credentials to an operation:
+// its id and secret as HTTP Basic, or a token the mock issued, as a Bearer
+// token or as an API key's value.
+type Presentation struct {
+	// Basic: HTTP Basic with the client's id and secret; no token needed.
+	Basic bool
+	// KeyIn ("header", "query", "cookie") and KeyName place a token as an
+	// API key; both empty with Basic false: Authorization: Bearer.
+	KeyIn, KeyName string
+}
+
+// PresentationFor says how to present credentials to the operation that
+// method and path route to in the mock's spec (see PresentationIn).
+func (s *Server) PresentationFor(method, path string) Presentation {
+	return PresentationIn(s.spec, method, path)
+}
+
+// PresentationIn says how to present credentials to the operation that
+// method and path route to in sp: the form its first requirement takes (a
+// Bearer token where that requirement takes one, else HTTP Basic, else its
+// API key). A path that routes nowhere, or an operation without security,
+// takes a Bearer token. A mock casebook did not start (casebook mock in
+// another terminal) takes credentials the same way.
+func PresentationIn(sp *spec.Spec, method, path string) Presentation {
+	m, err := sp.Find(method, path)
+	if err != nil {
+		return Presentation{}
+	}
+	reqs := requirementsOf(sp.Doc, m.Operation)
+	if len(reqs) == 0 {
+		return Presentation{}
+	}
+	var basic, key *openapi3.SecurityScheme
+	for _, name := range slices.Sorted(maps.Keys(reqs[0])) {
+		switch sc := schemeOf(sp.Doc, name); {
+		case sc == nil:
+		case isBearer(sc):
+			return Presentation{}
+		case isBasic(sc):
+			basic = sc
+		case sc.Type == "apiKey" && key == nil:
+			key = sc
+		}
+	}
+	switch {
+	case basic != nil:
+		return Presentation{Basic: true}
+	case key != nil:
+		return Presentation{KeyIn: key.In, KeyName: key.Name}
+	}
+	return Presentation{}
+}
+
+// NeedsToken reports whether Present uses a token (else id and secret).
+func (p Presentation) NeedsToken() bool { return !p.Basic }
+
+// Present adds the credentials to req.
+func (p Presentation) Present(req *http.Request, id, secret, token string) {
+	switch {
+	case p.Basic:
+		req.SetBasicAuth(id, secret)
+	case p.KeyIn == "header":
+		req.Header.Set(p.KeyName, token)
+	case p.KeyIn == "query":
+		q := req.URL.Query()
+		q.Set(p.KeyName, token)
+		req.URL.RawQuery = q.Encode()
+	case p.KeyIn == "cookie":
+		req.AddCookie(&http.Cookie{Name: p.KeyName, Value: token})
+	default:
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -16,10 +17,11 @@ import (
 )
 
 // successBody is the body of the success answer: the spec's example where
-// it gives one, else a value generated from the schema (see
-// generate.Values), seeded from the request so the same request always
-// gets the same answer.
-func successBody(resp *openapi3.Response, doc *openapi3.T, seed uint64) (contentType string, body any, ok bool) {
+// it gives one that validates against the answer's own schema, else a value
+// generated from the schema (see generate.Values), seeded from the request
+// so the same request always gets the same answer.
+func successBody(pol *opPolicy, doc *openapi3.T, seed uint64) (contentType string, body any, ok bool) {
+	resp := pol.successResp
 	if resp == nil || len(resp.Content) == 0 {
 		return "", nil, false
 	}
@@ -27,10 +29,7 @@ func successBody(resp *openapi3.Response, doc *openapi3.T, seed uint64) (content
 	if media == nil {
 		return "", nil, false
 	}
-	if media.Example != nil {
-		return ct, media.Example, true
-	}
-	if ex := firstExample(media.Examples); ex != nil {
+	if ex, ok := pol.example.get(media, doc); ok {
 		return ct, ex, true
 	}
 	if media.Schema == nil {
@@ -38,6 +37,33 @@ func successBody(resp *openapi3.Response, doc *openapi3.T, seed uint64) (content
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	return ct, generate.NewValues(rng, doc, lint.AsResponse).Value(media.Schema, ""), true
+}
+
+// answerExample is an operation's example answer, checked against the
+// answer's schema on first use: vendors' examples are often stale
+// (GitHub's migration example lacks its required exclude_metadata), and a
+// mock that breaks its own contract teaches clients the wrong thing.
+type answerExample struct {
+	once  sync.Once
+	value any
+	ok    bool
+}
+
+func (e *answerExample) get(media *openapi3.MediaType, doc *openapi3.T) (any, bool) {
+	e.once.Do(func() {
+		ex := media.Example
+		if ex == nil {
+			ex = firstExample(media.Examples)
+		}
+		if ex == nil {
+			return
+		}
+		if media.Schema != nil && media.Schema.Value != nil && media.Schema.Value.VisitJSON(ex, lint.SchemaOptions(doc, lint.AsResponse)...) != nil {
+			return
+		}
+		e.value, e.ok = ex, true
+	})
+	return e.value, e.ok
 }
 
 // pickMedia prefers JSON media types, then the first in name order.

@@ -131,7 +131,7 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 
 func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte, pol *opPolicy) {
 	status := pol.successStatus
-	ct, v, ok := successBody(pol.successResp, s.spec.Doc, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
+	ct, v, ok := successBody(pol, s.spec.Doc, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
 	if !ok || status == http.StatusNoContent {
 		w.WriteHeader(status)
 		return

@@ -21,6 +21,7 @@ type opPolicy struct {
 	// chosen once here rather than on every request.
 	successStatus int
 	successResp   *openapi3.Response
+	example       answerExample
 	userContext   bool
 	permissions   *Permissions
 	scopes        []string // nil: the spec's security requirement

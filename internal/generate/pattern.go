@@ -10,7 +10,8 @@ import (
 // fromPattern makes a string that matches pattern and has a length in
 // [minLen, maxLen]: the shortest string the expression's tree spells (each
 // repetition at its minimum, the first alternative, a letter or digit from
-// each class), then longer repetitions until the length fits. It reports
+// each class), then each open repetition once more, and again, until the
+// length fits. It reports
 // false when it finds none, or the pattern is not Go syntax (the validator
 // then cannot check it either).
 func fromPattern(pattern string, minLen int, maxLen *uint64) (string, bool) {
@@ -23,7 +24,7 @@ func fromPattern(pattern string, minLen int, maxLen *uint64) (string, bool) {
 		return "", false
 	}
 	tree = tree.Simplify()
-	for _, reps := range []int{0, 1, 2, 4, 8, 16, 32, 64} {
+	for reps := 0; reps <= max(8, minLen+1); reps++ {
 		var b strings.Builder
 		spell(&b, tree, reps)
 		s := b.String()

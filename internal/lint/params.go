@@ -26,6 +26,9 @@ func (c *collector) parameters(m *spec.Match, hr *http.Request, opts []openapi3.
 		if p.In == openapi3.ParameterInHeader && ignoredHeader(p.Name) {
 			continue
 		}
+		if _, inTemplate := m.PathParams[p.Name]; p.In == openapi3.ParameterInPath && !inTemplate {
+			continue // declared but not in the path (a spec problem Load reports): it cannot be sent
+		}
 		if p.In == openapi3.ParameterInQuery && query == nil {
 			query = hr.URL.Query()
 		}
@@ -65,6 +68,11 @@ func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, opts []openap
 		}
 		return
 	}
+	if !Serialisable(p) {
+		c.addFinding(finding.Finding{Severity: finding.Warning, Location: loc, Pointer: ptr, Rule: finding.RuleNotChecked,
+			Message: fmt.Sprintf("not checked: the %s parameter %q is declared as %s, which its style (%s) cannot carry", p.In, p.Name, shapeWords(p.Schema), styleOf(p))})
+		return
+	}
 	if schema == nil || schema.Value == nil {
 		return
 	}
@@ -82,6 +90,46 @@ func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, opts []openap
 	if err := schema.Value.VisitJSON(v, opts...); err != nil {
 		c.add(err, loc, ptr)
 	}
+}
+
+// Serialisable reports whether a parameter's style can carry its schema's
+// values: a query string, a path or a header carries text and lists of
+// text, not lists of objects (Genesys Cloud declares `expand` as an
+// exploded array of objects), except as deepObject's bracketed keys. Such a
+// parameter is a not-checked warning, never a guess.
+func Serialisable(p *openapi3.Parameter) bool {
+	if p.Content != nil {
+		return true
+	}
+	sm, err := p.SerializationMethod()
+	if err != nil {
+		return false
+	}
+	if sm.Style == openapi3.SerializationDeepObject {
+		return true
+	}
+	switch shapeOf(p.Schema) {
+	case "array":
+		return shapeOf(p.Schema.Value.Items) == "primitive"
+	case "object":
+		return sm.Style != openapi3.SerializationSpaceDelimited && sm.Style != openapi3.SerializationPipeDelimited
+	}
+	return true
+}
+
+func shapeWords(ref *openapi3.SchemaRef) string {
+	if shapeOf(ref) == "array" {
+		return "a list of " + shapeOf(ref.Value.Items) + "s"
+	}
+	return "an " + shapeOf(ref)
+}
+
+func styleOf(p *openapi3.Parameter) string {
+	sm, err := p.SerializationMethod()
+	if err != nil {
+		return p.Style
+	}
+	return fmt.Sprintf("%s, explode %v", sm.Style, sm.Explode)
 }
 
 // contentParam reads a parameter whose value is a document of a media type

@@ -93,6 +93,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 	s := &Spec{Path: path, Files: files, Doc: doc, Version: version, Problems: problems}
 	s.ops = collectOperations(doc)
+	s.Problems = append(s.Problems, textEnums(s.ops)...)
 	s.router = newRouter(s.ops, serverPrefixes(doc))
 	s.Envelope = DetectEnvelope(doc)
 	return s, nil

@@ -76,8 +76,10 @@ func (m *MockTarget) BaseURL(ctx context.Context, s *spec.Spec) (string, error) 
 	return srv.URL(), nil
 }
 
-// Authorize fetches (once, then from the cache live targets use too) a
-// token for the overlay client named auth. "" and "none" send no credentials.
+// Authorize adds the credentials of the overlay client named auth in the
+// form the operation takes (mockserver.PresentationFor): its id and secret
+// as HTTP Basic, or a token from the mock's token endpoint as a Bearer
+// token or an API key. "" and "none" send no credentials.
 func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error {
 	if noAuth(auth) {
 		return nil
@@ -90,14 +92,20 @@ func (m *MockTarget) Authorize(ctx context.Context, req *http.Request, s *spec.S
 	if c == nil {
 		return unknownClient(srv.Overlay(), auth, fmt.Sprintf("the mock's overlay for %s (%s)", s.Path, srv.Overlay().File), "")
 	}
-	return overlayAuthorize(ctx, &m.tokens, m.client, c, srv.TokenURL(), req)
+	return overlayAuthorize(ctx, &m.tokens, m.client, c, srv.TokenURL(), srv.PresentationFor(req.Method, req.URL.EscapedPath()), req)
 }
 
-// overlayAuthorize fetches (once, then from the cache) a token for the
-// overlay client c at tokenURL, as a service would: client credentials, or
-// for an access-key user (NICE CXone) the password grant with the
-// application's credentials, when the overlay gives them, as Basic.
-func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, c *mockserver.Client, tokenURL string, req *http.Request) error {
+// overlayAuthorize presents the overlay client c's credentials in the form
+// the operation takes (how): its id and secret as HTTP Basic, or a token
+// fetched (once, then from the cache) at tokenURL, as a service would
+// (client credentials, or for an access-key user, NICE CXone, the password
+// grant with the application's credentials, when the overlay gives them,
+// as Basic), sent as a Bearer token or as an API key.
+func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, c *mockserver.Client, tokenURL string, how mockserver.Presentation, req *http.Request) error {
+	if !how.NeedsToken() {
+		how.Present(req, c.ID, c.Secret, "")
+		return nil
+	}
 	var src *cachedToken
 	if c.GrantsPassword() {
 		cfg := &oauth2.Config{ClientID: c.ID, ClientSecret: c.Secret,
@@ -110,7 +118,7 @@ func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, 
 	if err != nil {
 		return err
 	}
-	tok.SetAuthHeader(req)
+	how.Present(req, c.ID, c.Secret, tok.AccessToken)
 	return nil
 }
 

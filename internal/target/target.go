@@ -23,6 +23,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -114,7 +115,8 @@ func (u *URLTarget) Authorize(ctx context.Context, req *http.Request, s *spec.Sp
 		return unknownClient(ov, auth, ov.File,
 			" (against a URL, auth: names a client of the overlay beside the case's spec; a live API takes a profile of casebook.yaml)")
 	}
-	return overlayAuthorize(ctx, &u.tokens, u.client, c, u.Base+ov.TokenPath(), req)
+	how := mockserver.PresentationIn(s, req.Method, strings.TrimPrefix(req.URL.EscapedPath(), basePath(u.Base)))
+	return overlayAuthorize(ctx, &u.tokens, u.client, c, u.Base+ov.TokenPath(), how, req)
 }
 
 // overlay is the overlay beside s (the mock's default overlay when there
@@ -167,3 +169,11 @@ func (e *AuthError) Unwrap() error { return e.Err }
 type ConfigError struct{ Msg string }
 
 func (e *ConfigError) Error() string { return e.Msg }
+
+// basePath is the path part of a base URL ("/prefix" of http://host/prefix).
+func basePath(base string) string {
+	if u, err := url.Parse(base); err == nil {
+		return strings.TrimRight(u.Path, "/")
+	}
+	return ""
+}

@@ -1,0 +1,397 @@
+package generate_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/generate"
+	"github.com/casebook-dev/casebook/internal/lint"
+	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/conformance.md from this run")
+
+const conformanceDoc = "../../docs/conformance.md"
+
+// corpus is ../shared/specs-real: published specs nobody here wrote.
+var corpus = []struct{ name, file string }{
+	{"Genesys Cloud 2018-03 (Swagger 2.0)", "genesys-cloud-2018-03-swagger.json"},
+	{"GitHub 2022-06 (OpenAPI 3.0.3)", "github-api-2022-06.json"},
+	{"Stripe 2022-04 (OpenAPI 3.0.0)", "stripe-spec3-2022-04.json"},
+	{"OAI petstore (3.0)", "openapi-examples/v3.0-petstore.yaml"},
+	{"OAI petstore-expanded (3.0)", "openapi-examples/v3.0-petstore-expanded.yaml"},
+	{"OAI petstore-expanded (Swagger 2.0)", "openapi-examples/v2.0-petstore-expanded.json"},
+	{"OAI tic-tac-toe (3.1)", "openapi-examples/v3.1-tictactoe.yaml"},
+	{"OAI webhook-only (3.1, no paths)", "openapi-examples/v3.1-webhook-example.yaml"},
+}
+
+const corpusDir = "../../../shared/specs-real/"
+
+// TestCorpus holds casebook's verdicts to the published specs: for every
+// operation of every corpus spec it builds a valid request and mutations of
+// it; lint and the mock must accept every valid request, reject every
+// mutation naming its pointer and rule, and answer with bodies that
+// validate against the operation's own schema. The table it makes is
+// docs/conformance.md (go test ./internal/generate -run Corpus -update).
+func TestCorpus(t *testing.T) {
+	rows := make([]row, len(corpus))
+	for i, c := range corpus {
+		t.Run(c.file, func(t *testing.T) {
+			t.Parallel() // the big specs load side by side
+			rows[i] = checkSpec(t, c.name, corpusDir+c.file)
+		})
+	}
+	// Cleanup runs once every parallel subtest has finished.
+	t.Cleanup(func() {
+		if !t.Failed() {
+			compareDoc(t, renderTable(rows))
+		}
+	})
+}
+
+// row is one spec's line in docs/conformance.md.
+type row struct {
+	name, file                        string
+	ops, generated                    int
+	lintAccepted, mockAccepted        int
+	answers, invalidAnswers           int
+	mutations, lintCaught, mockCaught int
+	warnings, falseRejections         int
+	notGenerated                      map[string]int // reason -> operations
+	warningRules                      map[string]int // rule -> warnings on valid requests
+	mutationKinds                     map[string]int // rule -> mutations
+}
+
+func checkSpec(t *testing.T, name, path string) row {
+	s, err := spec.Load(path)
+	if err != nil {
+		t.Fatalf("spec.Load(%s) = %v; the corpus is ../shared/specs-real, always beside the checkout", path, err)
+	}
+	srv, err := mockserver.New(mockserver.Config{Spec: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, s: s, srv: srv, b: generate.NewBuilder(s)}
+	h.token = h.fetchToken()
+	r := row{name: name, file: strings.TrimPrefix(path, corpusDir), notGenerated: map[string]int{}, warningRules: map[string]int{}, mutationKinds: map[string]int{}}
+	for _, op := range s.Operations() {
+		h.operation(op, &r)
+	}
+	if r.falseRejections > 0 || r.invalidAnswers > 0 || r.mutations != r.lintCaught || r.mutations != r.mockCaught {
+		t.Errorf("%s: %d false rejections, %d invalid answers, mutations caught by lint %d and by the mock %d of %d",
+			name, r.falseRejections, r.invalidAnswers, r.lintCaught, r.mockCaught, r.mutations)
+	}
+	return r
+}
+
+type harness struct {
+	t      *testing.T
+	s      *spec.Spec
+	srv    *mockserver.Server
+	b      *generate.Builder
+	token  string
+	errors int
+}
+
+// report prints a failure, at most 40 per spec: one class of bug can fail
+// hundreds of operations, and the first few say what it is.
+func (h *harness) report(format string, args ...any) {
+	h.t.Helper()
+	h.errors++
+	if h.errors <= 40 {
+		h.t.Errorf(format, args...)
+	}
+}
+
+func (h *harness) fetchToken() string {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("casebook", "casebook")
+	h.srv.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.AccessToken == "" {
+		h.t.Fatalf("token from the mock = %d %s", rec.Code, rec.Body)
+	}
+	return tok.AccessToken
+}
+
+func (h *harness) operation(op *spec.Operation, r *row) {
+	r.ops++
+	valid, err := h.b.Valid(op)
+	if err != nil {
+		var ue *generate.UnsupportedError
+		if !errors.As(err, &ue) {
+			h.t.Fatalf("%s: %v", op, err)
+		}
+		r.notGenerated[ue.Reason]++
+		return
+	}
+	r.generated++
+	findings := h.lint(valid)
+	if finding.HasErrors(findings) {
+		r.falseRejections++
+		h.report("%s: lint rejects the valid request %s:\n%s", op, describeRequest(valid), renderFindings(findings))
+	} else {
+		r.lintAccepted++
+	}
+	for _, f := range findings {
+		if f.Severity == finding.Warning {
+			r.warnings++
+			r.warningRules[f.Rule]++
+		}
+	}
+	status, _ := op.SuccessResponse()
+	rec := h.serve(valid)
+	if rec.Code != status {
+		r.falseRejections++
+		h.report("%s: the mock answers the valid request %s with %d %s, want %d", op, describeRequest(valid), rec.Code, truncate(rec.Body.String()), status)
+	} else {
+		r.mockAccepted++
+		h.checkAnswer(op, rec, r)
+	}
+	for _, m := range h.b.Mutations(op, valid) {
+		h.mutation(op, m, r)
+	}
+}
+
+func (h *harness) lint(req *generate.Request) []finding.Finding {
+	lr, opts := req.Lint()
+	return lint.Check(context.Background(), h.s, lr, opts).Findings
+}
+
+// serve sends the request to the mock in process, with the default
+// overlay client's credentials in the form the operation takes.
+func (h *harness) serve(req *generate.Request) *httptest.ResponseRecorder {
+	header, body := req.Encoded()
+	u := url.URL{Path: req.URLPath(), RawQuery: req.Query.Encode()}
+	if raw, err := url.PathUnescape(u.Path); err == nil {
+		u.Path, u.RawPath = raw, req.URLPath()
+	}
+	hr := httptest.NewRequest(req.Method, u.String(), bytes.NewReader(body))
+	hr.Header = header
+	if req.Auth {
+		h.srv.PresentationFor(req.Method, req.URLPath()).Present(hr, "casebook", "casebook", h.token)
+	}
+	rec := httptest.NewRecorder()
+	h.srv.ServeHTTP(rec, hr)
+	return rec
+}
+
+// checkAnswer validates a success answer against the schema of the
+// response the operation declares for its status.
+func (h *harness) checkAnswer(op *spec.Operation, rec *httptest.ResponseRecorder, r *row) {
+	_, resp := op.SuccessResponse()
+	if resp == nil || rec.Body.Len() == 0 {
+		return
+	}
+	ct := rec.Header().Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	media := resp.Content.Get(mt)
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return // nothing to check it against
+	}
+	r.answers++
+	dec := json.NewDecoder(bytes.NewReader(rec.Body.Bytes()))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		r.invalidAnswers++
+		h.report("%s: the answer is not JSON: %v", op, err)
+		return
+	}
+	if err := media.Schema.Value.VisitJSON(v, lint.SchemaOptions(h.s.Doc, lint.AsResponse)...); err != nil {
+		r.invalidAnswers++
+		h.report("%s: the generated answer fails its own schema: %s\n%s", op, firstLine(err), truncate(rec.Body.String()))
+	}
+}
+
+func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
+	r.mutations++
+	r.mutationKinds[m.Want.Rule]++
+	findings := h.lint(m.Request)
+	caught := false
+	for _, f := range findings {
+		if m.Want.Matches(f) {
+			caught = true
+		}
+	}
+	if caught {
+		r.lintCaught++
+	} else {
+		h.report("%s: lint misses %s (%s) in %s:\n%s", op, m.Want, m.Description, describeRequest(m.Request), renderFindings(findings))
+	}
+	rec := h.serve(m.Request)
+	if rec.Code == m.Status && (m.Status != http.StatusBadRequest || names(rec.Body.Bytes(), m.Want.Pointer)) {
+		r.mockCaught++
+		return
+	}
+	h.report("%s: the mock answers %s (%s) with %d %s, want %d naming %s", op, m.Name, m.Description, rec.Code, truncate(rec.Body.String()), m.Status, m.Want.Pointer)
+}
+
+// names reports whether a JSON answer holds the pointer as a value (the
+// problem envelope's errors[].pointer, Genesys's details[].fieldName).
+func names(body []byte, pointer string) bool {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return false
+	}
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch x := v.(type) {
+		case string:
+			return x == pointer
+		case map[string]any:
+			for _, sub := range x {
+				if walk(sub) {
+					return true
+				}
+			}
+		case []any:
+			for _, sub := range x {
+				if walk(sub) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
+}
+
+func describeRequest(r *generate.Request) string {
+	_, body := r.Encoded()
+	q := ""
+	if len(r.Query) > 0 {
+		q = "?" + r.Query.Encode()
+	}
+	return truncate(fmt.Sprintf("%s %s%s %s", r.Method, r.URLPath(), q, body))
+}
+
+func renderFindings(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("    " + f.String() + "\n")
+	}
+	return b.String()
+}
+
+func truncate(s string) string {
+	if len(s) > 400 {
+		return s[:400] + "..."
+	}
+	return s
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func renderTable(rows []row) string {
+	var b strings.Builder
+	b.WriteString(docHeader)
+	b.WriteString("| spec | operations | valid requests built | accepted by lint | accepted by the mock | answers checked | invalid answers | mutations | caught by lint | caught by the mock | warnings |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+			r.name, r.file, r.ops, r.generated, r.lintAccepted, r.mockAccepted, r.answers, r.invalidAnswers, r.mutations, r.lintCaught, r.mockCaught, r.warnings)
+	}
+	b.WriteString("\nFalse rejections (a valid request refused by lint or the mock): ")
+	total := 0
+	for _, r := range rows {
+		total += r.falseRejections
+	}
+	fmt.Fprintf(&b, "%d. Invalid generated answers: ", total)
+	total = 0
+	for _, r := range rows {
+		total += r.invalidAnswers
+	}
+	fmt.Fprintf(&b, "%d.\n", total)
+	b.WriteString("\n## Mutations by the rule they must break\n\n| spec | " + strings.Join(mutationRules, " | ") + " |\n|---|" + strings.Repeat("---|", len(mutationRules)) + "\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s |", r.name)
+		for _, k := range mutationRules {
+			fmt.Fprintf(&b, " %d |", r.mutationKinds[k])
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n## What was not checked\n\n")
+	for _, r := range rows {
+		if len(r.notGenerated) == 0 && len(r.warningRules) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s:", r.name)
+		for _, reason := range sortedKeys(r.notGenerated) {
+			fmt.Fprintf(&b, " %d operation(s) without a valid request, because %s;", r.notGenerated[reason], reason)
+		}
+		for _, rule := range sortedKeys(r.warningRules) {
+			fmt.Fprintf(&b, " %d `%s` warning(s) on valid requests;", r.warningRules[rule], rule)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+var mutationRules = []string{"required", "type", "enum", "format", "additionalProperties", "content-type", "security"}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+const docHeader = `# Conformance: casebook's verdicts on published specs
+
+<!-- generated by go test ./internal/generate -run Corpus -update; do not edit -->
+
+For every operation of every spec in ../shared/specs-real (published API descriptions nobody on
+this project wrote), the corpus test (internal/generate/corpus_test.go) builds a valid request
+(every parameter it declares, a body of its preferred media type, JSON or form, with every
+property) and mutations of it (each required body field dropped, a field of the wrong type, a
+value outside its enum, a value breaking its format, an undeclared field where
+additionalProperties is false, each required query or header parameter dropped, a Content-Type
+the operation does not take, no credentials). Lint and the mock (called in process) must accept
+every valid request, reject every mutation naming its pointer and rule (the mock: its status, and
+for a 400 the pointer in its answer), and every generated success answer must validate against the
+operation's own response schema. The same requests are what ` + "`casebook generate`" + ` writes.
+
+`
+
+func compareDoc(t *testing.T, got string) {
+	if *update {
+		if err := os.WriteFile(conformanceDoc, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(conformanceDoc)
+	if err != nil {
+		t.Fatalf("%v (write it with: go test ./internal/generate -run Corpus -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("docs/conformance.md is out of date; regenerate it with: go test ./internal/generate -run Corpus -update\ngot:\n%s", got)
+	}
+}
