@@ -36,6 +36,7 @@ func commands() []command {
 		{"docs", "write the Markdown catalogue of pitfalls from the cases", cmdDocs},
 		{"curl", "print a case's request as a curl command (secrets as $VARIABLES)", cmdCurl},
 		{"import", "write a new case from a curl command or a HAR file, and lint it", cmdImport},
+		{"generate", "write a starting suite of cases for a spec's operations", cmdGenerate},
 		{"version", "print casebook's version", cmdVersion},
 	}
 }

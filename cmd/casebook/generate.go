@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/casebook-dev/casebook/internal/cli"
+	"github.com/casebook-dev/casebook/internal/generate"
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+const generateHelp = `
+Write a starting suite for an API you have never tested: for each operation
+of the spec, a case with a valid request built from the spec (every
+parameter, a JSON or form body with every property), expecting the status
+the built-in mock answers it with; with --negative also a case per mistake
+(each required field dropped, a wrong type, a value outside its enum or
+format, an undeclared field where the schema forbids one, a required
+parameter dropped, a wrong Content-Type, no credentials), expecting its lint
+finding and the mock's 400, 415 or 401. Every case passes against the
+built-in mock; edit them into the suite you need. One file per operation;
+an existing file is never overwritten.
+
+Example:
+  casebook generate --spec ../shared/specs-real/stripe-spec3-2022-04.json \
+    --operation "POST /v1/customers" --operation GetCustomers --negative --out cases/stripe
+  casebook run cases/stripe
+
+Exit codes: 0 written; 2 usage or spec error, an unknown operation, or a
+file that exists (nothing is written then).
+`
+
+func cmdGenerate(args []string, stdout, stderr io.Writer) int {
+	var opts generate.Options
+	fs := cli.NewFlagSet("generate", "--spec FILE [--operation \"METHOD /path\" | operationId]... [--negative] --out DIR", generateHelp)
+	fs.StringVar(&opts.SpecPath, "spec", "", "the OpenAPI 3 or Swagger 2.0 file (required)")
+	fs.Func("operation", `an operation, as "METHOD /path" or its operationId (repeatable; default: all)`, func(v string) error {
+		opts.Operations = append(opts.Operations, v)
+		return nil
+	})
+	fs.BoolVar(&opts.Negative, "negative", false, "also write a case per mistake a checker must catch")
+	fs.StringVar(&opts.Out, "out", "", "the folder to write the case files to (required)")
+	fs.StringVar(&opts.Auth, "auth", "default", "the client the cases' auth: names (the mock's default overlay has \"default\")")
+	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if opts.SpecPath == "" || opts.Out == "" || fs.NArg() > 0 {
+		usageError(stderr, fs, errors.New("--spec FILE and --out DIR are required and no other arguments are taken"))
+		return exitUsage
+	}
+	s, err := spec.Load(opts.SpecPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook generate: %v\n", err)
+		return exitUsage
+	}
+	files, skipped, err := generate.Suite(context.Background(), s, opts)
+	if err == nil {
+		err = generate.Write(opts.Out, files)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook generate: %v\n", err)
+		return exitUsage
+	}
+	cases := 0
+	for _, f := range files {
+		cases += f.Cases
+	}
+	if len(s.Operations()) == 0 {
+		fmt.Fprintf(stderr, "casebook generate: %s declares no operations (webhooks are requests the API sends, not ones it takes)\n", opts.SpecPath)
+	}
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "casebook generate: skipped %s: %s\n", sk.Op, sk.Reason)
+	}
+	fmt.Fprintf(stdout, "wrote %d cases in %d files to %s\n", cases, len(files), opts.Out)
+	return exitOK
+}
