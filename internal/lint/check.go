@@ -104,11 +104,11 @@ func routeFinding(err error) finding.Finding {
 // CheckHTTP lints an HTTP request already routed to m. body is the request
 // body (hr.Body is not read).
 func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []finding.Finding {
-	c := &collector{}
+	schemaOpts := SchemaOptions(s.Doc, AsRequest)
+	c := &collector{opts: schemaOpts}
 	if !opts.SkipSecurity {
 		c.security(s, m, hr, opts.AuthSupplied)
 	}
-	schemaOpts := SchemaOptions(s.Doc, AsRequest)
 	c.parameters(m, hr, schemaOpts)
 	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
 		c.body(ctx, m, hr, body, schemaOpts)

@@ -22,6 +22,9 @@ import (
 type collector struct {
 	findings []finding.Finding
 	seen     map[string]bool
+	// opts validate a value again where an anyOf says only that no member
+	// matched (see closestMember).
+	opts []openapi3.SchemaValidationOption
 }
 
 func (c *collector) addFinding(f finding.Finding) {
@@ -126,6 +129,9 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, b
 		return
 	}
 	ptr := base + pointer(e.JSONPointer())
+	if c.closestMember(e, loc, ptr) {
+		return
+	}
 	f := finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
 	if k := kind2020(e); k != nil {
 		if c.perProperty2020(e, k, loc, ptr) {
@@ -176,6 +182,57 @@ func (c *collector) perProperty2020(e *openapi3.SchemaError, k jsonschema.ErrorK
 		return true
 	}
 	return false
+}
+
+// closestMember explains an anyOf or oneOf that no member matched by the
+// one member of the value's own JSON type, when there is exactly one
+// (Stripe's created[gt]=soon fits anyOf [range object, integer] nowhere;
+// the object member says why: /created/gt must be an integer). It reports
+// whether it did.
+func (c *collector) closestMember(e *openapi3.SchemaError, loc finding.Location, ptr string) bool {
+	if (e.SchemaField != "anyOf" && e.SchemaField != "oneOf") || e.Schema == nil || c.opts == nil {
+		return false
+	}
+	var member *openapi3.Schema
+	for _, alt := range append(slices.Clip(e.Schema.AnyOf), e.Schema.OneOf...) {
+		if alt == nil || alt.Value == nil || !admits(alt.Value, e.Value) {
+			continue
+		}
+		if member != nil {
+			return false // two candidates: the composite finding says it best
+		}
+		member = alt.Value
+	}
+	if member == nil {
+		return false
+	}
+	err := member.VisitJSON(e.Value, c.opts...)
+	if err == nil {
+		return false
+	}
+	c.add(err, loc, ptr)
+	return true
+}
+
+// admits reports whether a schema's declared type lets the value's JSON
+// type through.
+func admits(s *openapi3.Schema, v any) bool {
+	if s.Type == nil {
+		return false // a typeless member: no better explanation than the composite one
+	}
+	switch v.(type) {
+	case map[string]any:
+		return s.Type.Permits("object")
+	case []any:
+		return s.Type.Permits("array")
+	case string:
+		return s.Type.Permits("string")
+	case bool:
+		return s.Type.Permits("boolean")
+	case nil:
+		return s.Type.Permits("null")
+	}
+	return s.Type.Permits("number") || s.Type.Permits("integer")
 }
 
 func hasSchemaErrors(err error) bool {
