@@ -148,7 +148,7 @@ func syntaxError(path string, data []byte, err error) error {
 	}
 	if strings.Contains(err.Error(), "yaml: line ") {
 		// The YAML parser reports "yaml: line N: msg" and nothing typed.
-		se := strictyaml.SyntaxError(path, errors.New(err.Error()[strings.Index(err.Error(), "yaml: line "):]))
+		se := strictyaml.SyntaxErrorIn(path, data, errors.New(err.Error()[strings.Index(err.Error(), "yaml: line "):]))
 		return &LoadError{File: path, Line: se.Pos.Line, Column: se.Pos.Column, Err: errors.New(se.Msg)}
 	}
 	return &LoadError{File: path, Err: err}

@@ -37,7 +37,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, ErrorList{SyntaxError(file, err)}
+		return nil, ErrorList{SyntaxErrorIn(file, data, err)}
 	}
 	if err := checkExpansion(file, &doc); err != nil {
 		return nil, ErrorList{err}

@@ -121,3 +121,21 @@ func TestSyntaxError(t *testing.T) {
 		t.Errorf("Parse = %v, want an invalid-YAML error naming s.yaml", err)
 	}
 }
+
+// TestSyntaxErrorPosition: a syntax error is placed where the problem is,
+// not at 1:1 or at the line where the enclosing block starts.
+func TestSyntaxErrorPosition(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"a: b: c\n", "s.yaml:1:5:"},
+		{"name: x\nrequest:\n  method: POST\n  path: /a\n   bad: 1\n", "s.yaml:5:7:"},
+		{"name: x\nrequest: {method: POST, path: /a\nexpect: 1\n", "s.yaml:3:7:"},
+		{"- a\nb: c\n", "s.yaml:2:1:"},
+		{"name: x\n\tpath: /y\n", "s.yaml:2:1:"},
+	} {
+		_, err := Parse("s.yaml", []byte(tc.src))
+		var list ErrorList
+		if !errors.As(err, &list) || !strings.HasPrefix(list[0].Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want it placed at %s", tc.src, err, tc.want)
+		}
+	}
+}
