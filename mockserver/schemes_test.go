@@ -3,6 +3,7 @@ package mockserver
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,65 @@ func TestOtherSchemes(t *testing.T) {
 	r = send(t, srv, "POST", "/open", "", "", `{"n": 2}`)
 	if r.status != 201 || len(r.str("id")) != 36 || !strings.HasPrefix(r.str("when"), "2026-") {
 		t.Errorf("generated answer = %d %s, want 201 with a uuid and a date-time", r.status, r.raw)
+	}
+}
+
+// TestPresentation: each operation takes its credential in its own form,
+// and PresentationFor says which, so the built-in target (and a test)
+// presents what the operation takes: Basic with the client's id and
+// secret, or the mock's token as a Bearer or as an API key in a header, a
+// query parameter or a cookie.
+func TestPresentation(t *testing.T) {
+	ov, err := DecodeOverlay("inline.yaml", []byte("clients:\n  - {name: c, id: cid, secret: csecret}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Spec: loadSpec(t, "testdata/schemes.yaml"), Overlay: ov})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := issue(srv, "c")
+	for _, tc := range []struct {
+		path string
+		want Presentation
+	}{
+		{"/basic", Presentation{Basic: true}},
+		{"/key", Presentation{KeyIn: "header", KeyName: "X-Api-Key"}},
+		{"/qkey", Presentation{KeyIn: "query", KeyName: "api_key"}},
+		{"/ckey", Presentation{KeyIn: "cookie", KeyName: "session"}},
+		{"/either", Presentation{Basic: true}}, // the first requirement
+	} {
+		got := srv.PresentationFor("GET", tc.path)
+		if got != tc.want {
+			t.Errorf("PresentationFor(GET %s) = %+v, want %+v", tc.path, got, tc.want)
+		}
+		r := httptest.NewRequest("GET", tc.path, nil)
+		got.Present(r, "cid", "csecret", tok)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		if rec.Code >= 300 {
+			t.Errorf("GET %s presented as %+v = %d %s, want success", tc.path, got, rec.Code, rec.Body)
+		}
+		// Nothing, or a credential of another form, is 401.
+		r = httptest.NewRequest("GET", tc.path, nil)
+		rec = httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		if rec.Code != 401 {
+			t.Errorf("GET %s without credentials = %d, want 401", tc.path, rec.Code)
+		}
+	}
+	r := httptest.NewRequest("GET", "/either", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, r)
+	if rec.Code != 204 {
+		t.Errorf("GET /either with a Bearer token = %d, want 204 (its second requirement)", rec.Code)
+	}
+	r = httptest.NewRequest("GET", "/either", nil)
+	r.Header.Set("Authorization", "Bearer unknown")
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, r)
+	if h := rec.Header().Values("Www-Authenticate"); rec.Code != 401 || len(h) != 2 || !strings.Contains(h[0], `error="invalid_token"`) || !strings.HasPrefix(h[1], "Basic") {
+		t.Errorf("GET /either with an unknown Bearer = %d %q, want 401 with an invalid_token Bearer and a Basic challenge", rec.Code, h)
 	}
 }

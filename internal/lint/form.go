@@ -110,11 +110,16 @@ func appendList(prev any, vals []string) []any {
 	return append(slices.Clip(out), textList(vals)...)
 }
 
+// maxBrackets bounds how deep a key may nest; no schema we know nests
+// past a handful, and a hostile key must not build a deep tree.
+const maxBrackets = 32
+
 // splitBrackets splits "a[b][c]" into a, b, c; nil when the key is not
-// well formed (it is then kept whole, as an undeclared field).
+// well formed or nests deeper than maxBrackets (it is then kept whole, as
+// an undeclared field).
 func splitBrackets(key string) []string {
 	i := strings.IndexByte(key, '[')
-	if i <= 0 {
+	if i <= 0 || strings.Count(key, "[") > maxBrackets {
 		return nil
 	}
 	out := []string{key[:i]}
