@@ -1,7 +1,10 @@
 // Package mockserver serves an API description the way its vendor does, so a
 // pitfall can be reproduced offline: the request is routed (404, 405),
-// authenticated against tokens the mock issued itself (401
-// authentication.required, 401 bad.credentials), checked for scopes (403, or
+// authenticated in the form each security scheme takes (a Bearer token or
+// an API key the mock issued itself, an overlay client's id and secret for
+// HTTP Basic; anything else is 401 authentication.required or 401
+// bad.credentials, challenged for the schemes the operation takes; see
+// PresentationFor), checked for scopes (403, or
 // the status the overlay says), for a user behind the token (400
 // not.a.user) and for permissions (403 missing.permissions), validated with
 // the same linter `casebook lint` uses (400 naming each failing field, 415),

@@ -15,8 +15,6 @@ import (
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
-var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
-
 // Mutation is a valid request with one mistake, and what a correct checker
 // says about it.
 type Mutation struct {
@@ -287,7 +285,7 @@ func (b *Builder) badFormat(valid *Request, s *openapi3.Schema, op *spec.Operati
 // the value fit gives, wanting a finding of rule at its pointer.
 func (b *Builder) paramMutation(valid *Request, op *spec.Operation, rule string, fit func(*openapi3.Parameter) (string, bool)) *Mutation {
 	for _, p := range op.Parameters() {
-		if p.Content != nil || !(p.In == openapi3.ParameterInQuery || p.In == openapi3.ParameterInHeader) || ignoredHeader(p.Name) {
+		if p.Content != nil || !(p.In == openapi3.ParameterInQuery || p.In == openapi3.ParameterInHeader) || spec.IgnoredHeader(p) {
 			continue
 		}
 		v, ok := fit(p)
@@ -339,7 +337,7 @@ func (b *Builder) undeclared(valid *Request, s *openapi3.Schema) *Mutation {
 func (b *Builder) dropParams(valid *Request, op *spec.Operation) []Mutation {
 	var out []Mutation
 	for _, p := range op.Parameters() {
-		if !p.Required || !(p.In == openapi3.ParameterInQuery || p.In == openapi3.ParameterInHeader) || ignoredHeader(p.Name) || !valid.hasParam(p) {
+		if !p.Required || !(p.In == openapi3.ParameterInQuery || p.In == openapi3.ParameterInHeader) || spec.IgnoredHeader(p) || !valid.hasParam(p) {
 			continue
 		}
 		if p.In == openapi3.ParameterInQuery && (p.Style == openapi3.SerializationDeepObject || shapeIsExplodedObject(p)) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -38,7 +39,7 @@ type Request struct {
 
 // URLPath is the concrete path, each parameter escaped.
 func (r *Request) URLPath() string {
-	return templateParam.ReplaceAllStringFunc(r.Path, func(m string) string {
+	return casefile.PathParam.ReplaceAllStringFunc(r.Path, func(m string) string {
 		return url.PathEscape(r.PathParams[m[1:len(m)-1]])
 	})
 }
@@ -147,7 +148,7 @@ func (b *Builder) Valid(op *spec.Operation) (*Request, error) {
 		Auth: needsAuth(b.spec.Doc, op)}
 	var cookies []string
 	for _, p := range op.Parameters() {
-		if p.In == openapi3.ParameterInHeader && ignoredHeader(p.Name) || p.In == openapi3.ParameterInPath && !strings.Contains(op.Path, "{"+p.Name+"}") {
+		if spec.IgnoredHeader(p) || p.In == openapi3.ParameterInPath && !strings.Contains(op.Path, "{"+p.Name+"}") {
 			continue
 		}
 		if !p.Required && !lint.Serialisable(p) {
@@ -180,12 +181,6 @@ func paramSchema(p *openapi3.Parameter) *openapi3.SchemaRef {
 		}
 	}
 	return p.Schema
-}
-
-// ignoredHeader: OpenAPI ignores header parameters named Accept,
-// Content-Type and Authorization.
-func ignoredHeader(name string) bool {
-	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
 // setParam writes v where p travels; a cookie is returned as "name=value".

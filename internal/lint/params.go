@@ -23,7 +23,7 @@ import (
 func (c *collector) parameters(m *spec.Match, hr *http.Request, opts []openapi3.SchemaValidationOption) {
 	var query url.Values
 	for _, p := range m.Parameters() {
-		if p.In == openapi3.ParameterInHeader && ignoredHeader(p.Name) {
+		if spec.IgnoredHeader(p) {
 			continue
 		}
 		if _, inTemplate := m.PathParams[p.Name]; p.In == openapi3.ParameterInPath && !inTemplate {
@@ -34,13 +34,6 @@ func (c *collector) parameters(m *spec.Match, hr *http.Request, opts []openapi3.
 		}
 		c.parameter(p, rawParam{path: m.PathParams, query: query, header: hr.Header, req: hr}, opts)
 	}
-}
-
-// ignoredHeader: OpenAPI 3 says a header parameter named Accept,
-// Content-Type or Authorization is ignored (the body's media type and the
-// security schemes say those).
-func ignoredHeader(name string) bool {
-	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
 // rawParam is where parameters are read from.

@@ -43,7 +43,7 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request, auth
 		for _, name := range slices.Sorted(maps.Keys(req)) {
 			scheme := lookupScheme(s.Doc, name)
 			names = append(names, describeScheme(name, scheme))
-			if scheme == nil || !(authSupplied && Suppliable(scheme) || present(scheme, hr)) {
+			if scheme == nil || !(authSupplied && suppliable(scheme) || present(scheme, hr)) {
 				ok = false
 				if where == "" {
 					where = place(scheme)
@@ -59,10 +59,10 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request, auth
 		Message: fmt.Sprintf("the operation needs credentials the request does not carry: %s", strings.Join(wanted, " or "))})
 }
 
-// Suppliable reports whether casebook can present credentials for the
+// suppliable reports whether casebook can present credentials for the
 // scheme: a Bearer token (OAuth2, OpenID Connect, HTTP bearer), HTTP Basic
 // or an API key in a header, a query parameter or a cookie.
-func Suppliable(s *openapi3.SecurityScheme) bool {
+func suppliable(s *openapi3.SecurityScheme) bool {
 	switch s.Type {
 	case "oauth2", "openIdConnect":
 		return true

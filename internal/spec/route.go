@@ -30,6 +30,14 @@ type Operation struct {
 // name and location), in declaration order, path item's first.
 func (o *Operation) Parameters() []*openapi3.Parameter { return o.params }
 
+// IgnoredHeader reports a header parameter OpenAPI says to ignore: Accept,
+// Content-Type and Authorization are said by the body's media type, the
+// answers' and the security schemes.
+func IgnoredHeader(p *openapi3.Parameter) bool {
+	return p.In == openapi3.ParameterInHeader &&
+		(strings.EqualFold(p.Name, "Accept") || strings.EqualFold(p.Name, "Content-Type") || strings.EqualFold(p.Name, "Authorization"))
+}
+
 func effectiveParameters(item *openapi3.PathItem, op *openapi3.Operation) []*openapi3.Parameter {
 	var out []*openapi3.Parameter
 	for _, ref := range item.Parameters {
