@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -115,16 +116,30 @@ const (
 // rather than the first, casebook's formats, the direction, and JSON
 // Schema 2020-12 for an OpenAPI 3.1 document. Whoever else checks a value
 // against a schema (the generator, the corpus test) uses them too, so
-// "valid" means one thing.
+// "valid" means one thing. The slices are shared: do not append to them.
 func SchemaOptions(doc *openapi3.T, dir Direction) []openapi3.SchemaValidationOption {
-	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.WithStringFormatValidators(formats)}
-	if dir == AsResponse {
-		opts = append(opts, openapi3.VisitAsResponse())
-	} else {
-		opts = append(opts, openapi3.VisitAsRequest())
-	}
+	version := 0
 	if doc != nil && doc.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
+		version = 1
 	}
-	return opts
+	return schemaOptions[dir][version]
 }
+
+// schemaOptions is built once: [direction][0 for OpenAPI 3.0, 1 for 3.1].
+var schemaOptions = func() (out [2][2][]openapi3.SchemaValidationOption) {
+	for dir := range 2 {
+		for is31 := range 2 {
+			opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.WithStringFormatValidators(formats)}
+			if Direction(dir) == AsResponse {
+				opts = append(opts, openapi3.VisitAsResponse())
+			} else {
+				opts = append(opts, openapi3.VisitAsRequest())
+			}
+			if is31 == 1 {
+				opts = append(opts, openapi3.EnableJSONSchema2020())
+			}
+			out[dir][is31] = slices.Clip(opts)
+		}
+	}
+	return out
+}()
