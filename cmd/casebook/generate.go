@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/generate"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 const generateHelp = `
@@ -20,8 +22,11 @@ the built-in mock answers it with; with --negative also a case per mistake
 format, an undeclared field where the schema forbids one, a required
 parameter dropped, a wrong Content-Type, no credentials), expecting its lint
 finding and the mock's 400, 415 or 401. Every case passes against the
-built-in mock; edit them into the suite you need. One file per operation;
-an existing file is never overwritten.
+built-in mock serving the spec with no overlay; edit them into the suite
+you need. With an overlay beside the spec, --auth names one of its clients,
+and its rules and fixtures may answer otherwise (a GET of an id its
+fixtures lack is 404). One file per operation; an existing file is never
+overwritten.
 
 Example:
   casebook generate --spec ../shared/specs-real/stripe-spec3-2022-04.json \
@@ -55,6 +60,10 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook generate: %v\n", err)
 		return exitUsage
 	}
+	if err := checkAuth(opts); err != nil {
+		usageError(stderr, fs, err)
+		return exitUsage
+	}
 	files, skipped, err := generate.Suite(context.Background(), s, opts)
 	if err == nil {
 		err = generate.Write(opts.Out, files)
@@ -75,4 +84,21 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %d cases in %d files to %s\n", cases, len(files), opts.Out)
 	return exitOK
+}
+
+// checkAuth refuses an --auth the mock will not know: a spec with an
+// overlay has its own clients, not the default overlay's.
+func checkAuth(opts generate.Options) error {
+	ov, err := mockserver.OverlayFor(opts.SpecPath)
+	if err != nil || ov == nil {
+		return err
+	}
+	var names []string
+	for _, c := range ov.Clients {
+		if c.Name == opts.Auth {
+			return nil
+		}
+		names = append(names, c.Name)
+	}
+	return fmt.Errorf("the overlay %s has no client %q for the cases' auth:; name one with --auth (%s)", ov.File, opts.Auth, strings.Join(names, ", "))
 }
