@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
@@ -198,8 +199,9 @@ type requestDoc struct {
 }
 
 type expectDoc struct {
-	Lint   []findingDoc `yaml:"lint,omitempty"`
-	Status int          `yaml:"status"`
+	Lint        []findingDoc `yaml:"lint,omitempty"`
+	Status      int          `yaml:"status"`
+	Conformance string       `yaml:"conformance,omitempty"`
 }
 
 type findingDoc struct {
@@ -230,6 +232,11 @@ func (w *writer) valid(name string, op *spec.Operation, r *Request) *caseDoc {
 
 func (w *writer) negative(name string, op *spec.Operation, m Mutation) *caseDoc {
 	d := w.doc(name+"--"+m.Name, op, m.Request, m.Status, "negative")
+	// The case asserts the checker's verdict: the finding and the status.
+	// The error answer's shape is the mock's envelope, which a spec that
+	// declares errors of its own (or none) does not describe: its breaks
+	// are reported as warnings rather than failing the case.
+	d.Expect.Conformance = casefile.ConformanceWarn
 	d.Pitfall = fmt.Sprintf("%s: %s, which must be reported as %s at %s.", op, m.Description, m.Want.Rule, pointerOrBody(m.Want.Pointer))
 	found := false
 	for _, f := range w.lint(m.Request) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -95,6 +94,7 @@ type row struct {
 	answers, invalidAnswers           int
 	mutations, lintCaught, mockCaught int
 	warnings, falseRejections         int
+	errorsOutside                     int            // error answers the spec's declared responses do not describe
 	notGenerated                      map[string]int // reason -> operations
 	warningRules                      map[string]int // rule -> warnings on valid requests
 	mutationKinds                     map[string]int // rule -> mutations
@@ -191,7 +191,7 @@ func (h *harness) operation(op *spec.Operation, r *row) {
 		h.report("%s: the mock answers the valid request %s with %d %s, want %d", op, describeRequest(valid), rec.Code, truncate(rec.Body.String()), status)
 	} else {
 		r.mockAccepted++
-		h.checkAnswer(op, rec, r)
+		h.checkAnswer(op, valid.Method, rec, r)
 	}
 	for _, m := range h.b.Mutations(op, valid) {
 		h.mutation(op, m, r)
@@ -245,32 +245,23 @@ func (h *harness) serve(req *generate.Request) *httptest.ResponseRecorder {
 	return rec
 }
 
-// checkAnswer validates a success answer against the schema of the
-// response the operation declares for its status.
-func (h *harness) checkAnswer(op *spec.Operation, rec *httptest.ResponseRecorder, r *row) {
-	_, resp := op.SuccessResponse()
-	if resp == nil || rec.Body.Len() == 0 {
-		return
+// checkAnswer holds a success answer to the operation's declared
+// responses as the runner does (lint.CheckResponse: status, content type,
+// headers, the body against its schema). A break is the mock's bug.
+func (h *harness) checkAnswer(op *spec.Operation, method string, rec *httptest.ResponseRecorder, r *row) {
+	if _, resp := op.SuccessResponse(); resp != nil && rec.Body.Len() > 0 {
+		r.answers++ // a body the spec describes
 	}
-	ct := rec.Header().Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
-	media := resp.Content.Get(mt)
-	if media == nil || media.Schema == nil || media.Schema.Value == nil {
-		return // nothing to check it against
-	}
-	r.answers++
-	dec := json.NewDecoder(bytes.NewReader(rec.Body.Bytes()))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if fs := h.conformance(op, method, rec); len(fs) > 0 {
 		r.invalidAnswers++
-		h.report("%s: the answer is not JSON: %v", op, err)
-		return
+		h.report("%s: the mock's success answer breaks the spec:\n%s%s", op, renderFindings(fs), truncate(rec.Body.String()))
 	}
-	if err := media.Schema.Value.VisitJSON(v, lint.SchemaOptions(h.s.Doc, lint.AsResponse)...); err != nil {
-		r.invalidAnswers++
-		h.report("%s: the generated answer fails its own schema: %s\n%s", op, firstLine(err), truncate(rec.Body.String()))
-	}
+}
+
+// conformance is what lint.CheckResponse finds in an answer.
+func (h *harness) conformance(op *spec.Operation, method string, rec *httptest.ResponseRecorder) []finding.Finding {
+	m := &spec.Match{Operation: op}
+	return lint.CheckResponse(m, &lint.Response{Method: method, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()})
 }
 
 func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
@@ -289,6 +280,9 @@ func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
 		h.report("%s: lint misses %s (%s) in %s:\n%s", op, m.Want, m.Description, describeRequest(m.Request), renderFindings(findings))
 	}
 	rec := h.serve(m.Request)
+	if len(h.conformance(op, m.Request.Method, rec)) > 0 {
+		r.errorsOutside++ // the mock's envelope where the spec declares another error shape, or none
+	}
 	if rec.Code == m.Status && (m.Status != http.StatusBadRequest || names(rec.Body.Bytes(), m.Want.Pointer)) {
 		r.mockCaught++
 		return
@@ -361,23 +355,24 @@ func firstLine(err error) string {
 func renderTable(rows []row) string {
 	var b strings.Builder
 	b.WriteString(docHeader)
-	b.WriteString("| spec | operations | valid requests built | accepted by lint | accepted by the mock | answers checked | invalid answers | mutations | caught by lint | caught by the mock | warnings |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| spec | operations | valid requests built | accepted by lint | accepted by the mock | answers with a body | answers outside the spec | mutations | caught by lint | caught by the mock | error answers outside the spec | warnings |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
-			r.name, r.file, r.ops, r.generated, r.lintAccepted, r.mockAccepted, r.answers, r.invalidAnswers, r.mutations, r.lintCaught, r.mockCaught, r.warnings)
+		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+			r.name, r.file, r.ops, r.generated, r.lintAccepted, r.mockAccepted, r.answers, r.invalidAnswers, r.mutations, r.lintCaught, r.mockCaught, r.errorsOutside, r.warnings)
 	}
 	b.WriteString("\nFalse rejections (a valid request refused by lint or the mock): ")
 	total := 0
 	for _, r := range rows {
 		total += r.falseRejections
 	}
-	fmt.Fprintf(&b, "%d. Invalid generated answers: ", total)
+	fmt.Fprintf(&b, "%d. Invalid generated answers (a success answer that breaks its operation's declared responses): ", total)
 	total = 0
 	for _, r := range rows {
 		total += r.invalidAnswers
 	}
 	fmt.Fprintf(&b, "%d.\n", total)
+	b.WriteString(errorsOutsideNote)
 	b.WriteString("\n## Mutations by the rule they must break\n\n| spec | " + strings.Join(mutationRules, " | ") + " |\n|---|" + strings.Repeat("---|", len(mutationRules)) + "\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s |", r.name)
@@ -414,6 +409,17 @@ func sortedKeys(m map[string]int) []string {
 	return out
 }
 
+// errorsOutsideNote says what the error-answer column counts and why it
+// does not fail the test.
+const errorsOutsideNote = `
+"Error answers outside the spec" counts the mock's answers to mutations (400, 415, 401) that
+lint.CheckResponse finds outside the operation's declared responses: the mock answers a mistake in
+its vendor's envelope (Genesys Cloud's ErrorBody, which the Genesys swagger declares) or in RFC 9457
+problem+json, where a spec may declare its own error schema (Stripe's, the petstores' Error) or no
+error status at all. The count is reported, not failed: the verdict (the status and the pointer) is
+right, the envelope is the mock's; generated negative cases say ` + "`conformance: warn`" + ` for this reason.
+`
+
 const docHeader = `# Conformance: casebook's verdicts on published specs
 
 <!-- generated by go test ./internal/generate -run Corpus -update; do not edit -->
@@ -426,8 +432,8 @@ value outside its enum, a value breaking its format, an undeclared field where
 additionalProperties is false, each required query or header parameter dropped, a Content-Type
 the operation does not take, no credentials). Lint and the mock (called in process) must accept
 every valid request, reject every mutation naming its pointer and rule (the mock: its status, and
-for a 400 the pointer in its answer), and every generated success answer must validate against the
-operation's own response schema. The same requests are what ` + "`casebook generate`" + ` writes.
+for a 400 the pointer in its answer), and every success answer must keep to the operation's declared
+responses (status, content type, headers, body schema: lint.CheckResponse, as ` + "`casebook run`" + ` holds answers). The same requests are what ` + "`casebook generate`" + ` writes.
 
 `
 

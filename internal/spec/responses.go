@@ -8,27 +8,37 @@ import (
 )
 
 // SuccessResponse is the answer a valid request gets: the lowest 2xx
-// status the operation declares (a "2XX" range counts as 200), else 200
-// with no declared response. The mock answers with it and generated
-// cases expect it.
+// status the operation declares (a "2XX" range counts as 200), else its
+// lowest 3xx (GitHub's archive downloads declare only a 302 redirect),
+// else 200 with no declared response. The mock answers with it and
+// generated cases expect it.
 func (op *Operation) SuccessResponse() (int, *openapi3.Response) {
-	best, bestStatus := (*openapi3.Response)(nil), 0
-	if op.Op.Responses != nil {
-		for code, ref := range op.Op.Responses.Map() {
-			st := 0
-			switch {
-			case strings.EqualFold(code, "2XX"):
-				st = 200
-			case len(code) == 3 && code[0] == '2':
-				st, _ = strconv.Atoi(code)
-			}
-			if st != 0 && (bestStatus == 0 || st < bestStatus) && ref != nil {
-				best, bestStatus = ref.Value, st
-			}
+	for _, class := range []byte{'2', '3'} {
+		if st, resp := op.lowest(class); st != 0 {
+			return st, resp
 		}
 	}
-	if bestStatus == 0 {
-		return 200, nil
+	return 200, nil
+}
+
+// lowest is the lowest declared status of a class ('2' for 2xx), a range
+// ("2XX") counting as its x00.
+func (op *Operation) lowest(class byte) (int, *openapi3.Response) {
+	best, bestStatus := (*openapi3.Response)(nil), 0
+	if op.Op.Responses == nil {
+		return 0, nil
+	}
+	for code, ref := range op.Op.Responses.Map() {
+		st := 0
+		switch {
+		case len(code) == 3 && code[0] == class && strings.EqualFold(code[1:], "XX"):
+			st = int(class-'0') * 100
+		case len(code) == 3 && code[0] == class:
+			st, _ = strconv.Atoi(code)
+		}
+		if st != 0 && (bestStatus == 0 || st < bestStatus) && ref != nil {
+			best, bestStatus = ref.Value, st
+		}
 	}
 	return bestStatus, best
 }
