@@ -32,6 +32,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w *statusRecorder, r *http.Request) {
+	if s.notify != nil && strings.HasPrefix(r.URL.Path, channelsPath) {
+		s.serveChannel(w, r)
+		return
+	}
 	if s.injectFault(w, r) {
 		return
 	}
@@ -97,11 +101,18 @@ func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body 
 		s.fail(w, m.Operation, &apiError{Status: t.Status, Code: t.Code, Message: t.Message, Params: t.Params})
 		return
 	}
+	if pol.notify != nil {
+		pol.notify(s, w, ex, pol.successStatus)
+		return
+	}
 	if pol.serve != nil {
 		s.serveFixture(w, ex, pol.serve, pol.successStatus)
 		return
 	}
-	s.success(w, r, m, body, pol)
+	answer := s.success(w, r, m, body, pol)
+	if pol.publish != nil {
+		pol.publish(s, ex, answer)
+	}
 }
 
 // validate lints the request exactly as `casebook lint` does; only error
@@ -129,14 +140,16 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 	return e
 }
 
-func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte, pol *opPolicy) {
+// success writes the success answer and returns its body (nil for none).
+func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte, pol *opPolicy) any {
 	status := pol.successStatus
 	ct, v, ok := successBody(pol, s.spec.Doc, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
 	if !ok || status == http.StatusNoContent {
 		w.WriteHeader(status)
-		return
+		return nil
 	}
 	writeJSON(w, ct, status, v)
+	return v
 }
 
 func (s *Server) fail(w *statusRecorder, op *spec.Operation, e *apiError) {
@@ -174,6 +187,10 @@ func (r *statusRecorder) WriteHeader(status int) {
 	}
 	r.ResponseWriter.WriteHeader(status)
 }
+
+// Unwrap lets http.ResponseController reach the connection (a
+// notification channel's WebSocket hijacks it).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if !r.wrote {

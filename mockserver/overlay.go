@@ -32,7 +32,9 @@ type Overlay struct {
 	Fixtures   map[string][]Record `yaml:"fixtures"`
 	Serve      []Serve             `yaml:"serve"`
 	Rules      []Rule              `yaml:"rules"`
-	Pos        Pos                 `yaml:"-"`
+	// Notifications turns on the vendor's notification channel (WebSocket).
+	Notifications *Notifications `yaml:"notifications"`
+	Pos           Pos            `yaml:"-"`
 
 	// fixturePos is where each fixture record starts, for errors found
 	// after decoding (fixtures are free-form, so the decoder keeps no Pos in them).

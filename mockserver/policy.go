@@ -27,6 +27,10 @@ type opPolicy struct {
 	scopes        []string // nil: the spec's security requirement
 	rules         []*Rule
 	serve         *Serve
+	// notify answers a notification-channel operation from the channels' state.
+	notify notifyHandler
+	// publish sends the events a successful answer causes.
+	publish eventPublisher
 }
 
 type scopePolicy struct {
@@ -67,6 +71,7 @@ func compile(s *spec.Spec, o *Overlay) (map[*spec.Operation]*opPolicy, error) {
 	for i := range o.Rules {
 		c.rule(&o.Rules[i], fmt.Sprintf("rules[%d]", i))
 	}
+	c.notifications()
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}

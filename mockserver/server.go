@@ -36,10 +36,12 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Faults, when set, make some answers fail, slow or drop (see Faults).
 	Faults *Faults
-	// Now is the clock issued tokens expire by (nil: time.Now). A test of
-	// a client's token refresh moves it past the lifetime instead of
-	// waiting the lifetime out.
-	Now func() time.Time
+	// Clock is the mock's time: token expiry and the notification
+	// channels' heartbeats, lifetimes and timed faults. Nil is the wall clock.
+	Clock Clock
+	// Notify adjusts the notification channel that the overlay's
+	// notifications: section turns on (an error without one).
+	Notify NotifyOptions
 }
 
 // Server is a mock of the API a spec describes, answering as its vendor
@@ -60,6 +62,8 @@ type Server struct {
 	answered    tally
 	maxBody     int64
 	cfg         Config
+	clock       Clock
+	notify      *notifier // nil: the overlay turns no notification channel on
 
 	mu       sync.Mutex
 	srv      *http.Server
@@ -102,12 +106,31 @@ func New(cfg Config) (*Server, error) {
 	if life <= 0 {
 		life = time.Hour
 	}
-	s.tokens = newTokenStore(life)
-	if cfg.Now != nil {
-		s.tokens.now = cfg.Now
+	s.clock = cfg.Clock
+	if s.clock == nil {
+		s.clock = wallClock{}
 	}
+	s.tokens = newTokenStore(life)
+	s.tokens.now = s.clock.Now
 	s.addClients(o.Clients)
+	if err := s.setUpNotifications(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// setUpNotifications starts the notification channel when the overlay
+// has a notifications: section.
+func (s *Server) setUpNotifications() error {
+	n := s.overlay.Notifications
+	if n == nil {
+		if !s.cfg.Notify.isZero() {
+			return fmt.Errorf("mockserver: a notification heartbeat or ws faults were given, but the overlay (%s) has no notifications: section", s.overlay.File)
+		}
+		return nil
+	}
+	s.notify = newNotifier(newNotifyConfig(n, s.cfg.Notify), s.clock, s.log)
+	return nil
 }
 
 func (s *Server) addClients(cs []Client) {
@@ -254,8 +277,13 @@ func (s *Server) Close() error {
 	return s.Shutdown(ctx)
 }
 
-// Shutdown is Close with the caller's deadline.
+// Shutdown is Close with the caller's deadline. Notification channels'
+// WebSockets are closed (1001, going away) first: net/http does not track
+// hijacked connections.
 func (s *Server) Shutdown(ctx context.Context) error {
+	if s.notify != nil {
+		s.notify.shutdown(ctx.Done())
+	}
 	s.mu.Lock()
 	srv := s.srv
 	s.mu.Unlock()

@@ -273,7 +273,7 @@ func TestLiveTokenRefreshedAtTheVendorsExpiry(t *testing.T) {
 	require.NoError(t, err)
 	var ahead atomic.Int64 // how far both clocks are ahead of the real one
 	now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
-	vendor, err := mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Now: now})
+	vendor, err := mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Clock: shiftedClock(now)})
 	require.NoError(t, err)
 	require.NoError(t, vendor.Start())
 	t.Cleanup(func() { _ = vendor.Close() })
@@ -302,4 +302,14 @@ func TestLiveTokenRefreshedAtTheVendorsExpiry(t *testing.T) {
 	second := authorize()
 	assert.NotEqual(t, first, second, "the live target kept an expired token")
 	assert.Equal(t, 200, call(second), "the new token at the vendor")
+}
+
+// shiftedClock is the mock's clock read from now; timers run on the wall
+// clock (this test arms none).
+type shiftedClock func() time.Time
+
+func (c shiftedClock) Now() time.Time { return c() }
+
+func (shiftedClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
 }
