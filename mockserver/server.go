@@ -123,6 +123,9 @@ func New(cfg Config) (*Server, error) {
 // has a notifications: section.
 func (s *Server) setUpNotifications() error {
 	n := s.overlay.Notifications
+	if s.cfg.Notify.Heartbeat < 0 {
+		return fmt.Errorf("mockserver: the notification heartbeat must be positive, got %v", s.cfg.Notify.Heartbeat)
+	}
 	if n == nil {
 		if !s.cfg.Notify.isZero() {
 			return fmt.Errorf("mockserver: a notification heartbeat or ws faults were given, but the overlay (%s) has no notifications: section", s.overlay.File)

@@ -40,12 +40,28 @@ expires.
 It prints how many requests it answered, by status, when it stops; -v
 logs a line per request on stderr, --log FILE appends them to FILE.
 
+An overlay with a notifications: section (the Genesys one has it) also
+serves the vendor's notification channel: POST /api/v2/notifications/channels
+answers a connectUri (ws://HOST:PORT/channels/ID) to open as a WebSocket,
+with heartbeats, pongs, events and the faults --ws-fault names
+(docs/notifications.md):
+  reset-after=D       drop the TCP connection D after it opens, no close frame
+  close-after=D       close it cleanly (1001) D after it opens
+  no-heartbeat        send no heartbeats
+  no-pong             answer no {"message":"ping"}
+  warn-then-close=D   the maintenance warning D after it opens, the close D later
+  refuse-reconnect=D  refuse new connections to the channel for D after the mock
+                      dropped or closed one (503)
+
 Example:
   casebook mock --spec specs/genesys-cloud/openapi.yaml
   curl -s -u agent-client:agent-secret -d grant_type=client_credentials \
     http://127.0.0.1:8080/oauth/token
   curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"phoneNumber": "+13175550123"}' http://127.0.0.1:8080/api/v2/conversations/calls
+
+  casebook mock --spec specs/genesys-cloud/openapi.yaml --ws-heartbeat 1s \
+    --ws-fault reset-after=10s,refuse-reconnect=5s
 
 Exit codes: 0 clean shutdown (SIGINT, SIGTERM); 2 usage, spec or overlay error.
 `
@@ -54,11 +70,12 @@ type mockFlags struct {
 	spec, addr, overlay, log string
 	verbose, quiet           bool
 	refs                     spec.LoadOptions
+	notify                   mockserver.NotifyOptions
 }
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
 	var f mockFlags
-	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE]", fmt.Sprintf(mockHelp, mockserver.MaxLiveTokens))
+	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE] [--ws-heartbeat D] [--ws-fault K=V,...]", fmt.Sprintf(mockHelp, mockserver.MaxLiveTokens))
 	fset.StringVar(&f.spec, "spec", "", "the OpenAPI 3 or Swagger 2.0 file to serve (required)")
 	fset.StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; loopback unless you say otherwise")
 	fset.StringVar(&f.overlay, "overlay", "", "the overlay file (default: <spec>.overlay.yaml when it exists)")
@@ -66,6 +83,12 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&f.log, "log", "", "append a line per request to this file")
 	fset.BoolVar(&f.quiet, "quiet", false, "print no summary of the requests answered")
 	registerRefFlags(fset.FlagSet, &f.refs)
+	fset.DurationVar(&f.notify.Heartbeat, "ws-heartbeat", 0, "notification channel heartbeat interval (default: the overlay's, 30s)")
+	fset.Func("ws-fault", "notification channel faults, KEY=VALUE,... (see above)", func(v string) error {
+		faults, err := mockserver.ParseWSFaults(v)
+		f.notify.Faults = f.notify.Faults.Over(faults)
+		return err
+	})
 	if ok, code := parseFlags(fset, args, stdout, stderr); !ok {
 		return code
 	}
@@ -135,7 +158,7 @@ func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server,
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
-	return mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log})
+	return mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log, Notify: f.notify})
 }
 
 // loadOverlay reads --overlay, or the conventional sibling when it exists.

@@ -65,6 +65,10 @@ func TestMockUsageErrors(t *testing.T) {
 		{"no spec", nil, "--spec FILE is required"},
 		{"missing spec file", []string{"--spec", "nope.yaml"}, "nope.yaml"},
 		{"broken overlay", []string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--overlay", bad}, bad + `:3:5: clients[0]: unknown key "scops" (did you mean "scopes"?)`},
+		{"misspelt ws fault", []string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--ws-fault", "reset-aftr=1s"}, `unknown ws fault "reset-aftr" (did you mean "reset-after"?)`},
+		{"ws fault without a duration", []string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--ws-fault", "close-after"}, `ws fault close-after: want a positive duration`},
+		{"negative heartbeat", []string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--ws-heartbeat", "-1s"}, "heartbeat must be positive"},
+		{"ws flags on a spec without channels", []string{"--spec", "../../specs/personal-connection.yaml", "--ws-heartbeat", "1s"}, "has no notifications: section"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
