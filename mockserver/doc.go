@@ -54,6 +54,16 @@
 // Genesys Cloud overlay as its worked example; the types are in overlay.go
 // and the checks in policy.go.
 //
+// With a notifications: section (docs/notifications.md: its keys, the
+// behaviour and the sources), POST /api/v2/notifications/channels
+// answers a connectUri on this server (ws://host:port/channels/<id>); the
+// WebSocket there sends heartbeats, answers {"message":"ping"} with a pong,
+// carries the events the mock's state changes publish (a call placed by a
+// user: v2.users.{userId}.conversations.calls), ends on the channel's
+// lifetime and its token's expiry, and fails on demand (WSFaults). The
+// subscription operations keep each channel's topics. Timed behaviour runs
+// on Config.Clock.
+//
 // Checks run in this order: token endpoint, route, body size, credentials,
 // scopes, user context, permissions, validation, rules, fixtures, success.
 // The order of scopes, user context and permissions is casebook's choice.
