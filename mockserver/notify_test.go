@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -444,6 +445,63 @@ func TestChannelEndpointErrors(t *testing.T) {
 	defer cancel()
 	if _, resp, err := websocket.Dial(ctx, strings.TrimSuffix(uri, uri[len(uri)-4:])+"zzzz", nil); err == nil || resp == nil || resp.StatusCode != 404 {
 		t.Errorf("dialling an unknown channel: %v, want 404", err)
+	}
+}
+
+// TestChannelOverTLS mounts the mock's Handler in a TLS server: the
+// connectUri is wss://, and the socket works through it.
+func TestChannelOverTLS(t *testing.T) {
+	ov, err := LoadOverlay(OverlayPathFor(genesysSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Spec: loadSpec(t, genesysSpec), Overlay: ov, Clock: fakeclock.New(clockStart)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	defer ts.Close()
+	defer srv.Close()
+	id, secret, _ := srv.Client("agent")
+	req, _ := http.NewRequest("POST", ts.URL+"/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req.SetBasicAuth(id, secret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	mustDecode(t, ts.Client(), req, &tok)
+	req, _ = http.NewRequest("POST", ts.URL+"/api/v2/notifications/channels", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	var ch struct{ ConnectURI string }
+	mustDecode(t, ts.Client(), req, &ch)
+	if want := "wss://" + strings.TrimPrefix(ts.URL, "https://") + "/channels/"; !strings.HasPrefix(ch.ConnectURI, want) {
+		t.Fatalf("connectUri = %q, want it to start %q", ch.ConnectURI, want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, ch.ConnectURI, &websocket.DialOptions{HTTPClient: ts.Client()})
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", ch.ConnectURI, err)
+	}
+	defer ws.CloseNow()
+	ping(t, ws)
+	if got := metadata(mustNext(t, ws)); got != "pong" {
+		t.Errorf("over TLS the channel answers %q, want pong", got)
+	}
+}
+
+func mustDecode(t *testing.T, c *http.Client, req *http.Request, v any) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %s = %d", req.Method, req.URL.Path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
 	}
 }
 
