@@ -1,13 +1,6 @@
 package mockserver
 
-import (
-	"fmt"
-	"time"
-
-	"go.yaml.in/yaml/v3"
-
-	"github.com/casebook-dev/casebook/internal/strictyaml"
-)
+import "github.com/casebook-dev/casebook/internal/strictyaml"
 
 // Overlays decode through internal/strictyaml, like case files and
 // casebook.yaml: an unknown key is an error with "did you mean", a value of
@@ -23,14 +16,4 @@ type OverlayError = strictyaml.Error
 type OverlayErrors = strictyaml.ErrorList
 
 // Duration is a time.Duration written as "1h" or "90s" in YAML.
-type Duration time.Duration
-
-// DecodeNode implements strictyaml.NodeDecoder.
-func (d *Duration) DecodeNode(file string, n *yaml.Node) error {
-	dur, err := time.ParseDuration(n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil || dur <= 0 {
-		return fmt.Errorf("want a positive duration such as 1h or 90s, got %s", strictyaml.KindName(n))
-	}
-	*d = Duration(dur)
-	return nil
-}
+type Duration = strictyaml.Duration
