@@ -1,5 +1,12 @@
 package casefile
 
+import (
+	"time"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
+	"github.com/casebook-dev/casebook/internal/wsfault"
+)
+
 // Case is one pitfall or regression check: a request, and what a correct
 // spec, linter and server make of it.
 type Case struct {
@@ -29,6 +36,10 @@ type Case struct {
 	// Claims name the claims of the claims ledger (docs/claims.yaml) the case
 	// tests, so docs/claims.md can cite it as evidence.
 	Claims []string `yaml:"claims"`
+
+	// Channel opens a notification channel (Genesys Cloud's WebSocket)
+	// before the request is sent, for expect.events.
+	Channel *Channel `yaml:"channel"`
 
 	Request Request `yaml:"request"`
 	Expect  Expect  `yaml:"expect"`
@@ -82,7 +93,43 @@ type Expect struct {
 	// responses costs: "fail" (the default) or "warn", for an API known to
 	// drift from its spec. Empty takes the project config's setting.
 	Conformance string `yaml:"conformance"`
+	// Events are notifications the request must (or must not) cause on
+	// the case's channel.
+	Events []ExpectedEvent `yaml:"events"`
 }
+
+// Channel is the notification channel a case opens with its own
+// credentials (auth:) before it sends its request: POST
+// /api/v2/notifications/channels, a WebSocket to the connectUri, and PUT
+// .../subscriptions with Topics. docs/notifications.md describes the channel.
+type Channel struct {
+	// Topics are the topics the channel subscribes to; ${NAME} is filled
+	// in. An empty list subscribes to nothing, as a client that reconnects
+	// and forgets to subscribe does.
+	Topics []string `yaml:"topics"`
+	// Faults make the built-in mock's channel fail (reset-after: 1s,
+	// no-pong: true, ...; see casebook mock --help). Other targets get none.
+	Faults wsfault.Faults `yaml:"faults"`
+}
+
+// ExpectedEvent is a notification the request must cause, or, with
+// Absent, must not.
+type ExpectedEvent struct {
+	// TopicName is the event's topic; ${NAME} is filled in.
+	TopicName string `yaml:"topicName"`
+	// Within is how long after the request is sent the event may arrive
+	// (default 5s); an absent event is waited for this long.
+	Within strictyaml.Duration `yaml:"within"`
+	// Body is compared with the event's eventBody as a subset: every field
+	// given must match.
+	Body *Value `yaml:"body"`
+	// Absent asserts that no such event arrives within Within.
+	Absent bool `yaml:"absent"`
+}
+
+// DefaultEventWithin is how long an expected event may take when the case
+// does not say.
+const DefaultEventWithin = 5 * time.Second
 
 // ExpectedFinding names a lint finding by where it is and which rule it breaks.
 type ExpectedFinding struct {

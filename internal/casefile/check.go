@@ -25,6 +25,7 @@ func check(c *Case) ErrorList {
 	}
 	checkRequest(c, fail)
 	checkExpect(c, fail)
+	checkEvents(c, fail)
 	if c.Verification != "" && !slices.Contains(Verifications, c.Verification) {
 		fail("verification", "%q is not a verification level (want one of %s)", c.Verification, strings.Join(Verifications, ", "))
 	}
@@ -130,6 +131,25 @@ func checkExpect(c *Case, fail func(string, string, ...any)) {
 	for name := range e.Headers {
 		if http.CanonicalHeaderKey(name) == "" {
 			fail("expect.headers", "empty header name")
+		}
+	}
+}
+
+// checkEvents: expect.events needs a channel to arrive on, and a channel
+// is opened for expect.events.
+func checkEvents(c *Case, fail func(string, string, ...any)) {
+	switch {
+	case len(c.Expect.Events) > 0 && c.Channel == nil:
+		fail("expect.events", "events arrive on a notification channel: add channel: {topics: [...]} with the topics to subscribe")
+	case c.Channel != nil && len(c.Expect.Events) == 0:
+		fail("channel", "a channel is opened to check events: list them under expect.events")
+	}
+	for i, e := range c.Expect.Events {
+		if strings.TrimSpace(e.TopicName) == "" {
+			fail(fmt.Sprintf("expect.events[%d]", i), "an expected event needs a topicName")
+		}
+		if e.Absent && e.Body != nil {
+			fail(fmt.Sprintf("expect.events[%d].body", i), "an absent event has no body to compare: drop body or absent")
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 const good = `name: correct-call
@@ -43,6 +44,35 @@ func TestDecodeGood(t *testing.T) {
 	}
 	if p := c.FieldPos("request.body"); p.Line != 11 {
 		t.Errorf("FieldPos(request.body) = %v, want line 11", p)
+	}
+}
+
+func TestDecodeChannelAndEvents(t *testing.T) {
+	src := `name: call-event
+auth: agent
+channel:
+  topics:
+    - v2.users.${USER}.conversations.calls
+  faults: {no-pong: true, reset-after: 2s}
+request: {method: POST, path: /api/v2/conversations/calls, body: {phoneNumber: "+13175550123"}}
+expect:
+  events:
+    - topicName: v2.users.${USER}.conversations.calls
+      within: 1500ms
+      body: {participants: [{purpose: agent}]}
+    - {topicName: v2.users.other.conversations.calls, absent: true}
+`
+	cases, err := Decode("good.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases[0]
+	if c.Channel == nil || len(c.Channel.Topics) != 1 || c.Channel.Faults.String() != "reset-after=2s,no-pong" {
+		t.Fatalf("channel = %+v", c.Channel)
+	}
+	ev := c.Expect.Events
+	if len(ev) != 2 || time.Duration(ev[0].Within) != 1500*time.Millisecond || ev[0].Body == nil || !ev[1].Absent || ev[1].Within != 0 {
+		t.Errorf("events = %+v", ev)
 	}
 }
 
@@ -88,6 +118,18 @@ func TestDecodeErrors(t *testing.T) {
 		{"claim id not kebab-case", "claims: [Outbound_Calls]\nrequest: {method: GET, path: /}\n", []string{`bad.yaml:1:10: case "bad": claims[0]: "Outbound_Calls" is not a claim id`}},
 		{"claim listed twice", "claims: [a-b, a-b]\nrequest: {method: GET, path: /}\n", []string{`claims[1]: claim "a-b" is listed twice`}},
 		{"infinite float", "request: {method: POST, path: /, body: {a: .inf}}\n", []string{"JSON has no Inf or NaN"}},
+		{"events without a channel", "request: {method: GET, path: /}\nexpect: {events: [{topicName: t}]}\n", []string{
+			`bad.yaml:2:18: case "bad": expect.events: events arrive on a notification channel`,
+		}},
+		{"channel without events", "channel: {topics: [t]}\nrequest: {method: GET, path: /}\n", []string{"channel: a channel is opened to check events"}},
+		{"event without a topic", "channel: {topics: []}\nrequest: {method: GET, path: /}\nexpect: {events: [{within: 1s}]}\n", []string{"expect.events[0]: an expected event needs a topicName"}},
+		{"absent event with a body", "channel: {topics: []}\nrequest: {method: GET, path: /}\nexpect: {events: [{topicName: t, absent: true, body: {}}]}\n", []string{"an absent event has no body"}},
+		{"bad within", "channel: {topics: []}\nrequest: {method: GET, path: /}\nexpect: {events: [{topicName: t, within: soon}]}\n", []string{
+			`expect.events[0].within: want a positive duration`,
+		}},
+		{"misspelt ws fault", "channel: {topics: [], faults: {reset-aftr: 1s}}\nrequest: {method: GET, path: /}\nexpect: {events: [{topicName: t}]}\n", []string{
+			`bad.yaml:1:32: case "bad": channel.faults: unknown key "reset-aftr" (did you mean "reset-after"?)`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

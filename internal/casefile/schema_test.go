@@ -10,6 +10,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/wsfault"
 )
 
 const schemaFile = "../../docs/case.schema.json"
@@ -42,6 +44,8 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 	for def, typ := range map[string]reflect.Type{
 		"case": reflect.TypeFor[Case](), "request": reflect.TypeFor[Request](),
 		"expect": reflect.TypeFor[Expect](), "finding": reflect.TypeFor[ExpectedFinding](),
+		"channel": reflect.TypeFor[Channel](), "event": reflect.TypeFor[ExpectedEvent](),
+		"wsfaults": reflect.TypeFor[wsfault.Faults](),
 	} {
 		want := map[string]bool{}
 		for i := range typ.NumField() {
