@@ -118,6 +118,7 @@ type notifier struct {
 type channel struct {
 	id           string
 	owner        string // client and user: the limit is per user/app combination
+	session      string // the Casebook-Session it was created in: it sees that session's events
 	topics       []string
 	expires      time.Time
 	tokenExpires time.Time // zero: the token never expires (a static overlay token)
@@ -134,9 +135,9 @@ func newNotifier(cfg notifyConfig, clock Clock, log *slog.Logger) *notifier {
 
 // create makes a channel for the grant's client and user, removing their
 // least recently used one first when they are at the limit.
-func (n *notifier) create(g *grant, faults WSFaults) *channel {
+func (n *notifier) create(g *grant, faults WSFaults, session string) *channel {
 	now := n.clock.Now()
-	ch := &channel{id: newChannelID(), owner: ownerOf(g), lastUsed: now, faults: n.cfg.faults.Over(faults)}
+	ch := &channel{id: newChannelID(), owner: ownerOf(g), session: session, lastUsed: now, faults: n.cfg.faults.Over(faults)}
 	if g != nil {
 		ch.tokenExpires = g.expires
 	}
@@ -303,15 +304,16 @@ func (n *notifier) topicsOf(ch *channel) []string {
 	return slices.Clone(ch.topics)
 }
 
-// publish sends an event to every connected channel subscribed to topic.
-// A channel with no connection at that moment misses it: nothing says the
-// vendor keeps events for a channel that is not connected.
-func (n *notifier) publish(topic string, body any) {
+// publish sends an event to every connected channel of the session that
+// is subscribed to topic. A channel with no connection at that moment
+// misses it: nothing says the vendor keeps events for a channel that is
+// not connected.
+func (n *notifier) publish(topic string, body any, session string) {
 	msg := eventMessage(topic, body)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, ch := range n.channels {
-		if ch.conn != nil && slices.Contains(ch.topics, topic) {
+		if ch.conn != nil && ch.session == session && slices.Contains(ch.topics, topic) {
 			ch.conn.send(msg)
 		}
 	}

@@ -100,5 +100,6 @@ func publishCallPlaced(s *Server, ex *exchange, answer any) {
 			}
 		}
 	}
-	s.notify.publish("v2.users."+user+".conversations.calls", map[string]any{"id": id, "participants": participants})
+	s.notify.publish("v2.users."+user+".conversations.calls", map[string]any{"id": id, "participants": participants},
+		ex.r.Header.Get(ChannelSessionHeader))
 }

@@ -27,6 +27,13 @@ const (
 	// that channel alone, in the --ws-fault form. casebook's own header:
 	// the runner sends it for a case's faults; a vendor never sees it.
 	WSFaultHeader = "Casebook-Ws-Fault"
+
+	// ChannelSessionHeader scopes channels and events: a channel created
+	// with a value sees only the events that requests with the same value
+	// cause (none: those of requests without it). The runner gives each
+	// case its own, so cases running at once do not see each other's
+	// events. casebook's own header, never sent to a vendor.
+	ChannelSessionHeader = "Casebook-Session"
 )
 
 // notifyHandler answers one of the notification operations.
@@ -88,7 +95,7 @@ func (s *Server) createChannel(w *statusRecorder, ex *exchange, status int) {
 		}
 		faults = f
 	}
-	ch := s.notify.create(ex.grant, faults)
+	ch := s.notify.create(ex.grant, faults, ex.r.Header.Get(ChannelSessionHeader))
 	scheme := "ws"
 	if ex.r.TLS != nil {
 		scheme = "wss"

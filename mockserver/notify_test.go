@@ -282,6 +282,38 @@ func TestEventsReachOnlySubscribedChannels(t *testing.T) {
 	}
 }
 
+// TestEventsStayInTheirSession: cases running at once each get a session,
+// and a channel sees only the events its own session's requests cause.
+func TestEventsStayInTheirSession(t *testing.T) {
+	srv, clk := notifyMock(t, nil)
+	tok := tokenFor(t, srv, "agent")
+	_, plain := openChannel(t, srv, tok)
+	_, inSession := openChannel(t, srv, tok, ChannelSessionHeader+": case-1")
+	call := func(header ...string) string {
+		r := sendWith(t, srv, "POST", "/api/v2/conversations/calls", tok, `{"phoneNumber": "+13175550123"}`,
+			append(header, "Content-Type: application/json")...)
+		if r.status != 200 {
+			t.Fatalf("POST calls = %d %s", r.status, r.raw)
+		}
+		return r.str("id")
+	}
+	eventID := func(m map[string]any) any { body, _ := m["eventBody"].(map[string]any); return body["id"] }
+	first := call(ChannelSessionHeader + ": case-1")
+	second := call()
+	clk.Advance(30 * time.Second) // a heartbeat closes each channel's stream of messages
+	for name, tt := range map[string]struct {
+		ws   *websocket.Conn
+		want string
+	}{"the session's channel": {inSession, first}, "the channel without a session": {plain, second}} {
+		if got := eventID(mustNext(t, tt.ws)); got != tt.want {
+			t.Errorf("%s got event %v, want %s", name, got, tt.want)
+		}
+		if got := metadata(mustNext(t, tt.ws)); got != "WebSocket Heartbeat" {
+			t.Errorf("%s: after its event came %q, want the heartbeat and no other event", name, got)
+		}
+	}
+}
+
 func TestChannelLimitRemovesTheLeastUsedIdleChannel(t *testing.T) {
 	srv, clk := notifyMock(t, func(n *Notifications) { n.ChannelLimit = 2 })
 	tok := tokenFor(t, srv, "agent")
