@@ -208,6 +208,20 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
 		return false
 	}
+	want, err := r.expectedEvents(c)
+	if err != nil {
+		errored(res, err)
+		return false
+	}
+	l, err := r.openChannel(ctx, s, c, p)
+	if err != nil {
+		errored(res, err)
+		return false
+	}
+	if l != nil {
+		defer func() { res.Channel, res.Events = l.Close() }()
+		l.Sent()
+	}
 	if err := r.send(ctx, s, c, p, res); err != nil {
 		errored(res, err)
 		return false
@@ -215,6 +229,9 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
 	res.Conformance = conformance(m, p.method, res.Response, r.conformancePolicy(c))
 	res.Differences = append(res.Differences, conformanceDifferences(res.Conformance)...)
+	if l != nil {
+		res.Differences = append(res.Differences, l.Await(ctx, want)...)
+	}
 	return true
 }
 

@@ -25,6 +25,9 @@ const (
 	// Conformance is where the answer breaks the contract: the operation's
 	// declared responses (see lint.CheckResponse), whatever the case expects.
 	Conformance Part = "conformance"
+	// Event: an expected notification that did not come (or, expected
+	// absent, came); its pointer is the topic name.
+	Event Part = "event"
 )
 
 // Difference is one way the answer differs from the expectation. Want or Got

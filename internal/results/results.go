@@ -60,6 +60,29 @@ type Result struct {
 	CorrelationID string
 	// TraceID is the W3C trace id sent in the traceparent header.
 	TraceID string
+
+	// Channel is the notification channel the case opened (nil: none), and
+	// Events what arrived on it while the case waited for its expectations.
+	Channel *Channel
+	Events  []Event
+}
+
+// Channel is a case's notification channel, as the case saw it.
+type Channel struct {
+	ID     string
+	Topics []string
+	// Ended says how the connection ended while the case ran: a close code
+	// and reason, or a drop without a close frame; "" when it stayed open.
+	Ended string
+}
+
+// Event is a notification that arrived on a case's channel.
+type Event struct {
+	TopicName string
+	// Body is the event's eventBody, as JSON.
+	Body []byte
+	// After is how long after the request was sent it arrived.
+	After time.Duration
 }
 
 // Request is the request as sent, with secrets redacted.

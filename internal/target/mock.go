@@ -2,6 +2,8 @@ package target
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/internal/suggest"
+	"github.com/casebook-dev/casebook/internal/wsfault"
 	"github.com/casebook-dev/casebook/mockserver"
 )
 
@@ -141,6 +144,21 @@ func (m *MockTarget) CurlAuth(auth string) (curl.Auth, error) {
 		return curl.Auth{}, nil
 	}
 	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the mock overlay's client %q (from its /oauth/token)", auth)), nil
+}
+
+// ChannelHeaders gives a case's notification channel (created with the
+// first header) and its request (the second) a session of their own, so
+// that the events the request causes reach only this case's channel when
+// cases run at once, and the channel the case's WebSocket faults.
+func (m *MockTarget) ChannelHeaders(faults wsfault.Faults) (create, request http.Header) {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	session := "case-" + hex.EncodeToString(b[:])
+	create = http.Header{mockserver.ChannelSessionHeader: {session}}
+	if !faults.IsZero() {
+		create.Set(mockserver.WSFaultHeader, faults.String())
+	}
+	return create, http.Header{mockserver.ChannelSessionHeader: {session}}
 }
 
 // Close stops every mock the target started, waiting for in-flight requests.

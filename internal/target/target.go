@@ -30,6 +30,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/wsfault"
 	"github.com/casebook-dev/casebook/mockserver"
 )
 
@@ -58,6 +59,13 @@ type Live interface {
 	// CredentialHeader reports whether a header carries credentials to
 	// this target: by its name, or as the API key header a credential names.
 	CredentialHeader(name string) bool
+}
+
+// Channels is a target that scopes a case's notification channel (the
+// built-in mock): it returns the headers for the channel's creation and
+// for the case's request, which carry the channel's faults too.
+type Channels interface {
+	ChannelHeaders(faults wsfault.Faults) (create, request http.Header)
 }
 
 // Scrubber is a target that blanks the secrets it sent out of an answer:
