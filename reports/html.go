@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
@@ -119,6 +120,17 @@ type htmlCase struct {
 	HasComparison              bool
 	Request                    *htmlSide
 	CorrelationID, TraceID     string
+	Channel                    *htmlChannel
+}
+
+// htmlChannel is the case's notification channel and what arrived on it.
+type htmlChannel struct {
+	ID, Topics, Ended string
+	Events            []htmlEvent
+}
+
+type htmlEvent struct {
+	Topic, After, Body string
 }
 
 // htmlFinding is a row of a findings table; a row with a Note is marked,
@@ -222,6 +234,13 @@ func htmlCaseOf(r *results.Result, id string) htmlCase {
 		hc.Conformance = append(hc.Conformance, hf)
 	}
 	hc.Want, hc.Got, hc.HasComparison = sides(r)
+	if ch := r.Channel; ch != nil {
+		hc.Channel = &htmlChannel{ID: ch.ID, Topics: orDefault(strings.Join(ch.Topics, ", "), "none"), Ended: ch.Ended}
+		for _, e := range r.Events {
+			hc.Channel.Events = append(hc.Channel.Events, htmlEvent{Topic: e.TopicName,
+				After: e.After.Round(time.Millisecond).String(), Body: diff.Show(eventBody(e))})
+		}
+	}
 	if r.Request != nil {
 		hc.Request = &htmlSide{
 			Title:   "request",

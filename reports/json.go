@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 	"unicode/utf8"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -83,6 +84,25 @@ type JSONResult struct {
 	Attempts     int               `json:"attempts"`
 	Correlation  string            `json:"correlationId,omitempty"`
 	TraceID      string            `json:"traceId,omitempty"`
+	Channel      *JSONChannel      `json:"channel,omitempty"`
+	Events       []JSONEvent       `json:"events,omitempty"`
+}
+
+// JSONChannel is the notification channel a case opened.
+type JSONChannel struct {
+	ID     string   `json:"id"`
+	Topics []string `json:"topics"`
+	// Ended says how the connection ended while the case ran; absent when it stayed open.
+	Ended string `json:"ended,omitempty"`
+}
+
+// JSONEvent is a notification that arrived on the case's channel.
+type JSONEvent struct {
+	TopicName string `json:"topicName"`
+	// AfterMs is how long after the request was sent it arrived.
+	AfterMs float64 `json:"afterMs"`
+	// Body is the event's eventBody.
+	Body any `json:"body"`
 }
 
 // JSONExpected is what the case asserts.
@@ -94,7 +114,16 @@ type JSONExpected struct {
 	Ignore    []string              `json:"ignore,omitempty"`
 	Lint      []JSONExpectedFinding `json:"lint,omitempty"`
 	// Conformance is the case's expect.conformance, when it sets one.
-	Conformance string `json:"conformance,omitempty"`
+	Conformance string              `json:"conformance,omitempty"`
+	Events      []JSONExpectedEvent `json:"events,omitempty"`
+}
+
+// JSONExpectedEvent is a notification the case expects (or, absent, does not).
+type JSONExpectedEvent struct {
+	TopicName string  `json:"topicName"`
+	WithinMs  float64 `json:"withinMs"`
+	Body      any     `json:"body,omitempty"`
+	Absent    bool    `json:"absent,omitempty"`
 }
 
 // JSONExpectedFinding is a lint finding the case expects.
@@ -206,7 +235,25 @@ func jsonResult(r *results.Result) JSONResult {
 		m.setBody(redactBody(r.Response.Body))
 		jr.Response = m
 	}
+	if r.Channel != nil {
+		jr.Channel = &JSONChannel{ID: r.Channel.ID, Topics: nonNil(r.Channel.Topics), Ended: r.Channel.Ended}
+		jr.Events = jsonEvents(r.Events)
+	}
 	return jr
+}
+
+func jsonEvents(es []results.Event) []JSONEvent {
+	out := make([]JSONEvent, len(es))
+	for i, e := range es {
+		var m JSONMessage
+		m.setBody(redactBody(e.Body))
+		body := m.Body
+		if body == nil && m.BodyText != nil {
+			body = *m.BodyText
+		}
+		out[i] = JSONEvent{TopicName: e.TopicName, AfterMs: float64(e.After.Microseconds()) / 1000, Body: body}
+	}
+	return out
 }
 
 func jsonExpected(e *casefile.Expect) JSONExpected {
@@ -223,6 +270,17 @@ func jsonExpected(e *casefile.Expect) JSONExpected {
 	}
 	if out.BodyMatch == "" && e.Body != nil {
 		out.BodyMatch = casefile.MatchSubset
+	}
+	for _, ev := range e.Events {
+		within := time.Duration(ev.Within)
+		if within == 0 {
+			within = casefile.DefaultEventWithin
+		}
+		je := JSONExpectedEvent{TopicName: ev.TopicName, WithinMs: float64(within.Milliseconds()), Absent: ev.Absent}
+		if ev.Body != nil {
+			je.Body = ev.Body.V
+		}
+		out.Events = append(out.Events, je)
 	}
 	return out
 }

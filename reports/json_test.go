@@ -40,6 +40,7 @@ func TestJSONValidatesAgainstSchema(t *testing.T) {
 		rs   []*results.Result
 	}{
 		{"sample", richResults()},
+		{"a notification channel", eventResults()},
 		// An empty run is still a report: cases must be [], not null.
 		{"empty", nil},
 	} {

@@ -137,6 +137,7 @@ func (m *mdWriter) entry(r *results.Result) {
 			m.printf("- %s\n", mdCode(f.String()))
 		}
 	}
+	m.channel(r)
 	m.printf("\n**The right request**\n\n")
 	fix := m.byName[c.FixedBy]
 	switch {
@@ -149,6 +150,9 @@ func (m *mdWriter) entry(r *results.Result) {
 		m.request(fix.Case)
 		if fix.Response != nil {
 			m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
+		}
+		if fix.Channel != nil {
+			m.printf("\nEvents on its channel (%s): %d\n", mdCode(orDefault(strings.Join(fix.Channel.Topics, ", "), "no topics")), len(fix.Events))
 		}
 	}
 }
@@ -249,6 +253,33 @@ func (m *mdWriter) answer(r *results.Result) {
 	}
 	m.printf("```\n")
 }
+
+// channel shows what the case's notification channel received, ids that
+// change on every run masked, so that the catalogue is the same each time.
+func (m *mdWriter) channel(r *results.Result) {
+	ch := r.Channel
+	if ch == nil {
+		return
+	}
+	m.printf("\n**What the notification channel receives**\n\n")
+	m.printf("Subscribed to %s", mdCode(orDefault(strings.Join(ch.Topics, ", "), "no topic")))
+	if ch.Ended != "" {
+		m.printf("; the connection was %s", escapeMD(ch.Ended))
+	}
+	if len(r.Events) == 0 {
+		m.printf(": no events.\n")
+		return
+	}
+	m.printf(":\n\n```json\n")
+	for _, e := range r.Events {
+		ev := map[string]any{"topicName": e.TopicName, "eventBody": eventBody(e)}
+		m.printf("%s\n", xmlSafe(uuid.ReplaceAllString(prettyJSON(ev), "<uuid>")))
+	}
+	m.printf("```\n")
+}
+
+// uuid matches the ids the mock makes up (conversations, participants).
+var uuid = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 
 var uuidURN = regexp.MustCompile(`urn:uuid:[0-9a-fA-F-]{36}`)
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/results"
@@ -85,6 +86,7 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 	t.findings(r)
 	t.contract(r)
 	t.differences(r.Differences)
+	t.channel(r)
 	// The answer of a failing case, and with -v of every case: what a
 	// passing pitfall case documents is the answer it got.
 	if r.Response != nil && (r.Status == results.Failed || verbose) {
@@ -151,6 +153,34 @@ func (t *textWriter) differences(ds []diff.Difference) {
 			t.printf("        %s\n", t.paint(ansiGreen, "+ "+showValue(d.Part, d.Got)))
 		}
 	}
+}
+
+// channel shows the case's notification channel and what arrived on it.
+func (t *textWriter) channel(r *results.Result) {
+	ch := r.Channel
+	if ch == nil {
+		return
+	}
+	line := fmt.Sprintf("    channel %s (topics: %s)", ch.ID, orDefault(strings.Join(ch.Topics, ", "), "none"))
+	if ch.Ended != "" {
+		line += "; " + ch.Ended
+	}
+	t.printf("%s\n", line)
+	if len(r.Events) == 0 {
+		t.printf("      no events\n")
+	}
+	for _, e := range r.Events {
+		t.printf("      event %s after %v: %s\n", e.TopicName, e.After.Round(time.Millisecond), diff.Show(eventBody(e)))
+	}
+}
+
+// eventBody is an event's body as a value, secrets redacted.
+func eventBody(e results.Event) any {
+	b := redactBody(e.Body)
+	if v, ok := decodeJSON(b); ok {
+		return v
+	}
+	return string(b)
 }
 
 // summary counts as the JSON report does: a case that could not be run
