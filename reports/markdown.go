@@ -122,6 +122,7 @@ func (m *mdWriter) entry(r *results.Result) {
 	}
 	m.printf("; checked against %s: %s\n", orDefault(r.Target, "lint only"), statusWord(r))
 	m.printf("\n**The wrong request**\n\n")
+	m.channelLine(c)
 	m.request(c)
 	if len(r.Findings) > 0 {
 		m.printf("\n**What lint says**\n\n")
@@ -147,12 +148,13 @@ func (m *mdWriter) entry(r *results.Result) {
 		m.printf("`fixedBy: %s` names a case that was not run with this one.\n", c.FixedBy)
 	default:
 		m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix))
+		m.channelLine(fix.Case)
 		m.request(fix.Case)
 		if fix.Response != nil {
 			m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
 		}
 		if fix.Channel != nil {
-			m.printf("\nEvents on its channel (%s): %d\n", mdCode(orDefault(strings.Join(fix.Channel.Topics, ", "), "no topics")), len(fix.Events))
+			m.printf("\nEvents on its channel: %d\n", len(fix.Events))
 		}
 	}
 }
@@ -262,7 +264,7 @@ func (m *mdWriter) channel(r *results.Result) {
 		return
 	}
 	m.printf("\n**What the notification channel receives**\n\n")
-	m.printf("Subscribed to %s", mdCode(orDefault(strings.Join(ch.Topics, ", "), "no topic")))
+	m.printf("Subscribed to %s", topicsMD(ch.Topics))
 	if ch.Ended != "" {
 		m.printf("; the connection was %s", escapeMD(ch.Ended))
 	}
@@ -276,6 +278,25 @@ func (m *mdWriter) channel(r *results.Result) {
 		m.printf("%s\n", xmlSafe(uuid.ReplaceAllString(prettyJSON(ev), "<uuid>")))
 	}
 	m.printf("```\n")
+}
+
+// channelLine says that a case opens a notification channel before its request.
+func (m *mdWriter) channelLine(c *casefile.Case) {
+	if c.Channel == nil {
+		return
+	}
+	m.printf("First a notification channel, opened with the same credentials and subscribed to %s; then:\n\n", topicsMD(c.Channel.Topics))
+}
+
+func topicsMD(topics []string) string {
+	if len(topics) == 0 {
+		return "no topic"
+	}
+	out := make([]string, len(topics))
+	for i, t := range topics {
+		out[i] = mdCode(t)
+	}
+	return strings.Join(out, ", ")
 }
 
 // uuid matches the ids the mock makes up (conversations, participants).
