@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -110,8 +111,10 @@ type notifier struct {
 
 	mu       sync.Mutex
 	channels map[string]*channel
-	closed   bool
-	conns    sync.WaitGroup // connections still being served
+	// maxChannels bounds the channels kept in all (maxChannels; tests lower it).
+	maxChannels int
+	closed      bool
+	conns       sync.WaitGroup // connections still being served
 }
 
 // channel is one notification channel.
@@ -130,7 +133,7 @@ type channel struct {
 }
 
 func newNotifier(cfg notifyConfig, clock Clock, log *slog.Logger) *notifier {
-	return &notifier{cfg: cfg, clock: clock, log: log, channels: map[string]*channel{}}
+	return &notifier{cfg: cfg, clock: clock, log: log, channels: map[string]*channel{}, maxChannels: maxChannels}
 }
 
 // create makes a channel for the grant's client and user, removing their
@@ -143,8 +146,11 @@ func (n *notifier) create(g *grant, faults WSFaults, session string) *channel {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if victim := n.oldest(ch.owner); victim != nil {
+	if victim := n.oldest(ch.owner, ch.session); victim != nil {
 		n.remove(victim, "channel removed: the client created more than the channel limit")
+	}
+	if len(n.channels) >= n.maxChannels {
+		n.remove(leastUsed(slices.Collect(maps.Values(n.channels))), "channel removed: the mock holds too many channels")
 	}
 	n.channels[ch.id] = ch
 	n.renew(ch, now)
@@ -170,20 +176,30 @@ func newChannelID() string {
 	return "streaming-0-" + string(b[:])
 }
 
-// oldest is the channel to remove when owner is at the limit: one without
-// a connection before one with, then the least recently used. The caller
-// holds mu.
-func (n *notifier) oldest(owner string) *channel {
+// maxChannels bounds the channels the mock keeps in all, whoever made them:
+// a long run that opens a channel per case cannot exhaust memory.
+const maxChannels = 10000
+
+// oldest is the channel to remove when owner is at the limit in a session
+// (each session is a world of its own, so that cases running at once do
+// not push each other's channels out). The caller holds mu.
+func (n *notifier) oldest(owner, session string) *channel {
 	var mine []*channel
 	for _, ch := range n.channels {
-		if ch.owner == owner {
+		if ch.owner == owner && ch.session == session {
 			mine = append(mine, ch)
 		}
 	}
 	if len(mine) < n.cfg.channelLimit {
 		return nil
 	}
-	return slices.MinFunc(mine, func(a, b *channel) int {
+	return leastUsed(mine)
+}
+
+// leastUsed is the channel to remove first: one without a connection
+// before one with, then the least recently used.
+func leastUsed(chs []*channel) *channel {
+	return slices.MinFunc(chs, func(a, b *channel) int {
 		if (a.conn == nil) != (b.conn == nil) {
 			if a.conn == nil {
 				return -1

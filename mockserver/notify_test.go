@@ -336,6 +336,27 @@ func TestChannelLimitRemovesTheLeastUsedIdleChannel(t *testing.T) {
 	wantClosed(t, ws, websocket.StatusGoingAway, "channel limit")
 }
 
+// TestChannelLimitIsPerSession: cases running at once, each in its own
+// session, do not push each other's channels out; the mock's own bound on
+// channels in all still holds.
+func TestChannelLimitIsPerSession(t *testing.T) {
+	srv, _ := notifyMock(t, func(n *Notifications) { n.ChannelLimit = 2 })
+	tok := tokenFor(t, srv, "agent")
+	for _, session := range []string{"a", "a", "b", "b"} {
+		sendWith(t, srv, "POST", "/api/v2/notifications/channels", tok, "", ChannelSessionHeader+": "+session)
+	}
+	if srv.Channels() != 4 {
+		t.Errorf("two sessions at the limit of 2: Channels() = %d, want 4", srv.Channels())
+	}
+	srv.notify.mu.Lock()
+	srv.notify.maxChannels = 4
+	srv.notify.mu.Unlock()
+	sendWith(t, srv, "POST", "/api/v2/notifications/channels", tok, "", ChannelSessionHeader+": c")
+	if srv.Channels() != 4 {
+		t.Errorf("past the mock's bound of 4: Channels() = %d, want 4", srv.Channels())
+	}
+}
+
 func TestChannelEndsAfterItsLifetimeUnlessResubscribed(t *testing.T) {
 	srv, clk := notifyMock(t, func(n *Notifications) { n.Lifetime = Duration(10 * time.Minute) })
 	tok := tokenFor(t, srv, "agent")
