@@ -8,8 +8,9 @@
 // the status the overlay says), for a user behind the token (400
 // not.a.user) and for permissions (403 missing.permissions), validated with
 // the same linter `casebook lint` uses (400 naming each failing field, 415),
-// run through business rules over fixture data, and answered from the spec's
-// examples or from a value generated deterministically from its schema.
+// run through business rules over fixture data, and answered from the
+// state clients built (see State), the spec's examples, or a value generated
+// deterministically from its schema.
 //
 // Errors come in the vendor's envelope, which the spec itself reveals:
 // Genesys Cloud's ErrorBody (with an Inin-Correlation-Id header equal to its
@@ -64,7 +65,63 @@
 // subscription operations keep each channel's topics. Timed behaviour runs
 // on Config.Clock.
 //
-// Checks run in this order: token endpoint, route, body size, credentials,
-// scopes, user context, permissions, validation, rules, fixtures, success.
-// The order of scopes, user context and permissions is casebook's choice.
+// Checks run in this order: casebook's own routes, faults, token endpoint,
+// route, body size, credentials, scopes, user context, permissions,
+// validation, rules, state, fixtures, success. The order of scopes, user
+// context and permissions is casebook's choice, and so is answering an
+// unknown item after validation.
+//
+// # State
+//
+// The mock remembers what clients create, inferring resources from the
+// spec's paths: a path ending in a parameter that answers GET
+// (/api/v2/outbound/campaigns/{campaignId}) is an item of the collection
+// above it (/api/v2/outbound/campaigns).
+//
+//   - POST on the collection creates an item: the request's members (those
+//     the item's schema declares, readOnly ones left out) over a body
+//     generated from that schema, with the server's own members filled in
+//     where the schema has them: id, selfUri (the item's path), version (1),
+//     dateCreated and dateModified. 201 answers carry a Location.
+//   - GET on the item reads it; PUT writes the request's members over it,
+//     PATCH merges them in (RFC 7396), both adding 1 to version; DELETE
+//     removes it. GET on the collection lists the items in creation order,
+//     in the list shape the spec declares: an array, or an object with the
+//     items in an array member (Genesys Cloud: entities, with pageSize,
+//     pageNumber, total and pageCount, paged by the pageSize and pageNumber
+//     query parameters).
+//   - Any other path below an item (/campaigns/{campaignId}/start) acts on
+//     it, and is answered as usual once the item is found.
+//   - An item that does not exist is 404 not.found in the spec's envelope.
+//   - An update whose body carries a version other than the item's gets the
+//     spec's 409 (its code naming a version: Genesys Cloud's
+//     invalid.update.wrong.version), else a 400 code naming a version, else
+//     409 version.conflict. The codes are the spec's; that a stale version
+//     is what triggers them is casebook's reading (unverified).
+//   - Fixtures seed the state: a serve entry for an item's GET keyed by its
+//     path parameter makes that fixture collection the collection's first
+//     items, and rules on that fixture see what clients changed.
+//
+// Ids and generated members come from Config.Seed and the request, so the
+// same seed and requests give the same bodies in any order. Correlation ids
+// (Inin-Correlation-Id, contextId) and tokens stay random: they identify
+// one answer. Config.Stateless turns the state off.
+//
+// A collection keeps at most 10,000 items and the store 128 MiB of request
+// bodies; past that the oldest items go.
+//
+// # Sessions and casebook's own routes
+//
+// A request with a Casebook-Session header (SessionHeader) uses a state of
+// its own, and the session's faults, so that tests sharing one mock do not
+// see each other's items; the runner opens one per case (OpenSession). A
+// request without it uses the shared state. Server.Reset forgets every
+// item, session and spent fault, and so does, for loopback clients only:
+//
+//	POST /__casebook/reset           204; with a Casebook-Session header,
+//	                                 that session only
+//
+// Server.OnChange follows every create, update, delete and successful
+// action (a POST that places a call), with the item, the client and the
+// user its token acts for.
 package mockserver

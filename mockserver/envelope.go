@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -30,6 +31,8 @@ const (
 	codeInsufficientScope = "insufficient.scope" // casebook's own (after RFC 6750 insufficient_scope)
 	codeMethodNotAllowed  = "method.not.allowed" // casebook's own
 	codeTooLarge          = "request.too.large"  // casebook's own
+	codeVersionConflict   = "version.conflict"   // casebook's own
+	codeForbidden         = "forbidden"          // casebook's own, for its own routes
 )
 
 // defaultMessages are casebook's wording for a code the spec gives no
@@ -49,6 +52,7 @@ var defaultMessages = map[string]string{
 	codeInsufficientScope: "The access token lacks a scope the operation requires: %s",
 	codeMethodNotAllowed:  "The method is not allowed on this path (allowed: %s).",
 	codeTooLarge:          "The request body is larger than %s bytes.",
+	codeVersionConflict:   conflictMessage,
 }
 
 // apiError is an error answer before it is put into the vendor's envelope.
@@ -57,6 +61,8 @@ type apiError struct {
 	Code   string
 	// Message overrides the message the spec or casebook gives Code.
 	Message string
+	// Default is the message when the spec gives Code none (or an empty one).
+	Default string
 	// Params fill the message template's "%s" in order.
 	Params []string
 	// Findings are the failing fields of a request that did not validate.
@@ -93,20 +99,23 @@ func newCodebook(s *spec.Spec) *codebook {
 	return cb
 }
 
-func (cb *codebook) template(op *spec.Operation, status int, code string) string {
-	st := strconv.Itoa(status)
+func (cb *codebook) template(op *spec.Operation, e *apiError) string {
+	st := strconv.Itoa(e.Status)
 	if op != nil {
-		if m, ok := op.ErrorCodes(st)[code]; ok {
+		if m := op.ErrorCodes(st)[e.Code]; m != "" {
 			return m
 		}
 	}
-	if m, ok := cb.specWide[st][code]; ok {
+	if m := cb.specWide[st][e.Code]; m != "" {
 		return m
 	}
-	if m, ok := defaultMessages[code]; ok {
+	if e.Default != "" {
+		return e.Default
+	}
+	if m, ok := defaultMessages[e.Code]; ok {
 		return m
 	}
-	return http.StatusText(status)
+	return http.StatusText(e.Status)
 }
 
 // fill replaces each "%s" in tmpl with the next parameter ("" when they run out).
@@ -184,9 +193,12 @@ func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiErr
 	}
 	tmpl := e.Message
 	if tmpl == "" {
-		tmpl = s.codes.template(op, e.Status, e.Code)
+		tmpl = s.codes.template(op, e)
 	}
-	id := newID()
+	id := w.Header().Get("Inin-Correlation-Id") // set for every Genesys answer
+	if id == "" {
+		id = newID()
+	}
 	if s.envelope == spec.EnvelopeGenesys {
 		w.Header().Set("Inin-Correlation-Id", id)
 		writeJSON(w, "application/json", e.Status, s.genesysBody(op, e, tmpl, id))
@@ -264,7 +276,22 @@ func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
 func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
+	return formatUUID(b)
+}
+
+// formatUUID writes 16 bytes as a version 4 UUID.
+func formatUUID(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
 }

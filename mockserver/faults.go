@@ -126,8 +126,16 @@ var faultCodes = map[int]string{
 
 // injectFault applies the fault for r, if any, and reports whether it
 // answered the request (the caller then does nothing more).
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
-	ft := s.cfg.Faults.pick(r, s.tokenPath)
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, sess *session) bool {
+	var ft *Fault
+	if sess != nil {
+		ft = sess.faults.pick(r, s.tokenPath)
+	}
+	for _, f := range s.faults {
+		if ft == nil {
+			ft = f.pick(r, s.tokenPath)
+		}
+	}
 	if ft == nil {
 		return false
 	}
@@ -155,4 +163,14 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	}
 	s.writeError(w, nil, e)
 	return true
+}
+
+// faults are the overlay's faults (none yet).
+func (o *Overlay) faults() *Faults { return nil }
+
+// reset makes every rule's Times count again.
+func (f *Faults) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.used = nil
 }

@@ -44,6 +44,9 @@ func (s *Server) lookupFixture(ex *exchange, collection string, key Ref) Record 
 	if !ok {
 		return nil
 	}
+	if rec, ok := s.store.boundRecord(ex.session, collection, id); ok {
+		return rec
+	}
 	return findRecord(s.overlay.Fixtures[collection], id)
 }
 

@@ -93,10 +93,11 @@ func firstExample(examples openapi3.Examples) any {
 	return nil
 }
 
-// requestSeed hashes what makes a request itself.
-func requestSeed(method, path, rawQuery string, body []byte) uint64 {
+// requestSeed hashes what makes a request itself, spread by the server's
+// seed (seed 0 leaves the hash as it is).
+func requestSeed(seed uint64, method, path, rawQuery string, body []byte) uint64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s %s?%s\n", method, path, rawQuery)
 	h.Write(body)
-	return h.Sum64()
+	return h.Sum64() ^ seed*0x9e3779b97f4a7c15
 }

@@ -32,11 +32,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w *statusRecorder, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.serveControl(w, r)
+		return
+	}
 	if s.notify != nil && strings.HasPrefix(r.URL.Path, channelsPath) {
 		s.serveChannel(w, r)
 		return
 	}
-	if s.injectFault(w, r) {
+	if s.envelope == spec.EnvelopeGenesys {
+		// Genesys Cloud sends one on every answer; an error's contextId repeats it.
+		w.Header().Set("Inin-Correlation-Id", newID())
+	}
+	sess := s.sessionOf(r)
+	if s.injectFault(w, r, sess) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
@@ -56,7 +65,7 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 	if s.testHook != nil {
 		s.testHook(r)
 	}
-	s.answer(w, r, m, body)
+	s.answer(w, &exchange{r: r, match: m, body: body, session: sess})
 }
 
 func (s *Server) bodyError(w *statusRecorder, err error) {
@@ -80,18 +89,19 @@ func (s *Server) routeError(w *statusRecorder, err error) {
 }
 
 // answer runs the checks that need the operation.
-func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body []byte) {
+func (s *Server) answer(w *statusRecorder, ex *exchange) {
+	r, m := ex.r, ex.match
 	pol := s.policies[m.Operation]
 	g, aerr := s.authorize(r, m, pol)
 	if aerr != nil {
 		s.fail(w, m.Operation, aerr)
 		return
 	}
-	if verr := s.validate(r, m, body); verr != nil {
+	if verr := s.validate(r, m, ex.body); verr != nil {
 		s.fail(w, m.Operation, verr)
 		return
 	}
-	ex := &exchange{r: r, match: m, body: body, grant: g}
+	ex.grant = g
 	if rule := s.matchRule(ex, pol.rules); rule != nil {
 		t := rule.Then
 		if t.Status < 400 { // a declared answer without a body (compile checked it)
@@ -105,11 +115,14 @@ func (s *Server) answer(w *statusRecorder, r *http.Request, m *spec.Match, body 
 		pol.notify(s, w, ex, pol.successStatus)
 		return
 	}
+	if pol.state != nil && s.answerState(w, ex, pol, pol.state) {
+		return
+	}
 	if pol.serve != nil {
 		s.serveFixture(w, ex, pol.serve, pol.successStatus)
 		return
 	}
-	answer := s.success(w, r, m, body, pol)
+	answer := s.success(w, ex, pol)
 	if pol.publish != nil {
 		pol.publish(s, ex, answer)
 	}
@@ -141,15 +154,44 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 }
 
 // success writes the success answer and returns its body (nil for none).
-func (s *Server) success(w *statusRecorder, r *http.Request, m *spec.Match, body []byte, pol *opPolicy) any {
+func (s *Server) success(w *statusRecorder, ex *exchange, pol *opPolicy) any {
 	status := pol.successStatus
-	ct, v, ok := successBody(pol, s.spec.Doc, requestSeed(m.Method, r.URL.EscapedPath(), r.URL.RawQuery, body))
+	ct, v, ok := successBody(pol, s.spec.Doc, s.requestSeed(ex.r, ex.body))
 	if !ok || status == http.StatusNoContent {
+		v = nil
 		w.WriteHeader(status)
-		return nil
+	} else {
+		writeJSON(w, ct, status, v)
 	}
-	writeJSON(w, ct, status, v)
+	if !safeMethod(ex.r.Method) && s.watched() {
+		s.changed(ex, actionChange(ex, pol.state, v))
+	}
 	return v
+}
+
+// requestSeed seeds a generated answer from the server's seed and what
+// makes the request itself, so the same request gets the same answer.
+func (s *Server) requestSeed(r *http.Request, body []byte) uint64 {
+	return requestSeed(s.store.seed, r.Method, r.URL.EscapedPath(), r.URL.RawQuery, body)
+}
+
+// actionChange is the Change for a successful action: on the innermost
+// item its path goes through, when there is one.
+func actionChange(ex *exchange, so *stateOp, body any) Change {
+	c := Change{Kind: Action, Body: body}
+	if so == nil || len(so.within) == 0 {
+		return c
+	}
+	r := so.within[len(so.within)-1]
+	below := strings.Count(ex.match.Operation.Path, "/") - strings.Count(r.item, "/")
+	item := trimSegments(ex.r.URL.EscapedPath(), below)
+	c.Collection, c.ID = parentPath(item), so.pathValues(ex.match)[r.depth]
+	return c
+}
+
+// safeMethod: the method changes nothing (RFC 9110 9.2.1).
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
 }
 
 func (s *Server) fail(w *statusRecorder, op *spec.Operation, e *apiError) {

@@ -117,9 +117,18 @@ func (r response) str(key string) string {
 // send makes one request; contentType "" defaults to JSON when there is a body.
 func send(t testing.TB, srv *Server, method, path, token, contentType, body string) response {
 	t.Helper()
+	return sendHeader(t, srv, method, path, token, contentType, body, nil)
+}
+
+// sendHeader is send with more headers.
+func sendHeader(t testing.TB, srv *Server, method, path, token, contentType, body string, header http.Header) response {
+	t.Helper()
 	req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -31,6 +31,8 @@ type opPolicy struct {
 	notify notifyHandler
 	// publish sends the events a successful answer causes.
 	publish eventPublisher
+	// state is the operation's part in the mock's state (nil: none).
+	state *stateOp
 }
 
 type scopePolicy struct {

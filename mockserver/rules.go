@@ -12,10 +12,11 @@ import (
 
 // exchange is one request as the rules see it.
 type exchange struct {
-	r     *http.Request
-	match *spec.Match
-	body  []byte
-	grant *grant
+	r       *http.Request
+	match   *spec.Match
+	body    []byte
+	grant   *grant
+	session *session // nil: the shared state
 
 	parsed  bool
 	doc     any

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/spec"
@@ -35,6 +36,7 @@ type Config struct {
 	// (default 10s) before it cuts their connections.
 	ShutdownTimeout time.Duration
 	// Faults, when set, make some answers fail, slow or drop (see Faults).
+	// The overlay's faults apply after these.
 	Faults *Faults
 	// Clock is the mock's time: token expiry and the notification
 	// channels' heartbeats, lifetimes and timed faults. Nil is the wall clock.
@@ -42,6 +44,13 @@ type Config struct {
 	// Notify adjusts the notification channel that the overlay's
 	// notifications: section turns on (an error without one).
 	Notify NotifyOptions
+	// Seed seeds every generated body and id: the same seed and the same
+	// requests give the same answers, byte for byte, in any order. The
+	// zero value is a seed like any other, so answers are stable by default.
+	Seed uint64
+	// Stateless answers every request from the spec alone: nothing a
+	// client creates is kept, and an item the path names always exists.
+	Stateless bool
 }
 
 // Server is a mock of the API a spec describes, answering as its vendor
@@ -64,6 +73,11 @@ type Server struct {
 	cfg         Config
 	clock       Clock
 	notify      *notifier // nil: the overlay turns no notification channel on
+	store       *store
+	faults      []*Faults // the Config's, then the overlay's
+
+	hooksMu sync.Mutex
+	hooks   atomic.Pointer[[]func(Change)]
 
 	mu       sync.Mutex
 	srv      *http.Server
@@ -115,6 +129,15 @@ func New(cfg Config) (*Server, error) {
 	s.addClients(o.Clients)
 	if err := s.setUpNotifications(); err != nil {
 		return nil, err
+	}
+	s.store = newStore(cfg.Seed, o.Fixtures)
+	if !cfg.Stateless {
+		s.store.attach(inferResources(cfg.Spec), policies)
+	}
+	for _, f := range []*Faults{cfg.Faults, o.faults()} {
+		if f != nil {
+			s.faults = append(s.faults, f)
+		}
 	}
 	return s, nil
 }

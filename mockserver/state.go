@@ -1,0 +1,372 @@
+package mockserver
+
+import (
+	"encoding/binary"
+	"maps"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/casebook-dev/casebook/internal/spec"
+)
+
+// store keeps the items clients create, read, update and delete (see
+// resource.go for which operations do what). Each session has a state of
+// its own; requests without a session share one. A state is seeded from the
+// overlay's fixtures the first time a collection is touched.
+//
+// Everything the store makes up is derived from the server's seed and from
+// what the request says, never from a shared random stream or the clock:
+// the same seed and the same requests give the same ids and bodies, byte
+// for byte, whatever order the requests come in.
+//
+// The store is bounded: past maxItems items in a collection, or maxBytes of
+// stored request bodies in all, the oldest items go first.
+type store struct {
+	seed     uint64
+	fixtures map[string][]Record // collection name -> records
+	bound    map[string]*resource
+
+	mu       sync.Mutex
+	shared   *state
+	sessions map[string]*session
+	bytes    int
+	tick     uint64 // orders session use, for eviction
+}
+
+const (
+	maxItems    = 10000
+	maxBytes    = 128 << 20
+	maxSessions = 1024
+)
+
+// state is one session's items.
+type state struct {
+	colls map[collKey]*collection
+	bytes int
+}
+
+// collKey names one collection: a resource, and for a collection nested
+// under another item, the ids of the items above it.
+type collKey struct {
+	res     *resource
+	parents string // the parent ids joined by "\x00"; "" for a top-level collection
+}
+
+type collection struct {
+	items map[string]*item
+	order []*item           // creation order, with removed items until compacted
+	next  map[uint64]uint32 // how many items each create request made, for ids
+}
+
+// item is one stored item. Until it is first read, an item created by a
+// request keeps only that request: its body is generated when needed, so a
+// client that creates and never reads costs no generation.
+type item struct {
+	id   string
+	uri  string // its path, the selfUri where the schema has one
+	seed uint64 // seeds the generated part of its body
+	req  []byte // the create request's body, until materialized
+	// merge are the members of req the item takes (the creating operation's).
+	merge []string
+	doc   map[string]any
+	// version counts updates (1 when created); created is its dateCreated.
+	version int64
+	created string
+	integer bool // the id is a number
+	size    int
+	gone    bool
+}
+
+func newStore(seed uint64, fixtures map[string][]Record) *store {
+	return &store{seed: seed, fixtures: fixtures, bound: map[string]*resource{}, sessions: map[string]*session{}}
+}
+
+// stateOf is the state a request's session uses. The caller holds mu.
+func (st *store) stateOf(sess *session) *state {
+	if sess != nil && sess.state != nil {
+		return sess.state
+	}
+	if st.shared == nil {
+		st.shared = &state{colls: map[collKey]*collection{}}
+	}
+	return st.shared
+}
+
+// collection finds (or starts, seeded from its fixture) a collection.
+func (st *store) collection(s *state, k collKey) *collection {
+	if c := s.colls[k]; c != nil {
+		return c
+	}
+	c := &collection{items: map[string]*item{}, next: map[uint64]uint32{}}
+	s.colls[k] = c
+	if k.parents == "" && k.res.depth == 0 && k.res.fixture != "" {
+		for _, rec := range st.fixtures[k.res.fixture] {
+			c.add(fixtureItem(rec))
+		}
+	}
+	return c
+}
+
+// fixtureItem is a fixture record as a stored item. The record is shared
+// with the overlay and never changed in place: an update makes a new map.
+func fixtureItem(rec Record) *item {
+	doc, _ := rec.(map[string]any)
+	id, _ := recordID(rec)
+	_, number := doc["id"].(float64)
+	it := &item{id: id, doc: doc, version: 1, integer: number}
+	if v, ok := intValue(doc["version"]); ok {
+		it.version = v
+	}
+	return it
+}
+
+func (c *collection) add(it *item) {
+	c.items[it.id] = it
+	c.order = append(c.order, it)
+}
+
+func (c *collection) get(id string) *item { return c.items[id] }
+
+func (c *collection) remove(it *item) {
+	delete(c.items, it.id)
+	it.gone = true
+	if len(c.order) > 2*len(c.items)+16 {
+		kept := make([]*item, 0, len(c.items))
+		for _, o := range c.order {
+			if !o.gone {
+				kept = append(kept, o)
+			}
+		}
+		c.order = kept
+	}
+}
+
+// live lists the items in creation order.
+func (c *collection) live() []*item {
+	out := make([]*item, 0, len(c.items))
+	for _, it := range c.order {
+		if !it.gone {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// evictOldest drops the oldest item and says how many bytes that freed;
+// false when the collection is empty.
+func (c *collection) evictOldest() (int, bool) {
+	for len(c.order) > 0 {
+		it := c.order[0]
+		c.order = c.order[1:]
+		if !it.gone {
+			delete(c.items, it.id)
+			it.gone = true
+			return it.size, true
+		}
+	}
+	return 0, false
+}
+
+// insert stores a new item, evicting the oldest ones past the bounds. The
+// caller holds mu.
+func (st *store) insert(s *state, c *collection, it *item) {
+	for len(c.items) >= maxItems {
+		n, _ := c.evictOldest()
+		s.bytes -= n
+		st.bytes -= n
+	}
+	c.add(it)
+	st.grow(s, c, it.size)
+}
+
+// grow accounts n more stored bytes, evicting oldest items of c, then
+// whole sessions, while the store is over its budget.
+func (st *store) grow(s *state, c *collection, n int) {
+	s.bytes += n
+	st.bytes += n
+	for st.bytes > maxBytes && len(c.items) > 1 {
+		freed, _ := c.evictOldest()
+		s.bytes -= freed
+		st.bytes -= freed
+	}
+	for st.bytes > maxBytes && st.dropOldestSession(s) {
+	}
+}
+
+// newID makes the id of an item a request creates: a hash of the seed, the
+// collection and the request body, and how many items that same request
+// made before, so ids do not depend on the order of unrelated requests.
+func (st *store) newID(c *collection, k collKey, body []byte) string {
+	h := hashString(st.seed, k.res.collection)
+	h = hashString(h, k.parents)
+	h = hashBytes(h, body)
+	n := c.next[h]
+	if len(c.next) > maxItems {
+		clear(c.next) // bounded; the loop below still keeps ids unique
+	}
+	for {
+		id := formatID(k.res.idInteger, mix(h+uint64(n)))
+		n++
+		if c.items[id] == nil {
+			c.next[h] = n
+			return id
+		}
+	}
+}
+
+// itemSeed seeds the generated part of an item's body.
+func (st *store) itemSeed(k collKey, id string) uint64 {
+	return mix(hashString(hashString(hashString(st.seed^0x5eed, k.res.collection), k.parents), id))
+}
+
+// reset forgets every item and every session.
+func (st *store) reset() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.shared = nil
+	st.sessions = map[string]*session{}
+	st.bytes = 0
+}
+
+// materialize gives a lazily created item its body: the generated item,
+// the create request's members over it, then the server's own fields. The
+// caller holds mu.
+func (r *resource) materialize(it *item, merge []string) map[string]any {
+	if it.doc != nil {
+		return it.doc
+	}
+	doc := map[string]any{}
+	if _, v, ok := successBody(r.get, r.doc, it.seed); ok {
+		if m, isMap := v.(map[string]any); isMap {
+			doc = maps.Clone(m)
+		}
+	}
+	mergeMembers(doc, decodeObject(it.req), merge)
+	r.owned.fill(doc, it)
+	it.doc, it.req = doc, nil
+	return doc
+}
+
+// fill writes the server's fields of it into doc, where declared.
+func (o serverFields) fill(doc map[string]any, it *item) {
+	if o.id != "" {
+		doc[o.id] = it.idValue()
+	}
+	if o.selfURI && it.uri != "" {
+		doc["selfUri"] = it.uri
+	}
+	if o.version {
+		if o.versionString {
+			doc["version"] = strconv.FormatInt(it.version, 10)
+		} else {
+			doc["version"] = it.version
+		}
+	}
+	if o.created && it.created != "" {
+		doc["dateCreated"] = it.created
+	}
+	if o.modified && it.created != "" {
+		doc["dateModified"] = it.modified()
+	}
+}
+
+// idValue is the id as the body carries it: a number for an integer id.
+func (it *item) idValue() any {
+	if n, err := strconv.ParseInt(it.id, 10, 64); err == nil && it.integer {
+		return n
+	}
+	return it.id
+}
+
+// modified is the dateModified of the item's current version.
+func (it *item) modified() string {
+	return serverTime(it.seed, it.version-1)
+}
+
+// serverEpoch is where serverTime's dates start.
+var serverEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// serverTime is a date-time derived from a seed (dateCreated), n minutes
+// later for the n-th update: deterministic, unlike the clock.
+func serverTime(seed uint64, minutes int64) string {
+	t := serverEpoch.Add(time.Duration(seed%(365*24*3600)) * time.Second).Add(time.Duration(minutes) * time.Minute)
+	return t.Format("2006-01-02T15:04:05.000Z")
+}
+
+// formatID writes a hash as the id the resource uses: a UUID (the shape
+// Genesys Cloud's ids have), or a positive integer.
+func formatID(integer bool, h uint64) string {
+	if integer {
+		return strconv.FormatUint(h>>34+1, 10)
+	}
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], h)
+	binary.BigEndian.PutUint64(b[8:], mix(h))
+	return formatUUID(b)
+}
+
+// mix is SplitMix64's finalizer: it spreads a hash's bits.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// hashString and hashBytes are FNV-1a over h, without allocating.
+func hashString(h uint64, s string) uint64 {
+	h ^= 0xcbf29ce484222325
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 0x100000001b3
+	}
+	return h
+}
+
+func hashBytes(h uint64, b []byte) uint64 {
+	h ^= 0xcbf29ce484222325
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 0x100000001b3
+	}
+	return h
+}
+
+// attach gives each operation its part in the state, and makes the
+// fixtures an item's GET is served from (a serve entry keyed by the item's
+// path parameter) the seed of its collection: the store answers that GET
+// from then on, updates included.
+func (st *store) attach(ops map[*spec.Operation]*stateOp, policies map[*spec.Operation]*opPolicy) {
+	for op, so := range ops {
+		pol := policies[op]
+		pol.state = so
+		if so.res != nil && so.res.get == nil {
+			so.res.get = policies[so.res.getOp]
+		}
+		sv := pol.serve
+		if sv == nil || so.role != roleRead || so.res.depth != 0 || sv.Key.Path != so.params[len(so.params)-1] {
+			continue
+		}
+		so.res.fixture = sv.Fixture
+		st.bound[sv.Fixture] = so.res
+		pol.serve = nil
+	}
+}
+
+// boundRecord is the current item behind a fixture collection the store
+// took over, so rules on fixtures see what clients changed; ok is false
+// when the collection is not the store's.
+func (st *store) boundRecord(sess *session, collection, id string) (rec Record, ok bool) {
+	if st == nil || st.bound[collection] == nil {
+		return nil, false
+	}
+	r := st.bound[collection]
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	it := st.collection(st.stateOf(sess), collKey{res: r}).get(id)
+	if it == nil {
+		return nil, true
+	}
+	return r.materialize(it, it.merge), true
+}
