@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -171,5 +174,110 @@ func TestNilFaultsInjectNothing(t *testing.T) {
 	req, _ := http.NewRequest("GET", "http://x/", nil)
 	if ft := f.pick(req, "/oauth/token"); ft != nil {
 		t.Errorf("nil Faults picked %+v", ft)
+	}
+}
+
+// TestFaultFromCommandLine is issue 11's fault: every POST to the call
+// endpoint answers 429 with Retry-After: 2, the code the published spec
+// lists for 429, and an Inin-Correlation-Id equal to contextId.
+func TestFaultFromCommandLine(t *testing.T) {
+	ft, err := ParseFault("POST /api/v2/conversations/calls=status=429,retry-after=2,rate=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := startMock(t, genesysSpec, func(c *Config) { c.Faults = &Faults{Rules: []Fault{ft}} })
+	tok := tokenFor(t, srv, "agent")
+	for range 3 {
+		r := send(t, srv, "POST", "/api/v2/conversations/calls", tok, "", `{"phoneNumber": "+13175550123"}`)
+		checkGenesysError(t, r, 429, "too.many.requests")
+		if got := r.header.Get("Retry-After"); got != "2" {
+			t.Errorf("Retry-After = %q, want 2", got)
+		}
+		if strings.Contains(r.str("message"), "casebook's") {
+			t.Errorf("message %q says the code is casebook's; the spec lists it", r.str("message"))
+		}
+	}
+	if r := send(t, srv, "POST", "/api/v2/conversations/calls/user/u1", tok, "", `{"phoneNumber": "+13175550123"}`); r.status != 200 {
+		t.Errorf("another path = %d, want 200: the fault names one path", r.status)
+	}
+}
+
+// TestFaultRateAndTemplate: rate 0.5 hits every other matching request,
+// from the first; a {name} segment matches any one segment.
+func TestFaultRateAndTemplate(t *testing.T) {
+	srv := newServer(t, genesysSpec, Config{Faults: &Faults{Rules: []Fault{
+		{Method: "GET", Path: "/api/v2/outbound/campaigns/{campaignId}", Status: 503, Rate: 0.5},
+	}}})
+	tok := issue(srv, "agent")
+	var got []int
+	for range 5 {
+		got = append(got, inProcess(srv, "GET", campaignPath, tok, "", nil).status)
+	}
+	if want := []int{503, 200, 503, 200, 503}; !slices.Equal(got, want) {
+		t.Errorf("statuses = %v, want %v", got, want)
+	}
+	if r := inProcess(srv, "GET", campaignPath+"/x", tok, "", nil); r.status == 503 {
+		t.Errorf("a longer path got the fault")
+	}
+}
+
+// TestFaultCodeNotPublished: where the spec lists no code for the status
+// (the thread's contract), the code is casebook's and the message says so.
+func TestFaultCodeNotPublished(t *testing.T) {
+	srv := newServer(t, pcSpec, Config{Faults: &Faults{Rules: []Fault{{Status: 429}}}})
+	r := inProcess(srv, "POST", "/api/v2/outbound/campaigns/pc-campaign/calls", "", "{}", nil)
+	if r.status != 429 || r.str("code") != "too.many.requests" || !strings.Contains(r.str("detail"), "The code is casebook's") {
+		t.Errorf("429 = %d %s, want casebook's code, marked as such", r.status, r.raw)
+	}
+}
+
+// TestFaultFromOverlayAndSession: the overlay's faults apply to every
+// request; a session's only to its own, first.
+func TestFaultFromOverlayAndSession(t *testing.T) {
+	ov, err := DecodeOverlay("o.yaml", []byte("faults:\n  - {method: GET, path: /api/v2/outbound/campaigns/, status: 503, times: 1}\n  - POST /api/v2/conversations/calls=status=502\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := mustOverlay(t, genesysSpec)
+	base.Faults = ov.Faults
+	srv, err := New(Config{Spec: loadSpec(t, genesysSpec), Overlay: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := issue(srv, "agent")
+	if r := inProcess(srv, "GET", campaignPath, tok, "", nil); r.status != 503 {
+		t.Errorf("overlay fault: %d, want 503", r.status)
+	}
+	if r := inProcess(srv, "POST", "/api/v2/conversations/calls", tok, `{"phoneNumber": "+13175550123"}`, nil); r.status != 502 {
+		t.Errorf("overlay fault in the command line's form: %d, want 502", r.status)
+	}
+	id := srv.OpenSession(SessionOptions{Faults: []Fault{{Method: "GET", Status: 429, RetryAfter: "1"}}})
+	if r := inProcess(srv, "GET", campaignPath, tok, "", http.Header{SessionHeader: {id}}); r.status != 429 || r.header.Get("Retry-After") != "1" {
+		t.Errorf("session fault: %d, want 429 with Retry-After", r.status)
+	}
+	if r := inProcess(srv, "GET", campaignPath, tok, "", nil); r.status != 200 {
+		t.Errorf("outside the session: %d, want 200", r.status)
+	}
+	if _, err := DecodeOverlay("o.yaml", []byte("faults:\n  - {status: 200}\n")); err == nil || !strings.Contains(err.Error(), "o.yaml:2:5: faults[0]: status=200") {
+		t.Errorf("a bad overlay fault: %v, want it placed", err)
+	}
+}
+
+// TestFaultResetConnection: reset closes the connection with a TCP RST.
+func TestFaultResetConnection(t *testing.T) {
+	srv, _ := startMock(t, genesysSpec, func(c *Config) { c.Faults = &Faults{Rules: []Fault{{Method: "POST", Reset: true, Times: 1}}} })
+	tok := tokenFor(t, srv, "agent")
+	req, _ := http.NewRequest("POST", srv.URL()+"/api/v2/outbound/campaigns", strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("Do answered %d, want a reset connection", resp.StatusCode)
+	}
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("Do = %v, want ECONNRESET", err)
+	}
+	if r := send(t, srv, "GET", campaignPath, tok, "", ""); r.status != 200 {
+		t.Errorf("after the reset: %d, want 200", r.status)
 	}
 }

@@ -231,7 +231,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 }
 
 // Unwrap lets http.ResponseController reach the connection (a
-// notification channel's WebSocket hijacks it).
+// notification channel's WebSocket hijacks it; a reset fault closes it).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {

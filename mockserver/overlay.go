@@ -34,7 +34,10 @@ type Overlay struct {
 	Rules      []Rule              `yaml:"rules"`
 	// Notifications turns on the vendor's notification channel (WebSocket).
 	Notifications *Notifications `yaml:"notifications"`
-	Pos           Pos            `yaml:"-"`
+	// Faults are injected on every run of the mock (see Faults), after
+	// those of Config.Faults.
+	Faults []Fault `yaml:"faults"`
+	Pos    Pos     `yaml:"-"`
 
 	// fixturePos is where each fixture record starts, for errors found
 	// after decoding (fixtures are free-form, so the decoder keeps no Pos in them).

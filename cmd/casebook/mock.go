@@ -40,6 +40,23 @@ expires.
 It prints how many requests it answered, by status, when it stops; -v
 logs a line per request on stderr, --log FILE appends them to FILE.
 
+The mock remembers: POST on a collection (/api/v2/outbound/campaigns) creates
+an item that GET, PUT, PATCH and DELETE on /api/v2/outbound/campaigns/{id}
+then read, update and remove; an unknown id is 404. The state lasts until
+the mock stops or a loopback client sends POST /__casebook/reset. Generated
+bodies and ids come from --seed: the same seed and requests give the same
+bodies, byte for byte, in any order.
+
+--fault makes matching requests fail, slow down or lose their connection:
+  --fault 'METHOD /path=KEY=VALUE,...'   (repeatable; no selector: every request)
+  keys: status=429 (answered in the spec's error envelope), retry-after=2
+  (seconds), rate=0.5 (share of matching requests hit, evenly: every
+  second one from the first; default 1), delay=2s, reset (close the
+  connection with a TCP reset), drop (close it without an answer),
+  times=N (only the first N), code=... (default: the spec's code for the
+  status, else casebook's). A {name} path segment matches any segment; a
+  path ending in / matches every path below it.
+
 An overlay with a notifications: section (the Genesys one has it) also
 serves the vendor's notification channel: POST /api/v2/notifications/channels
 answers a connectUri (ws://HOST:PORT/channels/ID) to open as a WebSocket,
@@ -63,6 +80,9 @@ Example:
   casebook mock --spec specs/genesys-cloud/openapi.yaml --ws-heartbeat 1s \
     --ws-fault reset-after=10s,refuse-reconnect=5s
 
+  casebook mock --spec specs/genesys-cloud/openapi.yaml --seed 7 \
+    --fault 'POST /api/v2/conversations/calls=status=429,retry-after=2,rate=0.5'
+
 Exit codes: 0 clean shutdown (SIGINT, SIGTERM); 2 usage, spec or overlay error.
 `
 
@@ -71,11 +91,13 @@ type mockFlags struct {
 	verbose, quiet           bool
 	refs                     spec.LoadOptions
 	notify                   mockserver.NotifyOptions
+	seed                     uint64
+	faults                   []mockserver.Fault
 }
 
 func cmdMock(args []string, stdout, stderr io.Writer) int {
 	var f mockFlags
-	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [-v | --log FILE] [--ws-heartbeat D] [--ws-fault K=V,...]", fmt.Sprintf(mockHelp, mockserver.MaxLiveTokens))
+	fset := cli.NewFlagSet("mock", "--spec FILE [--addr HOST:PORT] [--overlay FILE] [--seed N] [--fault SPEC]... [-v | --log FILE] [--ws-heartbeat D] [--ws-fault K=V,...]", fmt.Sprintf(mockHelp, mockserver.MaxLiveTokens))
 	fset.StringVar(&f.spec, "spec", "", "the OpenAPI 3 or Swagger 2.0 file to serve (required)")
 	fset.StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; loopback unless you say otherwise")
 	fset.StringVar(&f.overlay, "overlay", "", "the overlay file (default: <spec>.overlay.yaml when it exists)")
@@ -87,6 +109,12 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	fset.Func("ws-fault", "notification channel faults, KEY=VALUE,... (see above)", func(v string) error {
 		faults, err := mockserver.ParseWSFaults(v)
 		f.notify.Faults = f.notify.Faults.Over(faults)
+		return err
+	})
+	fset.Uint64Var(&f.seed, "seed", 0, "seed of generated bodies and ids: the same seed gives the same answers")
+	fset.Func("fault", "inject a fault: 'METHOD /path=status=429,retry-after=2,rate=0.5' (repeatable; see above)", func(s string) error {
+		ft, err := mockserver.ParseFault(s)
+		f.faults = append(f.faults, ft)
 		return err
 	})
 	if ok, code := parseFlags(fset, args, stdout, stderr); !ok {
@@ -158,7 +186,11 @@ func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server,
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
-	return mockserver.New(mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log, Notify: f.notify})
+	cfg := mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log, Seed: f.seed, Notify: f.notify}
+	if len(f.faults) > 0 {
+		cfg.Faults = &mockserver.Faults{Rules: f.faults}
+	}
+	return mockserver.New(cfg)
 }
 
 // loadOverlay reads --overlay, or the conventional sibling when it exists.
