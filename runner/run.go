@@ -208,6 +208,16 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
 		return false
 	}
+	ctx, done, skip, err := r.mockSession(ctx, s, c)
+	if err != nil {
+		errored(res, err)
+		return false
+	}
+	if skip != "" {
+		res.Status, res.Reason = Skipped, skip
+		return false
+	}
+	defer done()
 	want, err := r.expectedEvents(c)
 	if err != nil {
 		errored(res, err)
@@ -265,6 +275,22 @@ func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
 	}
 	return fmt.Sprintf("not sent to live target %s: %s may have side effects (mark the case safeForLive: true, or pass --allow-side-effects)",
 		r.target.Name(), method), nil
+}
+
+// mockSession opens the case's session where the target keeps one (the
+// built-in mock: a fresh state per case, and the case's mock faults). A
+// case that injects mock faults is skipped on any other target: its
+// expectations are about those faults.
+func (r *Runner) mockSession(ctx context.Context, s *spec.Spec, c *casefile.Case) (_ context.Context, done func(), skip string, _ error) {
+	st, ok := r.target.(target.Sessions)
+	if !ok {
+		if len(c.Mock.Faults) > 0 {
+			return ctx, nil, "the case injects mock.faults, which only the built-in mock target can", nil
+		}
+		return ctx, func() {}, "", nil
+	}
+	ctx, done, err := st.OpenSession(ctx, s, c.Mock)
+	return ctx, done, "", err
 }
 
 // errored gives res its verdict when err stopped the case.

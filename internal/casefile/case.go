@@ -3,6 +3,7 @@ package casefile
 import (
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/fault"
 	"github.com/casebook-dev/casebook/internal/strictyaml"
 	"github.com/casebook-dev/casebook/internal/wsfault"
 )
@@ -36,6 +37,9 @@ type Case struct {
 	// Claims name the claims of the claims ledger (docs/claims.yaml) the case
 	// tests, so docs/claims.md can cite it as evidence.
 	Claims []string `yaml:"claims"`
+	// Mock says how the built-in mock treats the case: a state of its own
+	// (the default) or the shared one, and faults to inject.
+	Mock Mock `yaml:"mock"`
 
 	// Channel opens a notification channel (Genesys Cloud's WebSocket)
 	// before the request is sent, for expect.events.
@@ -72,6 +76,23 @@ type Request struct {
 	// captured (curl -d sends JSON as a form unless told otherwise).
 	RawBody string `yaml:"rawBody"`
 }
+
+// Mock configures the built-in mock target for one case.
+type Mock struct {
+	// State is "fresh" (the default: the case starts from the overlay's
+	// fixtures and sees no other case's items) or "shared" (the state
+	// cases marked shared have in common).
+	State string `yaml:"state"`
+	// Faults make the mock fail, slow down or drop the case's requests, to
+	// show how a client's retries behave (see casebook mock --help).
+	Faults []fault.Fault `yaml:"faults"`
+}
+
+// Mock states.
+const (
+	StateFresh  = "fresh"
+	StateShared = "shared"
+)
 
 // Expect is what the case asserts.
 type Expect struct {

@@ -26,6 +26,15 @@ func check(c *Case) ErrorList {
 	checkRequest(c, fail)
 	checkExpect(c, fail)
 	checkEvents(c, fail)
+	switch c.Mock.State {
+	case "", StateFresh, StateShared:
+	default:
+		msg := fmt.Sprintf("state %q is neither %q nor %q", c.Mock.State, StateFresh, StateShared)
+		if s := suggest.Closest(c.Mock.State, []string{StateFresh, StateShared}); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		fail("mock.state", "%s", msg)
+	}
 	if c.Verification != "" && !slices.Contains(Verifications, c.Verification) {
 		fail("verification", "%q is not a verification level (want one of %s)", c.Verification, strings.Join(Verifications, ", "))
 	}

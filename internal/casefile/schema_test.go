@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/casebook-dev/casebook/internal/fault"
 	"github.com/casebook-dev/casebook/internal/wsfault"
 )
 
@@ -45,7 +47,7 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 		"case": reflect.TypeFor[Case](), "request": reflect.TypeFor[Request](),
 		"expect": reflect.TypeFor[Expect](), "finding": reflect.TypeFor[ExpectedFinding](),
 		"channel": reflect.TypeFor[Channel](), "event": reflect.TypeFor[ExpectedEvent](),
-		"wsfaults": reflect.TypeFor[wsfault.Faults](),
+		"wsfaults": reflect.TypeFor[wsfault.Faults](), "mock": reflect.TypeFor[Mock](),
 	} {
 		want := map[string]bool{}
 		for i := range typ.NumField() {
@@ -64,6 +66,39 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 				t.Errorf("schema $defs/%s has property %q that the decoder rejects", def, k)
 			}
 		}
+	}
+}
+
+// TestSchemaFaultKeys: a fault in the schema takes the keys the fault
+// decoder takes.
+func TestSchemaFaultKeys(t *testing.T) {
+	data, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs struct {
+			Fault struct {
+				OneOf []struct {
+					Properties map[string]any `json:"properties"`
+				} `json:"oneOf"`
+			} `json:"fault"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, alt := range doc.Defs.Fault.OneOf {
+		for k := range alt.Properties {
+			got = append(got, k)
+		}
+	}
+	want := append(slices.Clone(fault.Keys), "retryAfter")
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("schema fault keys = %v, want %v", got, want)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/internal/suggest"
@@ -39,7 +40,46 @@ func NewMockTarget() *MockTarget {
 	return &MockTarget{
 		servers: map[*spec.Spec]*mockserver.Server{},
 		tokens:  tokenCache{m: map[string]*cachedToken{}},
-		client:  &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
+		client: &http.Client{Timeout: 30 * time.Second,
+			Transport: sessionTransport{&http.Transport{MaxIdleConnsPerHost: 64}}},
+	}
+}
+
+// OpenSession opens a mock session for one case: a fresh state unless
+// the case says mock.state: shared, and the case's faults. The requests
+// sent under the returned context belong to the session; done ends it.
+func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefile.Mock) (_ context.Context, done func(), _ error) {
+	shared := mock.State == casefile.StateShared
+	if shared && len(mock.Faults) == 0 {
+		return ctx, func() {}, nil
+	}
+	srv, err := m.server(s)
+	if err != nil {
+		return ctx, nil, err
+	}
+	id := srv.OpenSession(mockserver.SessionOptions{SharedState: shared, Faults: mock.Faults})
+	return context.WithValue(ctx, sessionKey{}, id), func() { srv.CloseSession(id) }, nil
+}
+
+type sessionKey struct{}
+
+// sessionTransport sends the mock session a request's context names as
+// the mock's session header. It is the target's business, not the case's,
+// so reports do not show it.
+type sessionTransport struct{ base http.RoundTripper }
+
+func (t sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if id, ok := req.Context().Value(sessionKey{}).(string); ok {
+		req = req.Clone(req.Context())
+		req.Header.Set(mockserver.SessionHeader, id)
+	}
+	return t.base.RoundTrip(req)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the transport.
+func (t sessionTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
 	}
 }
 

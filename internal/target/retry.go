@@ -29,6 +29,9 @@ type RetryPolicy struct {
 	MaxDelay  time.Duration
 	// MaxRetryAfter caps the wait a Retry-After asks for (default 60s).
 	MaxRetryAfter time.Duration
+	// Wait waits between attempts, or until ctx ends (default: a timer).
+	// Tests replace it to see the waits without spending them.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -40,6 +43,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.MaxRetryAfter <= 0 {
 		p.MaxRetryAfter = 60 * time.Second
+	}
+	if p.Wait == nil {
+		p.Wait = sleep
 	}
 	return p
 }

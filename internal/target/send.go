@@ -115,7 +115,7 @@ func (s *Sender) Send(ctx context.Context, sp *spec.Spec, r *Request) (*Exchange
 			ex.Response, ex.CorrelationID = resp, correlationID(resp.Header, resp.Body)
 			return ex, nil
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := s.retry.Wait(ctx, wait); err != nil {
 			return ex, fail(n, err)
 		}
 	}

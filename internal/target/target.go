@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/internal/wsfault"
@@ -66,6 +67,16 @@ type Live interface {
 // for the case's request, which carry the channel's faults too.
 type Channels interface {
 	ChannelHeaders(faults wsfault.Faults) (create, request http.Header)
+}
+
+// Sessions is a target that keeps a state per case (the built-in mock):
+// cases running at once never see each other's items, and the mock
+// faults a case names hit its requests only.
+type Sessions interface {
+	Target
+	// OpenSession readies a case's session and returns the context its
+	// requests are sent under, and the function that ends the session.
+	OpenSession(ctx context.Context, s *spec.Spec, mock casefile.Mock) (_ context.Context, done func(), _ error)
 }
 
 // Scrubber is a target that blanks the secrets it sent out of an answer:
