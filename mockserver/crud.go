@@ -19,7 +19,7 @@ type outcome struct {
 	body     any // nil: no body
 	err      *apiError
 	location string
-	change   *Change
+	change   Change // Kind "" when nothing changed
 }
 
 // answerState answers what the store decides: 404 in the vendor's
@@ -57,8 +57,8 @@ func (s *Server) answerState(w *statusRecorder, ex *exchange, pol *opPolicy, so 
 	} else {
 		writeJSON(w, "application/json", out.status, out.body)
 	}
-	if out.change != nil {
-		s.changed(ex, *out.change)
+	if out.change.Kind != "" && s.watched() {
+		s.changed(ex, out.change)
 	}
 	return true
 }
@@ -86,7 +86,7 @@ func (s *Server) decide(st *store, state *state, ex *exchange, pol *opPolicy, so
 		state.bytes -= it.size
 		st.bytes -= it.size
 		return outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, doc),
-			change: &Change{Kind: Deleted, ID: it.id, Collection: itemCollection(ex.r), Body: doc}}
+			change: Change{Kind: Deleted, ID: it.id, Collection: itemCollection(ex.r), Body: doc}}
 	}
 	return s.update(st, state, c, it, doc, ex, pol, so)
 }
@@ -99,7 +99,7 @@ func (s *Server) create(st *store, state *state, c *collection, k collKey, ex *e
 	coll := strings.TrimRight(ex.r.URL.EscapedPath(), "/")
 	seed := st.itemSeed(k, id)
 	it := &item{id: id, uri: coll + "/" + url.PathEscape(id), seed: seed, merge: so.merge, version: 1,
-		created: serverTime(seed, 0), integer: so.res.idInteger, size: len(ex.body) + 256}
+		dated: true, integer: so.res.idInteger, size: len(ex.body) + 256}
 	if len(so.merge) > 0 {
 		it.req = ex.body
 	}
@@ -109,7 +109,7 @@ func (s *Server) create(st *store, state *state, c *collection, k collKey, ex *e
 		doc = so.res.materialize(it, it.merge)
 	}
 	out := outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, doc),
-		change: &Change{Kind: Created, ID: id, Collection: coll, Body: doc}}
+		change: Change{Kind: Created, ID: id, Collection: coll, Body: doc}}
 	if out.status == http.StatusCreated {
 		out.location = it.uri
 	}
@@ -140,7 +140,7 @@ func (s *Server) update(st *store, state *state, c *collection, it *item, doc ma
 	it.size += len(ex.body)
 	st.grow(state, c, len(ex.body))
 	return outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, next),
-		change: &Change{Kind: Updated, ID: it.id, Collection: itemCollection(ex.r), Body: next}}
+		change: Change{Kind: Updated, ID: it.id, Collection: itemCollection(ex.r), Body: next}}
 }
 
 // itemAnswer is the success body of a create, update or delete: the item
@@ -159,7 +159,9 @@ func (s *Server) itemAnswer(ex *exchange, pol *opPolicy, so *stateOp, it *item, 
 	if !isMap {
 		return v
 	}
-	m = maps.Clone(m)
+	if so.exampleAnswer {
+		m = maps.Clone(m) // the spec's own example: shared, never written
+	}
 	if len(so.answerMerge) > 0 {
 		mergeMembers(m, decodeObject(ex.body), so.answerMerge)
 	}

@@ -76,6 +76,9 @@ type stateOp struct {
 	sameAsItem  bool
 	answerMerge []string
 	answerOwned serverFields
+	// exampleAnswer says the answer may be the spec's own example value,
+	// which is shared and must be copied before it is written to.
+	exampleAnswer bool
 	// merge are the request body's members an item takes: those both the
 	// request and the item declare, less what the server owns.
 	merge []string
@@ -256,6 +259,7 @@ func (so *stateOp) describeAnswer(op *spec.Operation) {
 	}
 	so.answerOwned = ownedFields(fields, "")
 	so.answerMerge = mergeable(request, fields, so.answerOwned)
+	so.exampleAnswer = mayBeExample(resp)
 	if so.res == nil {
 		return
 	}
@@ -264,6 +268,35 @@ func (so *stateOp) describeAnswer(op *spec.Operation) {
 	if so.role == roleUpdate || so.role == rolePatch {
 		so.conflict = conflictAnswer(op)
 	}
+}
+
+// mayBeExample reports whether a success body may come from the spec's
+// examples (successBody answers those as they are) rather than be generated afresh.
+func mayBeExample(resp *openapi3.Response) bool {
+	if resp == nil {
+		return false
+	}
+	_, media := pickMedia(resp.Content)
+	if media == nil {
+		return false
+	}
+	if media.Example != nil || len(media.Examples) > 0 {
+		return true
+	}
+	for ref, depth := media.Schema, 0; ref != nil && ref.Value != nil && depth < 16; depth++ {
+		s := ref.Value
+		switch {
+		case s.Example != nil:
+			return true
+		case len(s.OneOf) > 0:
+			ref = s.OneOf[0]
+		case len(s.AnyOf) > 0:
+			ref = s.AnyOf[0]
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // itemsAbove lists the items a path goes through: each prefix ending in a

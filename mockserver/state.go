@@ -70,9 +70,10 @@ type item struct {
 	// merge are the members of req the item takes (the creating operation's).
 	merge []string
 	doc   map[string]any
-	// version counts updates (1 when created); created is its dateCreated.
+	// version counts updates (1 when created); dated says the server gave
+	// it dateCreated and dateModified (fixtures keep their own).
 	version int64
-	created string
+	dated   bool
 	integer bool // the id is a number
 	size    int
 	gone    bool
@@ -263,25 +264,23 @@ func (o serverFields) fill(doc map[string]any, it *item) {
 			doc["version"] = it.version
 		}
 	}
-	if o.created && it.created != "" {
-		doc["dateCreated"] = it.created
+	if o.created && it.dated {
+		doc["dateCreated"] = serverTime(it.seed, 0)
 	}
-	if o.modified && it.created != "" {
-		doc["dateModified"] = it.modified()
+	if o.modified && it.dated {
+		doc["dateModified"] = serverTime(it.seed, it.version-1)
 	}
 }
 
 // idValue is the id as the body carries it: a number for an integer id.
 func (it *item) idValue() any {
-	if n, err := strconv.ParseInt(it.id, 10, 64); err == nil && it.integer {
+	if !it.integer {
+		return it.id
+	}
+	if n, err := strconv.ParseInt(it.id, 10, 64); err == nil {
 		return n
 	}
 	return it.id
-}
-
-// modified is the dateModified of the item's current version.
-func (it *item) modified() string {
-	return serverTime(it.seed, it.version-1)
 }
 
 // serverEpoch is where serverTime's dates start.
