@@ -15,9 +15,11 @@ import (
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
-// ServeHTTP answers one request: token endpoint, routing (404, 405), body
-// limit (413), credentials (401, 403, 400 not.a.user), validation (400,
-// 415), business rules, fixtures, then the success answer.
+// ServeHTTP answers one request: casebook's own routes, faults, token
+// endpoint, routing (404, 405), body limit (413), credentials (401, 403,
+// 400 not.a.user), validation (400, 415), business rules, state (404 for
+// an unknown item, creates, reads, updates, deletes, lists), fixtures,
+// then the success answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
