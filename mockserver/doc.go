@@ -51,7 +51,7 @@
 // # The overlay format
 //
 // docs/overlay.md describes every key of an overlay (auth, clients,
-// operations, fixtures, serve, rules and their conditions), with the
+// operations, fixtures, serve, rules and their conditions, faults), with the
 // Genesys Cloud overlay as its worked example; the types are in overlay.go
 // and the checks in policy.go.
 //
