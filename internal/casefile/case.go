@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/fault"
@@ -47,6 +48,10 @@ type Case struct {
 
 	Request Request `yaml:"request"`
 	Expect  Expect  `yaml:"expect"`
+	// Steps, instead of Request and Expect, are requests sent in order,
+	// each with its own expectation; values one step captures from its
+	// answer fill ${NAME} in the steps after it.
+	Steps []Step `yaml:"steps"`
 
 	// Pos is where the case starts in its file.
 	Pos Pos `yaml:"-"`
@@ -75,6 +80,61 @@ type Request struct {
 	// that is not JSON, or one that must reach the server exactly as it was
 	// captured (curl -d sends JSON as a form unless told otherwise).
 	RawBody string `yaml:"rawBody"`
+}
+
+// Step is one request of a multi-step case.
+type Step struct {
+	// Name identifies the step in reports; unique within the case.
+	Name string `yaml:"name"`
+	// Auth overrides the case's credential for this step.
+	Auth    string  `yaml:"auth"`
+	Request Request `yaml:"request"`
+	Expect  Expect  `yaml:"expect"`
+	// Capture names values of the answer for the steps after this one:
+	// {CAMPAIGN_ID: /id} reads a JSON pointer of the body,
+	// {LOCATION: "header:Location"} a header.
+	Capture map[string]Capture `yaml:"capture"`
+}
+
+// Sent is one request a case sends: its own, or a step's.
+type Sent struct {
+	Request *Request
+	// Auth is the credential it is sent with.
+	Auth string
+	// Field is where the request is written, for errors: "request." or
+	// "steps[1].request.".
+	Field string
+	// Step is the step it belongs to (nil for a case's own request).
+	Step *Step
+}
+
+// Requests lists the requests the case sends, in order: its request, or
+// each step's.
+func (c *Case) Requests() []Sent {
+	if len(c.Steps) == 0 {
+		return []Sent{{Request: &c.Request, Auth: c.Auth, Field: "request."}}
+	}
+	out := make([]Sent, len(c.Steps))
+	for i := range c.Steps {
+		st := &c.Steps[i]
+		out[i] = Sent{Request: &st.Request, Auth: c.AuthOf(st), Field: fmt.Sprintf("steps[%d].request.", i), Step: st}
+	}
+	return out
+}
+
+// AuthOf is the credential a step is sent with: its own, else the case's.
+func (c *Case) AuthOf(st *Step) string {
+	if st.Auth != "" {
+		return st.Auth
+	}
+	return c.Auth
+}
+
+// Capture is where a step reads a value from its answer: a JSON pointer
+// into the body, or a header.
+type Capture struct {
+	Pointer string
+	Header  string
 }
 
 // Mock configures the built-in mock target for one case.

@@ -2,6 +2,7 @@ package casefile
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -19,13 +20,28 @@ func check(c *Case) ErrorList {
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, &Error{Pos: c.FieldPos(field), Case: c.Name, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	if _, ok := c.fieldPos["request"]; !ok {
-		fail("", "missing request: a case must say what it sends (request: {method, path, ...})")
+	_, hasRequest := c.fieldPos["request"]
+	_, hasExpect := c.fieldPos["expect"]
+	switch {
+	case hasRequest && c.Steps != nil:
+		fail("steps", "a case has one request: or steps:, not both")
 		return errs
+	case c.Steps != nil:
+		if hasExpect {
+			fail("expect", "with steps:, each step has its own expect:")
+		}
+		if c.Channel != nil {
+			fail("channel", "a notification channel is checked around one request: a case with steps: has none")
+		}
+		checkSteps(c, fail)
+	case !hasRequest:
+		fail("", "missing request: a case must say what it sends (request: {method, path, ...}, or steps:)")
+		return errs
+	default:
+		checkRequest(c, &c.Request, c.Auth, "", fail)
+		checkExpect(&c.Expect, "", fail)
+		checkEvents(c, fail)
 	}
-	checkRequest(c, fail)
-	checkExpect(c, fail)
-	checkEvents(c, fail)
 	switch c.Mock.State {
 	case "", StateFresh, StateShared:
 	default:
@@ -61,50 +77,155 @@ func checkClaims(c *Case, fail func(string, string, ...any)) {
 	}
 }
 
-func checkRequest(c *Case, fail func(string, string, ...any)) {
-	r := &c.Request
+// checkSteps checks each step as a case's request and expectation, and
+// that each ${NAME} a step uses that no step before it captures is not a
+// name a later step captures (it would be read before it is set).
+func checkSteps(c *Case, fail func(string, string, ...any)) {
+	if len(c.Steps) == 0 {
+		fail("steps", "steps: is empty; give at least one step")
+	}
+	names := map[string]bool{}
+	captured := map[string]bool{} // by the steps so far
+	for i, st := range c.Steps {
+		prefix := fmt.Sprintf("steps[%d].", i)
+		switch {
+		case st.Name == "":
+			fail(prefix[:len(prefix)-1], "a step needs a name (it names the step in reports)")
+		case names[st.Name]:
+			fail(prefix+"name", "step name %q is used twice", st.Name)
+		}
+		names[st.Name] = true
+		if _, ok := c.fieldPos[prefix+"request"]; !ok {
+			fail(prefix[:len(prefix)-1], "step %q has no request:", st.Name)
+			continue
+		}
+		checkRequest(c, &c.Steps[i].Request, c.AuthOf(&c.Steps[i]), prefix, fail)
+		checkExpect(&c.Steps[i].Expect, prefix, fail)
+		if len(st.Expect.Events) > 0 {
+			fail(prefix+"expect.events", "events are checked for a case with one request:, not in steps")
+		}
+		for _, name := range stepVars(&st.Request) {
+			if _, ok := captured[name]; ok {
+				continue
+			}
+			if k := laterCapture(c.Steps[i:], name); k == 0 {
+				fail(prefix+"request", "${%s} is captured from this step's own answer; a step can use only what the steps before it captured", name)
+			} else if k > 0 {
+				fail(prefix+"request", "${%s} is captured by step %q, after this one", name, c.Steps[i+k].Name)
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
+			if !VarName.MatchString(name) {
+				fail(prefix+"capture."+name, "%q is not a variable name (letters, digits and _, not starting with a digit)", name)
+			}
+			captured[name] = true
+		}
+	}
+}
+
+// laterCapture is the index in steps of the first step capturing name, -1 if none.
+func laterCapture(steps []Step, name string) int {
+	for k, st := range steps {
+		if _, ok := st.Capture[name]; ok {
+			return k
+		}
+	}
+	return -1
+}
+
+// stepVars lists the ${NAME} variables a request uses.
+func stepVars(r *Request) []string {
+	seen := map[string]bool{}
+	add := func(s string) {
+		for _, m := range VarRef.FindAllStringSubmatch(s, -1) {
+			seen[m[1]] = true
+		}
+	}
+	add(r.Path)
+	add(r.RawBody)
+	for _, v := range r.PathParams {
+		add(v)
+	}
+	for _, vs := range r.Query {
+		for _, v := range vs {
+			add(v)
+		}
+	}
+	for _, v := range r.Headers {
+		add(v)
+	}
+	for _, vs := range r.Form {
+		for _, v := range vs {
+			add(v)
+		}
+	}
+	if r.Body != nil {
+		walkStrings(r.Body.V, add)
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+func walkStrings(v any, f func(string)) {
+	switch t := v.(type) {
+	case string:
+		f(t)
+	case map[string]any:
+		for _, sub := range t {
+			walkStrings(sub, f)
+		}
+	case []any:
+		for _, sub := range t {
+			walkStrings(sub, f)
+		}
+	}
+}
+
+// checkRequest checks a request; prefix is "" for a case's own request,
+// "steps[i]." for a step's.
+func checkRequest(c *Case, r *Request, auth, prefix string, fail func(string, string, ...any)) {
 	switch {
 	case r.Method == "":
-		fail("request", "missing request.method")
+		fail(prefix+"request", "missing request.method")
 	case !slices.Contains(methods, r.Method):
 		msg := fmt.Sprintf("unknown method %q", r.Method)
 		if up := strings.ToUpper(r.Method); slices.Contains(methods, up) {
 			msg += fmt.Sprintf(" (did you mean %q?)", up)
 		}
-		fail("request.method", "%s", msg)
+		fail(prefix+"request.method", "%s", msg)
 	}
 	if r.Path == "" {
-		fail("request", "missing request.path")
+		fail(prefix+"request", "missing request.path")
 	} else if !strings.HasPrefix(r.Path, "/") {
-		fail("request.path", "path %q must start with /", r.Path)
+		fail(prefix+"request.path", "path %q must start with /", r.Path)
 	}
 	used := map[string]bool{}
 	for _, m := range PathParam.FindAllStringSubmatch(r.Path, -1) {
 		used[m[1]] = true
 		if _, ok := r.PathParams[m[1]]; !ok {
-			fail("request.path", "path parameter {%s} has no value in request.pathParams", m[1])
+			fail(prefix+"request.path", "path parameter {%s} has no value in request.pathParams", m[1])
 		}
 	}
 	for name := range r.PathParams {
 		if !used[name] {
-			fail("request.pathParams."+name, "the path template has no {%s}", name)
+			fail(prefix+"request.pathParams."+name, "the path template has no {%s}", name)
 		}
 	}
 	switch {
 	case r.Body != nil && r.Form != nil:
-		fail("request.form", "a request has a body or form fields, not both")
+		fail(prefix+"request.form", "a request has a body or form fields, not both")
 	case r.RawBody != "" && (r.Body != nil || r.Form != nil):
-		fail("request.rawBody", "a request has one of body, form and rawBody")
+		fail(prefix+"request.rawBody", "a request has one of body, form and rawBody")
 	}
 	for name := range r.Headers {
-		if strings.EqualFold(name, "Authorization") && c.Auth != "" && c.Auth != "none" {
-			fail("request.headers."+name, "an Authorization header and auth: %q both set the credentials; keep one", c.Auth)
+		if strings.EqualFold(name, "Authorization") && auth != "" && auth != "none" {
+			fail(prefix+"request.headers."+name, "an Authorization header and auth: %q both set the credentials; keep one", auth)
 		}
 	}
 }
 
-func checkExpect(c *Case, fail func(string, string, ...any)) {
-	e := &c.Expect
+func checkExpect(e *Expect, prefix string, fail func(string, string, ...any)) {
+	fail0 := fail
+	fail = func(field, format string, args ...any) { fail0(prefix+field, format, args...) }
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
 		fail("expect.status", "%d is not an HTTP status", e.Status)
 	}

@@ -47,7 +47,7 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 		"case": reflect.TypeFor[Case](), "request": reflect.TypeFor[Request](),
 		"expect": reflect.TypeFor[Expect](), "finding": reflect.TypeFor[ExpectedFinding](),
 		"channel": reflect.TypeFor[Channel](), "event": reflect.TypeFor[ExpectedEvent](),
-		"wsfaults": reflect.TypeFor[wsfault.Faults](), "mock": reflect.TypeFor[Mock](),
+		"wsfaults": reflect.TypeFor[wsfault.Faults](), "mock": reflect.TypeFor[Mock](), "step": reflect.TypeFor[Step](),
 	} {
 		want := map[string]bool{}
 		for i := range typ.NumField() {

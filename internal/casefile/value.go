@@ -4,9 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // Value is a JSON value written as YAML, kept with its position so that an
@@ -107,4 +112,44 @@ func scalar(n *yaml.Node, file string) (any, error) {
 		return nil, posErr(file, n, "binary values cannot be sent as JSON")
 	}
 	return n.Value, nil
+}
+
+// DecodeNode implements strictyaml.NodeDecoder: "/json/pointer" or
+// "header:Name".
+func (c *Capture) DecodeNode(file string, n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return fmt.Errorf("want a JSON pointer such as /id or header:Name, got %s", strictyaml.KindName(n))
+	}
+	if name, ok := strings.CutPrefix(n.Value, "header:"); ok {
+		name = strings.TrimSpace(name)
+		if name == "" || strings.ContainsAny(name, " :") {
+			return fmt.Errorf("%q: want header:Name, e.g. header:Location", n.Value)
+		}
+		c.Header = name
+		return nil
+	}
+	if n.Value == "" || !jsonptr.Valid(n.Value) {
+		return fmt.Errorf("%q is neither a JSON pointer (/id, /entities/0/id) nor header:Name", n.Value)
+	}
+	c.Pointer = n.Value
+	return nil
+}
+
+// Read finds the captured value in an answer's headers or decoded JSON
+// body; found is false when it is absent or null.
+func (c Capture) Read(header http.Header, body any) (v any, found bool) {
+	if c.Header != "" {
+		v := header.Get(c.Header)
+		return v, v != ""
+	}
+	v, found = jsonptr.Get(body, c.Pointer)
+	return v, found && v != nil
+}
+
+// String is the capture as written.
+func (c Capture) String() string {
+	if c.Header != "" {
+		return "header:" + c.Header
+	}
+	return c.Pointer
 }
