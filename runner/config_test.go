@@ -203,7 +203,8 @@ func TestGuard(t *testing.T) {
 		{name: "an ordinary header", method: "GET", header: "X-Trace"},
 	} {
 		r.opts.AllowSideEffects = tc.allow
-		skip, err := r.guard(withHeader(tc.method, tc.header))
+		c := withHeader(tc.method, tc.header)
+		skip, err := r.guard(c, &c.Request, "request.")
 		if (skip != "") != tc.skip || (err != nil) != tc.err {
 			t.Errorf("%s: guard = %q, %v; want skip %v, error %v", tc.name, skip, err, tc.skip, tc.err)
 		}
@@ -212,7 +213,8 @@ func TestGuard(t *testing.T) {
 		}
 	}
 	r.target = target.NewMockTarget() // the mock is not guarded
-	if skip, err := r.guard(withHeader("POST", "Authorization")); skip != "" || err != nil {
+	c := withHeader("POST", "Authorization")
+	if skip, err := r.guard(c, &c.Request, "request."); skip != "" || err != nil {
 		t.Errorf("mock target: guard = %q, %v; want nothing held back", skip, err)
 	}
 }

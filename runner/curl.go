@@ -23,21 +23,31 @@ import (
 // runner would send, except that the case's ${NAME} variables are left to
 // the shell and its auth: credential is read from $CASEBOOK_TOKEN_<AUTH>.
 // base "" sends to ${CASEBOOK_BASE_URL}.
+//
+// A multi-step case is written step by step, each step's captures read
+// from its answer into the variables the steps after it use.
 func Curl(w io.Writer, cases []*Case, base string) error {
 	cw := curl.NewWriter(w)
 	for _, c := range cases {
-		p, err := prepare(c, nil, true)
-		if err != nil {
-			return err
-		}
-		var auth curl.Auth
-		if c.Auth != "" && c.Auth != "none" {
-			auth = curl.Bearer(curl.TokenVar(c.Auth), fmt.Sprintf("a token of credential %q", c.Auth))
-		}
-		cmd := p.command(base, auth)
-		cmd.Comment, cmd.Refs = fmt.Sprintf("%s (%s)", c.Name, c.Pos), true
-		if err := cw.Write(cmd); err != nil {
-			return err
+		for i, req := range c.Requests() {
+			x := &expander{keep: true, c: c, pending: curl.CaptureNames(c)}
+			p, err := prepareRequest(x, req.Request, req.Field)
+			if err != nil {
+				return err
+			}
+			var auth curl.Auth
+			if req.Auth != "" && req.Auth != "none" {
+				auth = curl.Bearer(curl.TokenVar(req.Auth), fmt.Sprintf("a token of credential %q", req.Auth))
+			}
+			cmd := p.command(base, auth)
+			cmd.Comment, cmd.Refs = fmt.Sprintf("%s (%s)", c.Name, c.Pos), true
+			if req.Step != nil {
+				cmd.Comment = fmt.Sprintf("%s, step %d of %d: %s (%s)", c.Name, i+1, len(c.Steps), req.Step.Name, c.FieldPos(fmt.Sprintf("steps[%d]", i)))
+				cmd.Name, cmd.Captures = req.Step.Name, curl.Captures(req.Step)
+			}
+			if err := cw.Write(cmd); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -64,9 +74,42 @@ func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, 
 	if err != nil {
 		return err
 	}
-	sent := p.request(c)
+	sent := p.request(c, c.Auth)
 	res.Request = &Request{Method: sent.Method, URL: strings.TrimRight(base, "/") + sent.Path, Header: secret.RedactHeader(sent.Header), Body: p.body}
 	cmd := p.command(base, auth)
 	cmd.Comment = fmt.Sprintf("%s: case %s (target %s)", c.Pos, c.Name, r.target.Name())
 	return r.dry.Write(cmd)
+}
+
+// printSteps writes every step of a multi-step case as curl (a dry run):
+// the values a step captures are read from its answer by the shell, so
+// the commands run in order as a script. Nothing is sent.
+func (r *Runner) printSteps(ctx context.Context, s *spec.Spec, c *casefile.Case, res *Result) {
+	base, err := r.target.BaseURL(ctx, s)
+	if err != nil {
+		errored(res, err)
+		return
+	}
+	for i := range c.Steps {
+		st := &c.Steps[i]
+		auth, err := r.target.CurlAuth(c.AuthOf(st))
+		if err != nil {
+			errored(res, err)
+			return
+		}
+		p, err := prepareRequest(r.expander(c, nil, false), &st.Request, fmt.Sprintf("steps[%d].request.", i))
+		if err != nil {
+			errored(res, err)
+			return
+		}
+		cmd := p.command(base, auth)
+		cmd.Refs = true // the values later steps capture stay ${NAME}
+		cmd.Comment = fmt.Sprintf("%s: case %s, step %d of %d: %s (target %s)", c.FieldPos(fmt.Sprintf("steps[%d]", i)), c.Name, i+1, len(c.Steps), st.Name, r.target.Name())
+		cmd.Name, cmd.Captures = st.Name, curl.Captures(st)
+		if err := r.dry.Write(cmd); err != nil {
+			errored(res, err)
+			return
+		}
+	}
+	res.Status, res.Reason = Skipped, "dry run: printed as curl, not sent"
 }

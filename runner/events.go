@@ -22,7 +22,7 @@ func (r *Runner) openChannel(ctx context.Context, s *spec.Spec, c *casefile.Case
 	x := &expander{vars: r.opts.Vars, c: c}
 	topics := make([]string, len(c.Channel.Topics))
 	for i, t := range c.Channel.Topics {
-		topics[i] = x.expand("channel.topics", t)
+		topics[i] = x.expand("channel.topics", place{}, t)
 	}
 	if x.err != nil {
 		return nil, x.err
@@ -43,7 +43,7 @@ func (r *Runner) expectedEvents(c *casefile.Case) ([]casefile.ExpectedEvent, err
 	x := &expander{vars: r.opts.Vars, c: c}
 	out := make([]casefile.ExpectedEvent, len(c.Expect.Events))
 	for i, e := range c.Expect.Events {
-		e.TopicName = x.expand("expect.events", e.TopicName)
+		e.TopicName = x.expand("expect.events", place{}, e.TopicName)
 		out[i] = e
 	}
 	return out, x.err

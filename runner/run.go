@@ -161,11 +161,15 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 	if err != nil {
 		return errored(res, err)
 	}
+	if len(c.Steps) > 0 {
+		r.runSteps(ctx, s, c, res)
+		return res
+	}
 	p, err := prepare(c, r.opts.Vars, false)
 	if err != nil {
 		return errored(res, err)
 	}
-	lr := lint.Check(ctx, s, p.lintRequest(), lintOptions(c))
+	lr := lint.Check(ctx, s, p.lintRequest(), lintOptions(c.Auth))
 	res.Findings = lr.Findings
 	if lr.Match != nil {
 		res.Operation = lr.Match.Operation.String()
@@ -191,7 +195,7 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		res.Status, res.Reason = Skipped, "run interrupted"
 		return false
 	}
-	skip, err := r.guard(c)
+	skip, err := r.guard(c, &c.Request, "request.")
 	if err != nil {
 		errored(res, err)
 		return false
@@ -237,7 +241,7 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		return false
 	}
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
-	res.Conformance = conformance(m, p.method, res.Response, r.conformancePolicy(c))
+	res.Conformance = conformance(m, p.method, res.Response, r.conformancePolicy(&c.Expect))
 	res.Differences = append(res.Differences, conformanceDifferences(res.Conformance)...)
 	if l != nil {
 		res.Differences = append(res.Differences, l.Await(ctx, want)...)
@@ -245,31 +249,32 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 	return true
 }
 
-// conformancePolicy is what a contract break costs in c: the case's say,
-// else the run's.
-func (r *Runner) conformancePolicy(c *casefile.Case) string {
-	if c.Expect.Conformance != "" {
-		return c.Expect.Conformance
+// conformancePolicy is what a contract break costs under an expectation
+// (a case's, or a step's): its say, else the run's.
+func (r *Runner) conformancePolicy(e *casefile.Expect) string {
+	if e.Conformance != "" {
+		return e.Conformance
 	}
 	return r.opts.Conformance
 }
 
-// guard says why a case must not go to a live target: a skip reason for a
-// method with side effects (the case is reported skipped, not failed), an
-// error for credentials written into the case file.
-func (r *Runner) guard(c *casefile.Case) (skip string, err error) {
+// guard says why a case's request (or one of its steps') must not go to a
+// live target: a skip reason for a method with side effects (the case is
+// reported skipped, not failed), an error for credentials written into
+// the case file.
+func (r *Runner) guard(c *casefile.Case, req *casefile.Request, field string) (skip string, err error) {
 	live, ok := r.target.(target.Live)
 	if !ok {
 		return "", nil
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Request.Headers)) {
+	for _, k := range slices.Sorted(maps.Keys(req.Headers)) {
 		if live.CredentialHeader(k) {
-			f := "request.headers." + k
+			f := field + "headers." + k
 			return "", &casefile.Error{Pos: c.FieldPos(f), Case: c.Name, Field: f,
 				Msg: "a case file may not carry credentials to a live target; name a credential with auth: (its secret comes from the environment)"}
 		}
 	}
-	method := strings.ToUpper(c.Request.Method)
+	method := strings.ToUpper(req.Method)
 	if target.ReadOnly(method) || c.SafeForLive || r.opts.AllowSideEffects {
 		return "", nil
 	}
@@ -303,7 +308,7 @@ func errored(res *Result, err error) *Result {
 // timeout, credentials, trace context, retries). The result keeps the last
 // attempt's request (redacted) and answer.
 func (r *Runner) send(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared, res *Result) error {
-	ex, err := r.sender.Send(ctx, s, p.request(c))
+	ex, err := r.sender.Send(ctx, s, p.request(c, c.Auth))
 	res.Request, res.Response, res.Attempts = ex.Request, ex.Response, ex.Attempts
 	res.TraceID, res.CorrelationID = ex.TraceID, ex.CorrelationID
 	return err

@@ -220,3 +220,16 @@ func TestToCaseRawJSONSecret(t *testing.T) {
 	assert.NotContains(t, string(out), "hunter2")
 	assert.Contains(t, strings.Join(notes, "\n"), "re-encoded the body")
 }
+func TestJQPath(t *testing.T) {
+	for ptr, want := range map[string]string{
+		"":               ".",
+		"/id":            `.["id"]`,
+		"/entities/0/id": `.["entities"][0]["id"]`,
+		"/a~1b/x y":      `.["a/b"]["x y"]`,
+		`/quote"d`:       `.["quote\"d"]`,
+	} {
+		if got := jqPath(ptr); got != want {
+			t.Errorf("jqPath(%q) = %s, want %s", ptr, got, want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package curl
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/secret"
 )
 
@@ -78,6 +81,21 @@ type Command struct {
 	Refs bool
 	// Auth is the credential the request is sent with.
 	Auth Auth
+	// Captures are variables later commands read from this one's answer
+	// (a step of a multi-step case): the answer is kept in ANSWER_<Name>,
+	// printed, and each capture read from it with jq, or from the headers
+	// curl writes to the file in HEADERS_<Name>.
+	Captures []Capture
+	Name     string
+}
+
+// Capture is a variable a command's answer fills: a JSON pointer of its
+// body (read into Var as text, and into Var_JSON as JSON for a body member
+// that is only that value), or a header.
+type Capture struct {
+	Var     string
+	Pointer string
+	Header  string
 }
 
 // Auth is a credential as shell: references to the variables that hold it.
@@ -163,7 +181,83 @@ func (c *Command) Lines() (setup []string, command string) {
 	case len(c.Body) > 0:
 		parts = append(parts, "--data-raw "+c.value(string(c.Body)).quote())
 	}
-	return setup, strings.Join(parts, " \\\n  ")
+	if len(c.Captures) == 0 {
+		return setup, strings.Join(parts, " \\\n  ")
+	}
+	return setup, c.capturing(parts)
+}
+
+// capturing is the command with its answer kept and its captures read.
+func (c *Command) capturing(parts []string) string {
+	answer, headers := "ANSWER_"+envName(c.Name), "HEADERS_"+envName(c.Name)
+	var lines []string
+	for _, cp := range c.Captures {
+		if cp.Header != "" {
+			lines = append(lines, headers+"=$(mktemp)")
+			parts = append(parts[:1], append([]string{`-D "$` + headers + `"`}, parts[1:]...)...)
+			break
+		}
+	}
+	lines = append(lines, answer+"=$("+strings.Join(parts, " \\\n  ")+")", `printf '%s\n' "$`+answer+`"`)
+	for _, cp := range c.Captures {
+		if cp.Header != "" {
+			lines = append(lines, fmt.Sprintf(`%s=$(grep -i %s "$%s" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r')`,
+				cp.Var, singleQuote("^"+cp.Header+":"), headers))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf(`%s=$(printf '%%s' "$%s" | jq -r %s)`, cp.Var, answer, singleQuote(jqPath(cp.Pointer))),
+			fmt.Sprintf(`%s_JSON=$(printf '%%s' "$%s" | jq -c %s)`, cp.Var, answer, singleQuote(jqPath(cp.Pointer))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Captures are a step's captures as a command reads them.
+func Captures(st *casefile.Step) []Capture {
+	var out []Capture
+	for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
+		from := st.Capture[name]
+		out = append(out, Capture{Var: name, Pointer: from.Pointer, Header: from.Header})
+	}
+	return out
+}
+
+// CaptureNames are the variables a case's steps capture.
+func CaptureNames(c *casefile.Case) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range c.Steps {
+		for name := range st.Capture {
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// JSONRefs writes a body member that is only a captured ${NAME} as
+// ${NAME_JSON}, the capture read as JSON: the shell fills in the value
+// with its type (a number stays a number), as a run does.
+func JSONRefs(body []byte, captured map[string]bool) []byte {
+	for name := range captured {
+		body = bytes.ReplaceAll(body, []byte(`"${`+name+`}"`), []byte("${"+name+"_JSON}"))
+	}
+	return body
+}
+
+// jqPath is a JSON pointer as a jq path: /entities/0/id is .["entities"][0]["id"].
+func jqPath(ptr string) string {
+	if ptr == "" || ptr == "/" {
+		return "."
+	}
+	var b strings.Builder
+	b.WriteString(".")
+	for _, tok := range jsonptr.Split(ptr) {
+		if tok != "" && strings.Trim(tok, "0123456789") == "" {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		q, _ := json.Marshal(tok)
+		b.WriteString("[" + string(q) + "]")
+	}
+	return b.String()
 }
 
 // url is the request's URL as one word.

@@ -28,12 +28,16 @@ const (
 	// Event: an expected notification that did not come (or, expected
 	// absent, came); its pointer is the topic name.
 	Event Part = "event"
+	// Capture: a step of a multi-step case found no value to capture.
+	Capture Part = "capture"
 )
 
 // Difference is one way the answer differs from the expectation. Want or Got
 // is nil when the value is missing on that side (then Missing or Extra says so).
 type Difference struct {
-	Part Part `json:"part"`
+	// Step names the step of a multi-step case the difference is in ("" for a one-request case).
+	Step string `json:"step,omitempty"`
+	Part Part   `json:"part"`
 	// Pointer locates the difference: a JSON pointer in the body, a header
 	// name, or the expected finding's pointer.
 	Pointer string `json:"pointer"`
@@ -47,10 +51,7 @@ type Difference struct {
 
 // String is one line: "body /code: want "not.found", got "bad.request"".
 func (d Difference) String() string {
-	where := string(d.Part)
-	if d.Pointer != "" {
-		where += " " + d.Pointer
-	}
+	where := d.Where()
 	switch {
 	case d.Missing:
 		return fmt.Sprintf("%s: want %s, got nothing", where, Show(d.Want))
@@ -58,6 +59,18 @@ func (d Difference) String() string {
 		return fmt.Sprintf("%s: unexpected %s", where, Show(d.Got))
 	}
 	return fmt.Sprintf("%s: want %s, got %s", where, Show(d.Want), Show(d.Got))
+}
+
+// Where names what the difference is about: "body /code", "step read: status".
+func (d Difference) Where() string {
+	where := string(d.Part)
+	if d.Pointer != "" {
+		where += " " + d.Pointer
+	}
+	if d.Step != "" {
+		where = "step " + d.Step + ": " + where
+	}
+	return where
 }
 
 // Show renders a value compactly as JSON, without HTML escaping (a "<"

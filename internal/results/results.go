@@ -65,6 +65,12 @@ type Result struct {
 	// Events what arrived on it while the case waited for its expectations.
 	Channel *Channel
 	Events  []Event
+
+	// Steps are the steps of a multi-step case, in order (nil for a case
+	// with one request). Then Differences holds every step's, each naming
+	// its step; Request, Response, CorrelationID and TraceID are the last
+	// step's that was sent, and Attempts counts every step's.
+	Steps []*Step
 }
 
 // Channel is a case's notification channel, as the case saw it.
@@ -83,6 +89,30 @@ type Event struct {
 	Body []byte
 	// After is how long after the request was sent it arrived.
 	After time.Duration
+}
+
+// Step is what one step of a multi-step case produced.
+type Step struct {
+	Name   string
+	Status Status
+	// Reason says why the step was skipped or errored.
+	Reason string
+	// Operation is the spec operation the step's request resolved to.
+	Operation   string
+	Findings    []finding.Finding
+	Request     *Request
+	Response    *Response
+	Differences []diff.Difference
+	// Conformance lists where the step's answer breaks the contract, as Result's does.
+	Conformance []finding.Finding
+	Attempts    int
+	// CorrelationID and TraceID identify the step's exchange, as Result's do.
+	CorrelationID string
+	TraceID       string
+	// Captured are the values the step read from its answer for the steps
+	// after it, by variable name; a value whose name or header carries a
+	// credential is secret.Redacted.
+	Captured map[string]string
 }
 
 // Request is the request as sent, with secrets redacted.
