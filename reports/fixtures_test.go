@@ -120,3 +120,40 @@ func richResults() []*results.Result {
 			Reason: "GET http://127.0.0.1:9/api/v2/users/me (case genesys-dead-server): connection refused", Duration: time.Millisecond},
 	}
 }
+
+// stepsResult is a multi-step case whose second step failed: the third
+// was skipped.
+func stepsResult() *results.Result {
+	steps := &casefile.Case{
+		Name: "gc-campaign-create-read", Pitfall: "A campaign read back by the id its create answered.", Verification: "unverified",
+		Tags: []string{"genesys", "state"}, Auth: "agent",
+		Steps: []casefile.Step{
+			{Name: "create", Request: casefile.Request{Method: "POST", Path: "/api/v2/outbound/campaigns", Body: &casefile.Value{V: map[string]any{"name": "Spring"}}},
+				Expect: casefile.Expect{Status: 200}, Capture: map[string]casefile.Capture{"CAMPAIGN_ID": {Pointer: "/id"}}},
+			{Name: "read back", Request: casefile.Request{Method: "GET", Path: "/api/v2/outbound/campaigns/{campaignId}", PathParams: map[string]string{"campaignId": "${CAMPAIGN_ID}"}},
+				Expect: casefile.Expect{Status: 200, Body: &casefile.Value{V: map[string]any{"name": "Spring"}}}},
+			{Name: "delete", Request: casefile.Request{Method: "DELETE", Path: "/api/v2/outbound/campaigns/{campaignId}", PathParams: map[string]string{"campaignId": "${CAMPAIGN_ID}"}}},
+		},
+		Pos: casefile.Pos{File: "cases/genesys-cloud/create-read.yaml", Line: 1, Column: 1},
+	}
+	created := &results.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}, "Inin-Correlation-Id": {"corr-create"}}, Body: []byte(`{"id":"c-1","name":"Spring","version":1}`)}
+	read := &results.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}, "Inin-Correlation-Id": {"corr-read"}}, Body: []byte(`{"id":"c-1","name":"Autumn","version":1}`)}
+	readDiff := diff.Difference{Step: "read back", Part: diff.Body, Pointer: "/name", Want: "Spring", Got: "Autumn"}
+	return &results.Result{
+		Case: steps, SpecPath: "specs/genesys-cloud/openapi.yaml", Target: "mock", Status: results.Failed,
+		Request:     &results.Request{Method: "GET", URL: "http://127.0.0.1:41235/api/v2/outbound/campaigns/c-1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
+		Response:    read,
+		Differences: []diff.Difference{readDiff},
+		Duration:    4 * time.Millisecond, Attempts: 2, CorrelationID: "corr-read",
+		Steps: []*results.Step{
+			{Name: "create", Status: results.Passed, Operation: "POST /api/v2/outbound/campaigns", Attempts: 1, CorrelationID: "corr-create",
+				Request:  &results.Request{Method: "POST", URL: "http://127.0.0.1:41235/api/v2/outbound/campaigns", Header: http.Header{"Authorization": {"Bearer REDACTED"}}, Body: []byte(`{"name":"Spring"}`)},
+				Response: created, Captured: map[string]string{"CAMPAIGN_ID": "c-1"}},
+			{Name: "read back", Status: results.Failed, Operation: "GET /api/v2/outbound/campaigns/{campaignId}", Attempts: 1, CorrelationID: "corr-read",
+				Request:     &results.Request{Method: "GET", URL: "http://127.0.0.1:41235/api/v2/outbound/campaigns/c-1", Header: http.Header{"Authorization": {"Bearer REDACTED"}}},
+				Response:    read,
+				Differences: []diff.Difference{readDiff}},
+			{Name: "delete", Status: results.Skipped, Reason: `step "read back" did not finish`, Operation: "DELETE /api/v2/outbound/campaigns/{campaignId}"},
+		},
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/jsonptr"
@@ -113,14 +114,31 @@ type htmlCase struct {
 	Reason, Operation, Target  string
 	RequestLine, Time          string
 	AnswerStatus               int
-	Findings                   []htmlFinding
-	Conformance                []htmlFinding
-	Differences                []htmlDiff
-	Want, Got                  htmlSide
-	HasComparison              bool
-	Request                    *htmlSide
-	CorrelationID, TraceID     string
-	Channel                    *htmlChannel
+	htmlExchange
+	CorrelationID, TraceID string
+	Channel                *htmlChannel
+	// Steps are a multi-step case's steps, each shown as a case's exchange is.
+	Steps []htmlStep
+}
+
+// htmlExchange is one request's lint findings, contract breaks,
+// differences, expected and actual answers side by side, and the request sent.
+type htmlExchange struct {
+	Findings      []htmlFinding
+	Conformance   []htmlFinding
+	Differences   []htmlDiff
+	Want, Got     htmlSide
+	HasComparison bool
+	Request       *htmlSide
+}
+
+type htmlStep struct {
+	Name, Status, Reason, Operation string
+	RequestLine                     string
+	AnswerStatus                    int
+	Open                            bool
+	htmlExchange
+	CorrelationID, TraceID string
 }
 
 // htmlChannel is the case's notification channel and what arrived on it.
@@ -198,42 +216,13 @@ func htmlCaseOf(r *results.Result, id string) htmlCase {
 		ID: id, Name: c.Name, Status: string(r.Status), Tags: c.Tags, TagsJSON: string(tags),
 		Open: r.Failed(), File: c.Pos.String(), Pitfall: oneLine(c.Pitfall), Source: oneLine(c.Source),
 		Verification: orDefault(c.Verification, "unverified"), FixedBy: c.FixedBy,
-		Reason: r.Reason, Operation: r.Operation, Target: r.Target, RequestLine: redactedRequestLine(r),
+		Reason: r.Reason, Operation: r.Operation, Target: r.Target, RequestLine: redactedRequestLine(r.Request),
 		Time:          fmt.Sprintf("%.0fms", float64(r.Duration.Microseconds())/1000),
 		CorrelationID: r.CorrelationID, TraceID: r.TraceID,
 	}
 	if r.Response != nil {
 		hc.AnswerStatus = r.Response.Status
 	}
-	unexpected := map[string]bool{}
-	for _, d := range safeDifferences(r.Differences) {
-		hd := htmlDiff{Where: strings.TrimSpace(string(d.Part) + " " + d.Pointer), ShowWant: !d.Extra, ShowGot: !d.Missing}
-		if hd.ShowWant {
-			hd.Want = showValue(d.Part, d.Want)
-		}
-		if hd.ShowGot {
-			hd.Got = showValue(d.Part, d.Got)
-		}
-		hc.Differences = append(hc.Differences, hd)
-		if d.Part == diff.Lint && d.Extra {
-			unexpected[d.Pointer] = true
-		}
-	}
-	for _, f := range r.Findings {
-		hf := htmlFinding{Finding: f}
-		if unexpected[f.Pointer] {
-			hf.Note = "not expected by the case"
-		}
-		hc.Findings = append(hc.Findings, hf)
-	}
-	for _, f := range r.Conformance {
-		hf := htmlFinding{Finding: f}
-		if f.Severity == finding.Error {
-			hf.Note = "breaks the contract: fails the case"
-		}
-		hc.Conformance = append(hc.Conformance, hf)
-	}
-	hc.Want, hc.Got, hc.HasComparison = sides(r)
 	if ch := r.Channel; ch != nil {
 		hc.Channel = &htmlChannel{ID: ch.ID, Topics: orDefault(strings.Join(ch.Topics, ", "), "none"), Ended: ch.Ended}
 		for _, e := range r.Events {
@@ -241,28 +230,80 @@ func htmlCaseOf(r *results.Result, id string) htmlCase {
 				After: e.After.Round(time.Millisecond).String(), Body: diff.Show(eventBody(e))})
 		}
 	}
-	if r.Request != nil {
-		hc.Request = &htmlSide{
-			Title:   "request",
-			Status:  htmlLine{Text: r.Request.Method + " " + redactURL(r.Request.URL)},
-			Headers: headerLines(redactHeader(r.Request.Header), nil),
-			Body:    bodyLines(redactBody(r.Request.Body), nil, false),
+	if len(r.Steps) == 0 {
+		hc.htmlExchange = htmlExchangeOf(&c.Expect, r.Findings, r.Conformance, r.Differences, r.Request, r.Response)
+		return hc
+	}
+	hc.RequestLine, hc.AnswerStatus = fmt.Sprintf("%d steps", len(r.Steps)), 0
+	for i, st := range r.Steps {
+		hs := htmlStep{
+			Name: st.Name, Status: string(st.Status), Reason: st.Reason, Operation: st.Operation,
+			RequestLine: redactedRequestLine(st.Request), Open: st.Status == results.Failed || st.Status == results.Errored,
+			htmlExchange:  htmlExchangeOf(&c.Steps[i].Expect, st.Findings, st.Conformance, st.Differences, st.Request, st.Response),
+			CorrelationID: st.CorrelationID, TraceID: st.TraceID,
 		}
+		if st.Response != nil {
+			hs.AnswerStatus = st.Response.Status
+		}
+		hc.Steps = append(hc.Steps, hs)
 	}
 	return hc
+}
+
+// htmlExchangeOf shows one request against its expectation and the contract.
+func htmlExchangeOf(e *casefile.Expect, fs, contract []finding.Finding, ds []diff.Difference, req *results.Request, resp *results.Response) htmlExchange {
+	var x htmlExchange
+	unexpected := map[string]bool{}
+	for _, d := range safeDifferences(ds) {
+		d.Step = "" // shown under its step
+		hd := htmlDiff{Where: d.Where(), ShowWant: !d.Extra, ShowGot: !d.Missing}
+		if hd.ShowWant {
+			hd.Want = showValue(d.Part, d.Want)
+		}
+		if hd.ShowGot {
+			hd.Got = showValue(d.Part, d.Got)
+		}
+		x.Differences = append(x.Differences, hd)
+		if d.Part == diff.Lint && d.Extra {
+			unexpected[d.Pointer] = true
+		}
+	}
+	for _, f := range fs {
+		hf := htmlFinding{Finding: f}
+		if unexpected[f.Pointer] {
+			hf.Note = "not expected by the case"
+		}
+		x.Findings = append(x.Findings, hf)
+	}
+	for _, f := range contract {
+		hf := htmlFinding{Finding: f}
+		if f.Severity == finding.Error {
+			hf.Note = "breaks the contract: fails the case"
+		}
+		x.Conformance = append(x.Conformance, hf)
+	}
+	x.Want, x.Got, x.HasComparison = sides(e, resp, ds, contract)
+	if req != nil {
+		x.Request = &htmlSide{
+			Title:   "request",
+			Status:  htmlLine{Text: req.Method + " " + redactURL(req.URL)},
+			Headers: headerLines(redactHeader(req.Header), nil),
+			Body:    bodyLines(redactBody(req.Body), nil, false),
+		}
+	}
+	return x
 }
 
 // sides builds the expected and the actual columns. Lines a difference
 // points at are marked: on the expected side what was wanted and missed,
 // on the actual side what came instead.
-func sides(r *results.Result) (want, got htmlSide, ok bool) {
-	e := &r.Case.Expect
-	if e.Status == 0 && len(e.Headers) == 0 && e.Body == nil && r.Response == nil {
+func sides(e *casefile.Expect, resp *results.Response, ds []diff.Difference, contract []finding.Finding) (want, got htmlSide, ok bool) {
+	if e.Status == 0 && len(e.Headers) == 0 && e.Body == nil && resp == nil {
 		return want, got, false
 	}
 	wantMarks, gotMarks := map[string]bool{}, map[string]bool{}
 	statusDiff, headerDiff := false, map[string]bool{}
-	for _, d := range r.Differences {
+	for _, d := range ds {
 		switch d.Part {
 		case diff.Status:
 			statusDiff = true
@@ -277,7 +318,7 @@ func sides(r *results.Result) (want, got htmlSide, ok bool) {
 			}
 		}
 	}
-	for _, f := range r.Conformance {
+	for _, f := range contract {
 		switch f.Location {
 		case finding.InStatus:
 			statusDiff = true
@@ -310,13 +351,13 @@ func sides(r *results.Result) (want, got htmlSide, ok bool) {
 		}
 	}
 	got.Title = "actual"
-	if r.Response == nil {
+	if resp == nil {
 		got.Note = "no answer"
 		return want, got, true
 	}
-	got.Status = htmlLine{Text: fmt.Sprintf("status %d %s", r.Response.Status, http.StatusText(r.Response.Status)), Mark: statusDiff}
-	got.Headers = headerLines(redactHeader(r.Response.Header), headerDiff)
-	got.Body = bodyLines(redactBody(r.Response.Body), gotMarks, gotMarks[""])
+	got.Status = htmlLine{Text: fmt.Sprintf("status %d %s", resp.Status, http.StatusText(resp.Status)), Mark: statusDiff}
+	got.Headers = headerLines(redactHeader(resp.Header), headerDiff)
+	got.Body = bodyLines(redactBody(resp.Body), gotMarks, gotMarks[""])
 	return want, got, true
 }
 
@@ -397,9 +438,9 @@ func writeJSONLines(out *[]htmlLine, v any, ptr, indent, prefix, suffix string, 
 }
 
 // redactedRequestLine is "POST /path?query" with credential parameters redacted.
-func redactedRequestLine(r *results.Result) string {
-	if r.Request == nil {
+func redactedRequestLine(r *results.Request) string {
+	if r == nil {
 		return ""
 	}
-	return r.Request.Method + " " + pathOf(redactURL(r.Request.URL))
+	return r.Method + " " + pathOf(redactURL(r.URL))
 }

@@ -86,6 +86,10 @@ type JSONResult struct {
 	TraceID      string            `json:"traceId,omitempty"`
 	Channel      *JSONChannel      `json:"channel,omitempty"`
 	Events       []JSONEvent       `json:"events,omitempty"`
+	// Steps are a multi-step case's steps; then differences holds every
+	// step's (each naming its step) and request and response are the last
+	// step's that was sent.
+	Steps []JSONStep `json:"steps,omitempty"`
 }
 
 // JSONChannel is the notification channel a case opened.
@@ -103,6 +107,25 @@ type JSONEvent struct {
 	AfterMs float64 `json:"afterMs"`
 	// Body is the event's eventBody.
 	Body any `json:"body"`
+}
+
+// JSONStep is one step of a multi-step case.
+type JSONStep struct {
+	Name        string            `json:"name"`
+	Status      results.Status    `json:"status"`
+	Reason      string            `json:"reason,omitempty"`
+	Operation   string            `json:"operation,omitempty"`
+	Findings    []finding.Finding `json:"findings"`
+	Conformance []finding.Finding `json:"conformance,omitempty"`
+	Expected    JSONExpected      `json:"expected"`
+	Request     *JSONMessage      `json:"request,omitempty"`
+	Response    *JSONMessage      `json:"response,omitempty"`
+	Differences []JSONDifference  `json:"differences"`
+	Attempts    int               `json:"attempts"`
+	Correlation string            `json:"correlationId,omitempty"`
+	TraceID     string            `json:"traceId,omitempty"`
+	// Captured are the values the step read for the steps after it.
+	Captured map[string]string `json:"captured,omitempty"`
 }
 
 // JSONExpected is what the case asserts.
@@ -138,6 +161,8 @@ type JSONExpectedFinding struct {
 // value the expectation does not allow (extra), Got when the expected value
 // is missing; otherwise both are present, JSON null included.
 type JSONDifference struct {
+	// Step names the step of a multi-step case it is in.
+	Step    string           `json:"step,omitempty"`
 	Part    diff.Part        `json:"part"`
 	Pointer string           `json:"pointer"`
 	Want    *json.RawMessage `json:"want,omitempty"`
@@ -151,7 +176,7 @@ type JSONDifference struct {
 func jsonDifferences(ds []diff.Difference) []JSONDifference {
 	out := make([]JSONDifference, 0, len(ds))
 	for _, d := range ds {
-		jd := JSONDifference{Part: d.Part, Pointer: d.Pointer, Missing: d.Missing, Extra: d.Extra, Text: d.String()}
+		jd := JSONDifference{Step: d.Step, Part: d.Part, Pointer: d.Pointer, Missing: d.Missing, Extra: d.Extra, Text: d.String()}
 		if !d.Extra {
 			jd.Want = rawJSON(d.Want)
 		}
@@ -225,15 +250,15 @@ func jsonResult(r *results.Result) JSONResult {
 		Correlation: r.CorrelationID,
 		TraceID:     r.TraceID,
 	}
-	if r.Request != nil {
-		m := &JSONMessage{Method: r.Request.Method, URL: redactURL(r.Request.URL), Headers: nonNilHeader(redactHeader(r.Request.Header))}
-		m.setBody(redactBody(r.Request.Body))
-		jr.Request = m
-	}
-	if r.Response != nil {
-		m := &JSONMessage{Status: r.Response.Status, Headers: nonNilHeader(redactHeader(r.Response.Header))}
-		m.setBody(redactBody(r.Response.Body))
-		jr.Response = m
+	jr.Request, jr.Response = jsonRequest(r.Request), jsonResponse(r.Response)
+	for i, st := range r.Steps {
+		jr.Steps = append(jr.Steps, JSONStep{
+			Name: st.Name, Status: st.Status, Reason: st.Reason, Operation: st.Operation,
+			Findings: nonNil(st.Findings), Conformance: st.Conformance, Expected: jsonExpected(&c.Steps[i].Expect),
+			Request: jsonRequest(st.Request), Response: jsonResponse(st.Response),
+			Differences: jsonDifferences(safeDifferences(st.Differences)),
+			Attempts:    st.Attempts, Correlation: st.CorrelationID, TraceID: st.TraceID, Captured: st.Captured,
+		})
 	}
 	if r.Channel != nil {
 		jr.Channel = &JSONChannel{ID: r.Channel.ID, Topics: nonNil(r.Channel.Topics), Ended: r.Channel.Ended}
@@ -254,6 +279,24 @@ func jsonEvents(es []results.Event) []JSONEvent {
 		out[i] = JSONEvent{TopicName: e.TopicName, AfterMs: float64(e.After.Microseconds()) / 1000, Body: body}
 	}
 	return out
+}
+
+func jsonRequest(r *results.Request) *JSONMessage {
+	if r == nil {
+		return nil
+	}
+	m := &JSONMessage{Method: r.Method, URL: redactURL(r.URL), Headers: nonNilHeader(redactHeader(r.Header))}
+	m.setBody(redactBody(r.Body))
+	return m
+}
+
+func jsonResponse(r *results.Response) *JSONMessage {
+	if r == nil {
+		return nil
+	}
+	m := &JSONMessage{Status: r.Status, Headers: nonNilHeader(redactHeader(r.Header))}
+	m.setBody(redactBody(r.Body))
+	return m
 }
 
 func jsonExpected(e *casefile.Expect) JSONExpected {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -210,11 +211,7 @@ func differencesText(ds []diff.Difference) string {
 	var b strings.Builder
 	b.WriteString("differences (-want +got):\n")
 	for _, d := range ds {
-		where := string(d.Part)
-		if d.Pointer != "" {
-			where += " " + d.Pointer
-		}
-		b.WriteString("  " + where + "\n")
+		b.WriteString("  " + d.Where() + "\n")
 		if !d.Extra {
 			b.WriteString("    - " + showValue(d.Part, d.Want) + "\n")
 		}
@@ -237,35 +234,51 @@ func exchangeText(r *results.Result) string {
 	if c.Source != "" || c.Verification != "" {
 		fmt.Fprintf(&b, "source: %s [%s]\n", orDash(oneLine(c.Source)), orDefault(c.Verification, "unverified"))
 	}
-	if r.Operation != "" {
-		fmt.Fprintf(&b, "operation: %s\n", r.Operation)
+	if len(r.Steps) > 0 {
+		for _, st := range r.Steps {
+			fmt.Fprintf(&b, "\nstep %s: %s\n", st.Name, st.Status)
+			if st.Reason != "" {
+				fmt.Fprintf(&b, "%s\n", st.Reason)
+			}
+			writeExchange(&b, st.Operation, st.Findings, st.Conformance, st.Differences, st.Request, st.Response, st.CorrelationID, st.TraceID)
+		}
+		return b.String()
 	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "lint: %s\n", f)
-	}
-	for _, f := range r.Conformance {
-		fmt.Fprintf(&b, "contract: %s\n", f)
-	}
-	if len(r.Differences) > 0 {
-		b.WriteString(differencesText(safeDifferences(r.Differences)))
-	}
-	if r.Request != nil {
-		fmt.Fprintf(&b, "\nrequest: %s %s\n", r.Request.Method, redactURL(r.Request.URL))
-		writeHeaders(&b, redactHeader(r.Request.Header))
-		writeBody(&b, redactBody(r.Request.Body))
-	}
-	if r.Response != nil {
-		fmt.Fprintf(&b, "\nanswer: %d\n", r.Response.Status)
-		writeHeaders(&b, redactHeader(r.Response.Header))
-		writeBody(&b, redactBody(r.Response.Body))
-	}
-	if r.CorrelationID != "" {
-		fmt.Fprintf(&b, "correlation id: %s\n", r.CorrelationID)
-	}
-	if r.TraceID != "" {
-		fmt.Fprintf(&b, "trace id: %s\n", r.TraceID)
-	}
+	writeExchange(&b, r.Operation, r.Findings, r.Conformance, r.Differences, r.Request, r.Response, r.CorrelationID, r.TraceID)
 	return b.String()
+}
+
+// writeExchange writes one request's findings, contract breaks,
+// differences, request, answer and ids, secrets redacted.
+func writeExchange(b *strings.Builder, op string, fs, contract []finding.Finding, ds []diff.Difference, req *results.Request, resp *results.Response, correlation, trace string) {
+	if op != "" {
+		fmt.Fprintf(b, "operation: %s\n", op)
+	}
+	for _, f := range fs {
+		fmt.Fprintf(b, "lint: %s\n", f)
+	}
+	for _, f := range contract {
+		fmt.Fprintf(b, "contract: %s\n", f)
+	}
+	if len(ds) > 0 {
+		b.WriteString(differencesText(safeDifferences(ds)))
+	}
+	if req != nil {
+		fmt.Fprintf(b, "\nrequest: %s %s\n", req.Method, redactURL(req.URL))
+		writeHeaders(b, redactHeader(req.Header))
+		writeBody(b, redactBody(req.Body))
+	}
+	if resp != nil {
+		fmt.Fprintf(b, "\nanswer: %d\n", resp.Status)
+		writeHeaders(b, redactHeader(resp.Header))
+		writeBody(b, redactBody(resp.Body))
+	}
+	if correlation != "" {
+		fmt.Fprintf(b, "correlation id: %s\n", correlation)
+	}
+	if trace != "" {
+		fmt.Fprintf(b, "trace id: %s\n", trace)
+	}
 }
 
 func writeHeaders(b *strings.Builder, h map[string][]string) {

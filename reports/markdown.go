@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/secret"
 )
@@ -120,23 +121,17 @@ func (m *mdWriter) entry(r *results.Result) {
 	if len(c.Tags) > 0 {
 		m.printf(" (tags: %s)", strings.Join(c.Tags, ", "))
 	}
-	m.printf("; checked against %s: %s\n", orDefault(r.Target, "lint only"), statusWord(r))
-	m.printf("\n**The wrong request**\n\n")
-	m.channelLine(c)
-	m.request(c)
-	if len(r.Findings) > 0 {
-		m.printf("\n**What lint says**\n\n")
-		for _, f := range r.Findings {
-			m.printf("- %s\n", mdCode(f.String()))
-		}
-	}
-	m.printf("\n**What the API answers**\n\n")
-	m.answer(r)
-	if len(r.Conformance) > 0 {
-		m.printf("\n**Where the answer breaks the contract**\n\n")
-		for _, f := range r.Conformance {
-			m.printf("- %s\n", mdCode(f.String()))
-		}
+	m.printf("; checked against %s: %s\n", orDefault(r.Target, "lint only"), statusWord(r.Status, r.Reason))
+	if len(r.Steps) > 0 {
+		m.steps(r)
+	} else {
+		m.printf("\n**The wrong request**\n\n")
+		m.channelLine(c)
+		m.request(&c.Request, c.Auth)
+		m.findings("What lint says", r.Findings)
+		m.printf("\n**What the API answers**\n\n")
+		m.answer(r.Response, r.Reason, r.CorrelationID, 4000)
+		m.findings("Where the answer breaks the contract", r.Conformance)
 	}
 	m.channel(r)
 	m.printf("\n**The right request**\n\n")
@@ -147,9 +142,11 @@ func (m *mdWriter) entry(r *results.Result) {
 	case fix == nil:
 		m.printf("`fixedBy: %s` names a case that was not run with this one.\n", c.FixedBy)
 	default:
-		m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix))
+		m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix.Status, fix.Reason))
 		m.channelLine(fix.Case)
-		m.request(fix.Case)
+		for _, sent := range fix.Case.Requests() {
+			m.request(sent.Request, sent.Auth)
+		}
 		if fix.Response != nil {
 			m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
 		}
@@ -159,16 +156,84 @@ func (m *mdWriter) entry(r *results.Result) {
 	}
 }
 
-func statusWord(r *results.Result) string {
-	if r.Status == results.Errored || r.Status == results.Skipped {
-		return string(r.Status) + " (" + oneLine(r.Reason) + ")"
+// steps shows each step of a multi-step case: its request, what lint
+// says, the answer (the members the step expects) and its contract breaks.
+func (m *mdWriter) steps(r *results.Result) {
+	m.printf("\n**The steps**\n")
+	for i, sent := range r.Case.Requests() {
+		st := r.Steps[i]
+		m.printf("\n%d. `%s` (%s)", i+1, st.Name, statusWord(st.Status, st.Reason))
+		if caps := sent.Step.Capture; len(caps) > 0 {
+			var names []string
+			for _, name := range slices.Sorted(maps.Keys(caps)) {
+				names = append(names, fmt.Sprintf("`%s` from `%s`", name, caps[name]))
+			}
+			m.printf(", capturing %s", strings.Join(names, ", "))
+		}
+		m.printf(":\n\n")
+		m.request(sent.Request, sent.Auth)
+		m.findings("What lint says", st.Findings)
+		if st.Response != nil {
+			shown, note := expectedMembers(st.Response, sent.Step.Expect.Body)
+			m.printf("\n")
+			if note != "" {
+				m.printf("%s\n\n", note)
+			}
+			m.answer(shown, st.Reason, st.CorrelationID, 4000)
+		}
+		m.findings("Where the answer breaks the contract", st.Conformance)
 	}
-	return string(r.Status)
+}
+
+func (m *mdWriter) findings(title string, fs []finding.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	m.printf("\n**%s**\n\n", title)
+	for _, f := range fs {
+		m.printf("- %s\n", mdCode(f.String()))
+	}
+}
+
+// expectedMembers keeps, of a step's JSON answer, the members its
+// expectation names: a step's answer is one of several, and the rest of a
+// generated item is noise in a catalogue.
+func expectedMembers(resp *results.Response, want *casefile.Value) (*results.Response, string) {
+	if want == nil {
+		return resp, ""
+	}
+	w, ok1 := want.V.(map[string]any)
+	v, ok2 := decodeJSON(resp.Body)
+	got, ok3 := v.(map[string]any)
+	if !ok1 || !ok2 || !ok3 || len(got) <= len(w) {
+		return resp, ""
+	}
+	kept := map[string]any{}
+	for k := range w {
+		if gv, ok := got[k]; ok {
+			kept[k] = gv
+		}
+	}
+	body, err := json.Marshal(kept)
+	if err != nil {
+		return resp, ""
+	}
+	out := *resp
+	out.Body = body
+	return &out, fmt.Sprintf("The answer's body, %d of its %d members: those the step expects.", len(kept), len(got))
+}
+
+func statusWord(status results.Status, reason string) string {
+	if status == results.Errored || status == results.Skipped {
+		return string(status) + " (" + oneLine(reason) + ")"
+	}
+	return string(status)
 }
 
 // request shows a case's request as HTTP, as the case file writes it.
-func (m *mdWriter) request(c *casefile.Case) {
-	rq := &c.Request
+// request shows a request as HTTP, as the case file writes it; auth is
+// the credential it is sent with.
+func (m *mdWriter) request(rq *casefile.Request, auth string) {
 	p := templateParam.ReplaceAllStringFunc(rq.Path, func(s string) string {
 		v := rq.PathParams[s[1:len(s)-1]]
 		if strings.Contains(v, "${") {
@@ -185,9 +250,9 @@ func (m *mdWriter) request(c *casefile.Case) {
 	}
 	m.printf("```http\n%s %s\n", rq.Method, p)
 	switch {
-	case c.Auth != "" && c.Auth != "none":
-		m.printf("Authorization: Bearer <token of credential %q>\n", c.Auth)
-	case c.Auth == "none" && rq.Headers["Authorization"] == "":
+	case auth != "" && auth != "none":
+		m.printf("Authorization: Bearer <token of credential %q>\n", auth)
+	case auth == "none" && rq.Headers["Authorization"] == "":
 		m.printf("(no Authorization header)\n")
 	}
 	for _, k := range slices.Sorted(maps.Keys(rq.Headers)) {
@@ -218,38 +283,37 @@ func (m *mdWriter) request(c *casefile.Case) {
 	m.printf("```\n")
 }
 
-// answer shows the status, the content type and the body, volatile
-// values masked.
-func (m *mdWriter) answer(r *results.Result) {
-	if r.Response == nil {
-		if r.Reason != "" {
-			m.printf("No answer: %s\n", escapeMD(oneLine(r.Reason)))
+// answer shows the status, the content type and the body (at most limit
+// bytes of it), volatile values masked.
+func (m *mdWriter) answer(resp *results.Response, reason, correlationID string, limit int) {
+	if resp == nil {
+		if reason != "" {
+			m.printf("No answer: %s\n", escapeMD(oneLine(reason)))
 		} else {
 			m.printf("No answer (lint only).\n")
 		}
 		return
 	}
-	resp := r.Response
 	m.printf("```http\n%d %s\n", resp.Status, http.StatusText(resp.Status))
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		m.printf("Content-Type: %s\n", ct)
 	}
 	for _, name := range []string{"Inin-Correlation-Id", "X-Request-Id", "Www-Authenticate", "Retry-After"} {
 		if v := resp.Header.Get(name); v != "" {
-			if v == r.CorrelationID {
+			if v == correlationID {
 				v = "<correlation id>"
 			}
 			m.printf("%s: %s\n", name, v)
 		}
 	}
-	body := maskVolatile(redactBody(resp.Body), r.CorrelationID)
+	body := maskVolatile(redactBody(resp.Body), correlationID)
 	if len(body) > 0 {
 		if v, ok := decodeJSON(body); ok {
 			body = []byte(prettyJSON(v))
 		}
 		s := string(body)
-		if len(s) > 4000 {
-			s = s[:4000] + "\n... (truncated)"
+		if len(s) > limit {
+			s = s[:limit] + "\n... (truncated)"
 		}
 		m.printf("\n%s\n", strings.TrimRight(xmlSafe(s), "\n"))
 	}

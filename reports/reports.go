@@ -69,8 +69,12 @@ func showValue(part diff.Part, v any) string {
 // contractWarnings counts the conformance findings that did not fail the
 // case: a passing case still says its answer broke the contract.
 func contractWarnings(r *results.Result) int {
+	fs := r.Conformance
+	for _, st := range r.Steps {
+		fs = append(fs[:len(fs):len(fs)], st.Conformance...)
+	}
 	n := 0
-	for _, f := range r.Conformance {
+	for _, f := range fs {
 		if f.Severity == finding.Warning {
 			n++
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -63,8 +64,11 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 	if v := r.Case.Verification; v != "" {
 		t.printf(" [%s]", v)
 	}
-	if r.Response != nil {
-		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r), r.Response.Status)))
+	switch {
+	case len(r.Steps) > 0:
+		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%d steps)", len(r.Steps))))
+	case r.Response != nil:
+		t.printf(" %s", t.paint(ansiDim, fmt.Sprintf("(%s -> %d)", requestLine(r.Request), r.Response.Status)))
 	}
 	if n := contractWarnings(r); n > 0 {
 		t.printf(" %s", t.paint(ansiYellow, fmt.Sprintf("[%d contract %s]", n, plural(n, "warning", "warnings"))))
@@ -83,22 +87,56 @@ func (t *textWriter) result(r *results.Result, verbose bool) {
 	if r.Reason != "" {
 		t.printf("    %s\n", r.Reason)
 	}
-	t.findings(r)
-	t.contract(r)
-	t.differences(r.Differences)
+	if len(r.Steps) > 0 {
+		for _, st := range r.Steps {
+			t.step(st, verbose)
+		}
+		return
+	}
+	t.exchange("    ", r.Operation, r.Findings, r.Conformance, r.Differences, r.Response)
 	t.channel(r)
-	// The answer of a failing case, and with -v of every case: what a
-	// passing pitfall case documents is the answer it got.
-	if r.Response != nil && (r.Status == results.Failed || verbose) {
-		t.printf("    answer: %d %s\n", r.Response.Status, indentBody(r.Response.Body))
+	t.answer("    ", r.Response, r.Status == results.Failed || verbose)
+}
+
+// step shows one step of a multi-step case: a line, and what went wrong
+// (everything, verbose).
+func (t *textWriter) step(st *results.Step, verbose bool) {
+	t.printf("    step %s: %s", st.Name, st.Status)
+	if st.Response != nil {
+		t.printf(" (%s -> %d)", requestLine(st.Request), st.Response.Status)
+	}
+	t.printf("\n")
+	if st.Reason != "" {
+		t.printf("      %s\n", st.Reason)
+	}
+	if st.Status == results.Passed && !verbose {
+		return
+	}
+	t.exchange("      ", st.Operation, st.Findings, st.Conformance, st.Differences, st.Response)
+	t.answer("      ", st.Response, st.Status == results.Failed || verbose)
+}
+
+// exchange shows one request's lint findings, contract breaks and
+// differences.
+func (t *textWriter) exchange(indent, op string, fs, contract []finding.Finding, ds []diff.Difference, resp *results.Response) {
+	t.findings(indent, op, fs)
+	t.contract(indent, op, contract, resp)
+	t.differences(indent, ds)
+}
+
+// answer shows the answer when shown: that of a failing case, and with -v
+// of every case (what a passing pitfall case documents is the answer it got).
+func (t *textWriter) answer(indent string, resp *results.Response, shown bool) {
+	if resp != nil && shown {
+		t.printf("%sanswer: %d %s\n", indent, resp.Status, indentBody(resp.Body, indent))
 	}
 }
 
-func requestLine(r *results.Result) string {
-	if r.Request == nil {
+func requestLine(r *results.Request) string {
+	if r == nil {
 		return ""
 	}
-	return r.Request.Method + " " + pathOf(redactURL(r.Request.URL))
+	return r.Method + " " + pathOf(redactURL(r.URL))
 }
 
 func pathOf(u string) string {
@@ -110,47 +148,46 @@ func pathOf(u string) string {
 	return u
 }
 
-func (t *textWriter) findings(r *results.Result) {
-	if len(r.Findings) == 0 {
+func (t *textWriter) findings(indent, op string, fs []finding.Finding) {
+	if len(fs) == 0 {
 		return
 	}
-	t.printf("    lint (%s):\n", orDefault(r.Operation, "no operation"))
-	for _, f := range r.Findings {
-		t.printf("      %s\n", f)
+	t.printf("%slint (%s):\n", indent, orDefault(op, "no operation"))
+	for _, f := range fs {
+		t.printf("%s  %s\n", indent, f)
 	}
 }
 
 // contract lists where the answer breaks the operation's declared responses.
-func (t *textWriter) contract(r *results.Result) {
-	if len(r.Conformance) == 0 {
+func (t *textWriter) contract(indent, op string, fs []finding.Finding, resp *results.Response) {
+	if len(fs) == 0 {
 		return
 	}
 	answer := "no answer"
-	if r.Response != nil {
-		answer = fmt.Sprintf("answer %d", r.Response.Status)
+	if resp != nil {
+		answer = fmt.Sprintf("answer %d", resp.Status)
 	}
-	t.printf("    contract (%s, %s):\n", orDefault(r.Operation, "no operation"), answer)
-	for _, f := range r.Conformance {
-		t.printf("      %s\n", f)
+	t.printf("%scontract (%s, %s):\n", indent, orDefault(op, "no operation"), answer)
+	for _, f := range fs {
+		t.printf("%s  %s\n", indent, f)
 	}
 }
 
-func (t *textWriter) differences(ds []diff.Difference) {
+// differences lists (-want +got); a step's differences are shown under
+// the step, so they are named without it.
+func (t *textWriter) differences(indent string, ds []diff.Difference) {
 	if len(ds) == 0 {
 		return
 	}
-	t.printf("    differences (-want +got):\n")
+	t.printf("%sdifferences (-want +got):\n", indent)
 	for _, d := range ds {
-		where := string(d.Part)
-		if d.Pointer != "" {
-			where += " " + d.Pointer
-		}
-		t.printf("      %s\n", where)
+		d.Step = ""
+		t.printf("%s  %s\n", indent, d.Where())
 		if !d.Extra {
-			t.printf("        %s\n", t.paint(ansiRed, "- "+showValue(d.Part, d.Want)))
+			t.printf("%s    %s\n", indent, t.paint(ansiRed, "- "+showValue(d.Part, d.Want)))
 		}
 		if !d.Missing {
-			t.printf("        %s\n", t.paint(ansiGreen, "+ "+showValue(d.Part, d.Got)))
+			t.printf("%s    %s\n", indent, t.paint(ansiGreen, "+ "+showValue(d.Part, d.Got)))
 		}
 	}
 }
@@ -199,8 +236,9 @@ func (t *textWriter) summary(s results.Summary) {
 	t.printf("%s\n", line)
 }
 
-// indentBody shows an answer's body, indented when it is JSON.
-func indentBody(b []byte) string {
+// indentBody shows an answer's body, indented when it is JSON, its lines
+// under indent plus "answer: ".
+func indentBody(b []byte, indent string) string {
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, bytes.TrimSpace(b), "", "  ") == nil {
 		b = pretty.Bytes()
@@ -212,7 +250,7 @@ func indentBody(b []byte) string {
 	if s == "" {
 		return "(empty body)"
 	}
-	return strings.ReplaceAll(s, "\n", "\n            ")
+	return strings.ReplaceAll(s, "\n", "\n"+indent+"        ")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
