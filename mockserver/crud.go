@@ -82,9 +82,7 @@ func (s *Server) decide(st *store, state *state, ex *exchange, pol *opPolicy, so
 	case roleRead:
 		return outcome{status: pol.successStatus, body: doc}
 	case roleDelete:
-		c.remove(it)
-		state.bytes -= it.size
-		st.bytes -= it.size
+		st.account(state, -c.remove(it))
 		return outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, doc),
 			change: Change{Kind: Deleted, ID: it.id, Collection: itemCollection(ex.r), Body: doc}}
 	}
@@ -137,8 +135,9 @@ func (s *Server) update(st *store, state *state, c *collection, it *item, doc ma
 	it.version++
 	so.res.owned.fill(next, it)
 	it.doc = next
-	it.size += len(ex.body)
-	st.grow(state, c, len(ex.body))
+	st.makeRoom(state, c, len(ex.body))
+	c.resize(it, len(ex.body))
+	st.account(state, len(ex.body))
 	return outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, next),
 		change: Change{Kind: Updated, ID: it.id, Collection: itemCollection(ex.r), Body: next}}
 }

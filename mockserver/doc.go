@@ -107,8 +107,9 @@
 // (Inin-Correlation-Id, contextId) and tokens stay random: they identify
 // one answer. Config.Stateless turns the state off.
 //
-// A collection keeps at most 10,000 items and the store 128 MiB of request
-// bodies; past that the oldest items go.
+// A collection keeps its newest 5,000 to 10,000 items, and the store at
+// most 128 MiB of request bodies; past that the oldest items go, then the
+// least recently used sessions.
 //
 // # Sessions and casebook's own routes
 //

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/binary"
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -54,9 +55,8 @@ type collKey struct {
 }
 
 type collection struct {
-	items map[string]*item
-	order []*item           // creation order, with removed items until compacted
-	next  map[uint64]uint32 // how many items each create request made, for ids
+	gens [2]generation     // the young one, then the old one (see add)
+	next map[uint64]uint32 // how many items each create request made, for ids
 }
 
 // item is one stored item. Until it is first read, an item created by a
@@ -99,7 +99,7 @@ func (st *store) collection(s *state, k collKey) *collection {
 	if c := s.colls[k]; c != nil {
 		return c
 	}
-	c := &collection{items: map[string]*item{}, next: map[uint64]uint32{}}
+	c := &collection{next: map[uint64]uint32{}}
 	s.colls[k] = c
 	if k.parents == "" && k.res.depth == 0 && k.res.fixture != "" {
 		for _, rec := range st.fixtures[k.res.fixture] {
@@ -122,76 +122,119 @@ func fixtureItem(rec Record) *item {
 	return it
 }
 
-func (c *collection) add(it *item) {
-	c.items[it.id] = it
-	c.order = append(c.order, it)
+// A collection keeps its items in two generations: new items go into the
+// young one; when it holds maxItems/2, it becomes the old one and the old
+// one is forgotten whole. So a collection holds its newest maxItems/2 to
+// maxItems items, and a client that creates without end (a load test)
+// costs no per-item eviction.
+type generation struct {
+	items map[string]*item
+	order []*item // creation order, with removed items until compacted
+	bytes int
 }
 
-func (c *collection) get(id string) *item { return c.items[id] }
-
-func (c *collection) remove(it *item) {
-	delete(c.items, it.id)
-	it.gone = true
-	if len(c.order) > 2*len(c.items)+16 {
-		kept := make([]*item, 0, len(c.items))
-		for _, o := range c.order {
-			if !o.gone {
-				kept = append(kept, o)
-			}
-		}
-		c.order = kept
+func (c *collection) add(it *item) (dropped int) {
+	young := &c.gens[0]
+	if len(young.items) >= maxItems/2 {
+		dropped = c.gens[1].bytes
+		c.gens[1], c.gens[0] = *young, generation{}
+		young = &c.gens[0]
 	}
+	if young.items == nil {
+		young.items = map[string]*item{}
+	}
+	young.items[it.id] = it
+	young.order = append(young.order, it)
+	young.bytes += it.size
+	return dropped
+}
+
+func (c *collection) get(id string) *item {
+	if it := c.gens[0].items[id]; it != nil {
+		return it
+	}
+	return c.gens[1].items[id]
+}
+
+// resize accounts n more bytes to the item (an update's body).
+func (c *collection) resize(it *item, n int) {
+	it.size += n
+	for i := range c.gens {
+		if c.gens[i].items[it.id] == it {
+			c.gens[i].bytes += n
+		}
+	}
+}
+
+// remove forgets an item and says how many bytes that freed.
+func (c *collection) remove(it *item) int {
+	for i := range c.gens {
+		g := &c.gens[i]
+		if g.items[it.id] != it {
+			continue
+		}
+		delete(g.items, it.id)
+		g.bytes -= it.size
+		if len(g.order) > 2*len(g.items)+16 {
+			g.order = slices.DeleteFunc(g.order, func(o *item) bool { return o.gone || o == it })
+		}
+	}
+	it.gone = true
+	return it.size
 }
 
 // live lists the items in creation order.
 func (c *collection) live() []*item {
-	out := make([]*item, 0, len(c.items))
-	for _, it := range c.order {
-		if !it.gone {
-			out = append(out, it)
+	out := make([]*item, 0, len(c.gens[0].items)+len(c.gens[1].items))
+	for _, g := range []*generation{&c.gens[1], &c.gens[0]} {
+		for _, it := range g.order {
+			if !it.gone {
+				out = append(out, it)
+			}
 		}
 	}
 	return out
 }
 
-// evictOldest drops the oldest item and says how many bytes that freed;
-// false when the collection is empty.
-func (c *collection) evictOldest() (int, bool) {
-	for len(c.order) > 0 {
-		it := c.order[0]
-		c.order = c.order[1:]
-		if !it.gone {
-			delete(c.items, it.id)
-			it.gone = true
-			return it.size, true
-		}
+// dropOldest forgets the old generation, or, when it is empty, makes the
+// young one old; false when there is nothing left to drop.
+func (c *collection) dropOldest() (freed int, ok bool) {
+	if len(c.gens[1].items) > 0 {
+		freed = c.gens[1].bytes
+		c.gens[1] = generation{}
+		return freed, true
 	}
-	return 0, false
+	if len(c.gens[0].items) == 0 {
+		return 0, false
+	}
+	c.gens[1], c.gens[0] = c.gens[0], generation{}
+	return 0, true
 }
 
-// insert stores a new item, evicting the oldest ones past the bounds. The
-// caller holds mu.
+// insert stores a new item, making room first when the store is over its
+// byte budget (older items of the collection, then whole sessions go).
+// The caller holds mu.
 func (st *store) insert(s *state, c *collection, it *item) {
-	for len(c.items) >= maxItems {
-		n, _ := c.evictOldest()
-		s.bytes -= n
-		st.bytes -= n
-	}
-	c.add(it)
-	st.grow(s, c, it.size)
+	st.makeRoom(s, c, it.size)
+	st.account(s, it.size-c.add(it))
 }
 
-// grow accounts n more stored bytes, evicting oldest items of c, then
-// whole sessions, while the store is over its budget.
-func (st *store) grow(s *state, c *collection, n int) {
+// account adds n stored bytes (negative: freed).
+func (st *store) account(s *state, n int) {
 	s.bytes += n
 	st.bytes += n
-	for st.bytes > maxBytes && len(c.items) > 1 {
-		freed, _ := c.evictOldest()
-		s.bytes -= freed
-		st.bytes -= freed
-	}
-	for st.bytes > maxBytes && st.dropOldestSession(s) {
+}
+
+// makeRoom evicts until n more bytes fit in the store's budget.
+func (st *store) makeRoom(s *state, c *collection, n int) {
+	for st.bytes+n > maxBytes {
+		if freed, ok := c.dropOldest(); ok {
+			st.account(s, -freed)
+			continue
+		}
+		if !st.dropOldestSession(s) {
+			return
+		}
 	}
 }
 
@@ -209,7 +252,7 @@ func (st *store) newID(c *collection, k collKey, body []byte) string {
 	for {
 		id := formatID(k.res.idInteger, mix(h+uint64(n)))
 		n++
-		if c.items[id] == nil {
+		if c.get(id) == nil {
 			c.next[h] = n
 			return id
 		}

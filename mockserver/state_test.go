@@ -358,23 +358,32 @@ func TestStateless(t *testing.T) {
 	}
 }
 
-// TestStoreIsBounded: past maxItems a collection forgets its oldest items.
+// TestStoreIsBounded: a collection keeps its newest maxItems/2 to
+// maxItems items; the oldest go first.
 func TestStoreIsBounded(t *testing.T) {
 	srv := newServer(t, petsSpec, Config{})
-	var first string
+	var first, last string
 	for i := range maxItems + 1 {
 		r := inProcess(srv, "POST", "/pets", "", fmt.Sprintf(`{"name": "pet %d"}`, i), nil)
 		if i == 0 {
 			first = petPath(r)
 		}
+		last = petPath(r)
 	}
 	if r := inProcess(srv, "GET", first, "", "", nil); r.status != 404 {
 		t.Errorf("the oldest of %d pets = %d, want 404 (evicted)", maxItems+1, r.status)
 	}
-	var all []any
+	if r := inProcess(srv, "GET", last, "", "", nil); r.status != 200 {
+		t.Errorf("the newest pet = %d, want 200", r.status)
+	}
+	var all []map[string]any
 	_ = json.Unmarshal(inProcess(srv, "GET", "/pets", "", "", nil).raw, &all)
-	if len(all) != maxItems {
-		t.Errorf("GET /pets lists %d, want %d", len(all), maxItems)
+	if len(all) < maxItems/2 || len(all) > maxItems || all[len(all)-1]["name"] != fmt.Sprintf("pet %d", maxItems) {
+		t.Errorf("GET /pets lists %d ending with %v, want %d to %d ending with the newest", len(all), all[len(all)-1], maxItems/2, maxItems)
+	}
+	st := srv.store
+	if got := st.shared.bytes; got != st.bytes || got <= 0 {
+		t.Errorf("bytes accounted: state %d, store %d; want equal and positive", got, st.bytes)
 	}
 }
 
