@@ -46,6 +46,11 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		// Genesys Cloud sends one on every answer; an error's contextId repeats it.
 		w.Header().Set("Inin-Correlation-Id", newID())
 	}
+	if len(r.Header.Get(SessionHeader)) > maxSessionID {
+		s.fail(w, nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
+			Message: fmt.Sprintf("casebook mock: the %s header is longer than %d characters.", SessionHeader, maxSessionID)})
+		return
+	}
 	sess := s.sessionOf(r)
 	if s.injectFault(w, r, sess) {
 		return

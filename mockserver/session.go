@@ -71,10 +71,13 @@ func (s *Server) Reset() {
 	}
 }
 
+// maxSessionID bounds a SessionHeader value: sessions are kept by it.
+const maxSessionID = 128
+
 // sessionOf finds the session a request names; nil when it names none.
 func (s *Server) sessionOf(r *http.Request) *session {
 	id := r.Header.Get(SessionHeader)
-	if id == "" {
+	if id == "" || len(id) > maxSessionID {
 		return nil
 	}
 	st := s.store

@@ -265,6 +265,10 @@ func TestSessions(t *testing.T) {
 	if r := inProcess(srv, "GET", path, "", "", nil); r.status != 404 {
 		t.Errorf("after Reset: %d, want 404", r.status)
 	}
+	long := http.Header{SessionHeader: {strings.Repeat("s", maxSessionID+1)}}
+	if r := inProcess(srv, "GET", "/pets", "", "", long); r.status != 400 || !strings.Contains(r.str("detail"), "Casebook-Session header is longer") {
+		t.Errorf("a session name of %d characters: %d %s, want 400 naming the header", maxSessionID+1, r.status, r.raw)
+	}
 }
 
 // TestResetRoute: POST /__casebook/reset forgets the state for loopback
