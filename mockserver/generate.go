@@ -1,8 +1,6 @@
 package mockserver
 
 import (
-	"fmt"
-	"hash/fnv"
 	"maps"
 	"math/rand/v2"
 	"mime"
@@ -93,11 +91,15 @@ func firstExample(examples openapi3.Examples) any {
 	return nil
 }
 
-// requestSeed hashes what makes a request itself, spread by the server's
-// seed (seed 0 leaves the hash as it is).
+// requestSeed hashes what makes a request itself (FNV-1a over "METHOD
+// path?query\n" and the body), spread by the server's seed (seed 0 leaves
+// the hash as it is).
 func requestSeed(seed uint64, method, path, rawQuery string, body []byte) uint64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s %s?%s\n", method, path, rawQuery)
-	h.Write(body)
-	return h.Sum64() ^ seed*0x9e3779b97f4a7c15
+	h := fnvString(fnvOffset, method)
+	h = fnvString(h, " ")
+	h = fnvString(h, path)
+	h = fnvString(h, "?")
+	h = fnvString(h, rawQuery)
+	h = fnvString(h, "\n")
+	return fnvBytes(h, body) ^ seed*0x9e3779b97f4a7c15
 }

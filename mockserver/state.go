@@ -57,6 +57,8 @@ type collKey struct {
 type collection struct {
 	gens [2]generation     // the young one, then the old one (see add)
 	next map[uint64]uint32 // how many items each create request made, for ids
+	// reused says next was cleared once, so counts may repeat (see newID).
+	reused bool
 }
 
 // item is one stored item. Until it is first read, an item created by a
@@ -137,7 +139,8 @@ func (c *collection) add(it *item) (dropped int) {
 	young := &c.gens[0]
 	if len(young.items) >= maxItems/2 {
 		dropped = c.gens[1].bytes
-		c.gens[1], c.gens[0] = *young, generation{}
+		// Sized for what filled the last one: no rehashing on the way.
+		c.gens[1], c.gens[0] = *young, generation{items: make(map[string]*item, maxItems/2), order: make([]*item, 0, maxItems/2)}
 		young = &c.gens[0]
 	}
 	if young.items == nil {
@@ -242,17 +245,20 @@ func (st *store) makeRoom(s *state, c *collection, n int) {
 // collection and the request body, and how many items that same request
 // made before, so ids do not depend on the order of unrelated requests.
 func (st *store) newID(c *collection, k collKey, body []byte) string {
-	h := hashString(st.seed, k.res.collection)
-	h = hashString(h, k.parents)
-	h = hashBytes(h, body)
+	h := fnvString(fnvOffset^st.seed, k.res.collection)
+	h = fnvString(h, k.parents)
+	h = fnvBytes(h, body)
 	n := c.next[h]
 	if len(c.next) > maxItems {
-		clear(c.next) // bounded; the loop below still keeps ids unique
+		clear(c.next) // bounded: from now on ids are checked against those in use
+		c.reused = true
 	}
 	for {
 		id := formatID(k.res.idInteger, mix(h+uint64(n)))
 		n++
-		if c.get(id) == nil {
+		// Without a clear, (hash, count) pairs are unique and so are their
+		// ids (but for a 2^-64 chance): no lookup needed.
+		if !c.reused || c.get(id) == nil {
 			c.next[h] = n
 			return id
 		}
@@ -261,7 +267,7 @@ func (st *store) newID(c *collection, k collKey, body []byte) string {
 
 // itemSeed seeds the generated part of an item's body.
 func (st *store) itemSeed(k collKey, id string) uint64 {
-	return mix(hashString(hashString(hashString(st.seed^0x5eed, k.res.collection), k.parents), id))
+	return mix(fnvString(fnvString(fnvString(fnvOffset^st.seed^0x5eed, k.res.collection), k.parents), id))
 }
 
 // reset forgets every item and every session.
@@ -356,9 +362,11 @@ func mix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// hashString and hashBytes are FNV-1a over h, without allocating.
-func hashString(h uint64, s string) uint64 {
-	h ^= 0xcbf29ce484222325
+// fnvString and fnvBytes go on with an FNV-1a 64 hash (start from
+// fnvOffset), as hash/fnv does, without allocating.
+const fnvOffset = 0xcbf29ce484222325
+
+func fnvString(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 0x100000001b3
@@ -366,8 +374,7 @@ func hashString(h uint64, s string) uint64 {
 	return h
 }
 
-func hashBytes(h uint64, b []byte) uint64 {
-	h ^= 0xcbf29ce484222325
+func fnvBytes(h uint64, b []byte) uint64 {
 	for _, c := range b {
 		h ^= uint64(c)
 		h *= 0x100000001b3
