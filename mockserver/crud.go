@@ -96,7 +96,11 @@ func (s *Server) create(st *store, state *state, c *collection, k collKey, ex *e
 	id := st.newID(c, k, ex.body)
 	coll := strings.TrimRight(ex.r.URL.EscapedPath(), "/")
 	seed := st.itemSeed(k, id)
-	it := &item{id: id, uri: coll + "/" + url.PathEscape(id), seed: seed, merge: so.merge, version: 1,
+	uri := coll + "/" + url.PathEscape(id)
+	if so.absoluteURIs {
+		uri = origin(ex.r) + uri
+	}
+	it := &item{id: id, uri: uri, seed: seed, merge: so.merge, version: 1,
 		dated: true, integer: so.res.idInteger, size: len(ex.body) + 256}
 	if len(so.merge) > 0 {
 		it.req = ex.body
@@ -198,7 +202,11 @@ func (s *Server) list(c *collection, ex *exchange, pol *opPolicy, so *stateOp) o
 		}
 	}
 	out[l.field] = page
-	l.setPaging(out, ex.r.URL.EscapedPath(), size, number, len(items), pages)
+	path := ex.r.URL.EscapedPath()
+	if l.absoluteURIs {
+		path = origin(ex.r) + path
+	}
+	l.setPaging(out, path, size, number, len(items), pages)
 	return outcome{status: pol.successStatus, body: out}
 }
 
@@ -263,6 +271,15 @@ func joinIDs(ids []string) string {
 		return ""
 	}
 	return strings.Join(ids, "\x00")
+}
+
+// origin is scheme://host of the mock as the request reached it: where a
+// selfUri of format uri points, so a client can follow it.
+func origin(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }
 
 // itemCollection is the collection path of a request to an item.

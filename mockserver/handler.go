@@ -122,7 +122,7 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 		pol.notify(s, w, ex, pol.successStatus)
 		return
 	}
-	if pol.state != nil && s.answerState(w, ex, pol, pol.state) {
+	if pol.state != nil && (ex.session == nil || !ex.session.stateless) && s.answerState(w, ex, pol, pol.state) {
 		return
 	}
 	if pol.serve != nil {

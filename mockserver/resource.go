@@ -76,6 +76,8 @@ type stateOp struct {
 	sameAsItem  bool
 	answerMerge []string
 	answerOwned serverFields
+	// absoluteURIs: the item's or the answer's selfUri must be absolute.
+	absoluteURIs bool
 	// exampleAnswer says the answer may be the spec's own example value,
 	// which is shared and must be copied before it is written to.
 	exampleAnswer bool
@@ -98,6 +100,8 @@ type listShape struct {
 	sizeParam, pageParam string
 	defaultSize          int
 	fields               map[string]*openapi3.Schema
+	// absoluteURIs: the paging links are format uri (scheme and host).
+	absoluteURIs bool
 }
 
 // inferResources finds the resources of a spec and the part each
@@ -152,6 +156,9 @@ func (r *resource) describe(get *spec.Operation) {
 type serverFields struct {
 	id                                  string // "id", or the member named like the path parameter
 	selfURI, version, created, modified bool
+	// absoluteURI: the schema's selfUri is format uri, so it must carry a
+	// scheme and host.
+	absoluteURI bool
 	versionString                       bool
 }
 
@@ -163,7 +170,9 @@ func ownedFields(fields map[string]*openapi3.Schema, param string) serverFields 
 			break
 		}
 	}
-	_, o.selfURI = fields["selfUri"]
+	if f, ok := fields["selfUri"]; ok {
+		o.selfURI, o.absoluteURI = true, f.Format == "uri" || f.Format == "url"
+	}
 	_, o.created = fields["dateCreated"]
 	_, o.modified = fields["dateModified"]
 	if v, ok := fields["version"]; ok && (v.Type.Is("integer") || v.Type.Is("number") || v.Type.Is("string")) {
@@ -265,6 +274,7 @@ func (so *stateOp) describeAnswer(op *spec.Operation) {
 	}
 	so.merge = mergeable(request, so.res.fields, so.res.owned)
 	so.sameAsItem = answer != nil && so.res.schema != nil && answer.Value == so.res.schema.Value
+	so.absoluteURIs = so.res.owned.absoluteURI || so.answerOwned.absoluteURI
 	if so.role == roleUpdate || so.role == rolePatch {
 		so.conflict = conflictAnswer(op)
 	}
@@ -412,6 +422,11 @@ func listShapeOf(op *spec.Operation, r *resource) *listShape {
 		return nil
 	}
 	l := &listShape{fields: properties(ref)}
+	for _, name := range []string{"selfUri", "firstUri", "lastUri", "nextUri", "previousUri"} {
+		if f := l.fields[name]; f != nil && (f.Format == "uri" || f.Format == "url") {
+			l.absoluteURIs = true
+		}
+	}
 	if !ref.Value.Type.Is("array") {
 		l.field = arrayField(l.fields, r)
 		if l.field == "" {

@@ -22,6 +22,8 @@ type session struct {
 	state  *state // nil: the shared state
 	faults *Faults
 	used   uint64
+	// stateless answers the session's requests from the spec alone.
+	stateless bool
 }
 
 // SessionOptions configure a session opened with OpenSession.
@@ -29,6 +31,9 @@ type SessionOptions struct {
 	// SharedState makes the session use the shared state instead of a
 	// fresh one of its own (its faults stay its own).
 	SharedState bool
+	// Stateless answers the session's requests from the spec alone, as
+	// Config.Stateless does for the whole mock.
+	Stateless bool
 	// Faults apply to the session's requests only, before the server's.
 	Faults []Fault
 }
@@ -40,8 +45,8 @@ func (s *Server) OpenSession(o SessionOptions) string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	id := "s-" + hex.EncodeToString(b[:])
-	sess := &session{id: id}
-	if !o.SharedState {
+	sess := &session{id: id, stateless: o.Stateless}
+	if !o.SharedState && !o.Stateless {
 		sess.state = &state{colls: map[collKey]*collection{}}
 	}
 	if len(o.Faults) > 0 {

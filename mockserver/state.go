@@ -407,7 +407,7 @@ func (st *store) attach(ops map[*spec.Operation]*stateOp, policies map[*spec.Ope
 // took over, so rules on fixtures see what clients changed; ok is false
 // when the collection is not the store's.
 func (st *store) boundRecord(sess *session, collection, id string) (rec Record, ok bool) {
-	if st == nil || st.bound[collection] == nil {
+	if st == nil || st.bound[collection] == nil || (sess != nil && sess.stateless) {
 		return nil, false
 	}
 	r := st.bound[collection]

@@ -46,7 +46,8 @@ func TestCampaignLifecycle(t *testing.T) {
 	if id == "" || created.str("name") != "Spring renewals" || created.str("dialingMode") != "preview" || created.body["version"] != 1.0 {
 		t.Fatalf("created = %s, want the request's name and dialingMode, an id and version 1", created.raw)
 	}
-	if want := "/api/v2/outbound/campaigns/" + id; created.str("selfUri") != want {
+	// Campaign.selfUri is format uri: absolute, on the mock, so a client can follow it.
+	if want := srv.URL() + "/api/v2/outbound/campaigns/" + id; created.str("selfUri") != want {
 		t.Errorf("selfUri = %q, want %q", created.str("selfUri"), want)
 	}
 	path := "/api/v2/outbound/campaigns/" + id
@@ -119,7 +120,7 @@ func TestPublishedSwaggerState(t *testing.T) {
 	if third["name"] != "Third" {
 		t.Errorf("page 2 holds %v, want the third campaign (creation order)", third["name"])
 	}
-	if _, ok := list.body["nextUri"]; ok || list.body["previousUri"] != "/api/v2/outbound/campaigns?pageSize=2&pageNumber=1" {
+	if _, ok := list.body["nextUri"]; ok || list.body["previousUri"] != "http://example.com/api/v2/outbound/campaigns?pageSize=2&pageNumber=1" {
 		t.Errorf("links = next %v, previous %v; want no next and the first page as previous", list.body["nextUri"], list.body["previousUri"])
 	}
 
@@ -354,11 +355,20 @@ func TestOnChange(t *testing.T) {
 	}
 }
 
-// TestStateless: Config.Stateless answers from the spec alone.
+// TestStateless: Config.Stateless, and a Stateless session, answer from
+// the spec alone.
 func TestStateless(t *testing.T) {
 	srv := newServer(t, petsSpec, Config{Stateless: true})
 	if r := inProcess(srv, "GET", "/pets/12345", "", "", nil); r.status != 200 {
 		t.Errorf("stateless GET of any pet = %d %s, want 200", r.status, r.raw)
+	}
+	srv = newServer(t, petsSpec, Config{})
+	off := http.Header{SessionHeader: {srv.OpenSession(SessionOptions{Stateless: true})}}
+	if r := inProcess(srv, "GET", "/pets/12345", "", "", off); r.status != 200 {
+		t.Errorf("GET of any pet in a stateless session = %d %s, want 200", r.status, r.raw)
+	}
+	if r := inProcess(srv, "GET", "/pets/12345", "", "", nil); r.status != 404 {
+		t.Errorf("GET of an unknown pet outside it = %d, want 404", r.status)
 	}
 }
 

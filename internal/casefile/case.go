@@ -140,8 +140,9 @@ type Capture struct {
 // Mock configures the built-in mock target for one case.
 type Mock struct {
 	// State is "fresh" (the default: the case starts from the overlay's
-	// fixtures and sees no other case's items) or "shared" (the state
-	// cases marked shared have in common).
+	// fixtures and sees no other case's items), "shared" (the state cases
+	// marked shared have in common) or "off" (the mock answers from the
+	// spec alone: nothing is kept, and every item a path names exists).
 	State string `yaml:"state"`
 	// Faults make the mock fail, slow down or drop the case's requests, to
 	// show how a client's retries behave (see casebook mock --help).
@@ -152,6 +153,7 @@ type Mock struct {
 const (
 	StateFresh  = "fresh"
 	StateShared = "shared"
+	StateOff    = "off"
 )
 
 // Expect is what the case asserts.

@@ -42,14 +42,9 @@ func check(c *Case) ErrorList {
 		checkExpect(&c.Expect, "", fail)
 		checkEvents(c, fail)
 	}
-	switch c.Mock.State {
-	case "", StateFresh, StateShared:
-	default:
-		msg := fmt.Sprintf("state %q is neither %q nor %q", c.Mock.State, StateFresh, StateShared)
-		if s := suggest.Closest(c.Mock.State, []string{StateFresh, StateShared}); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		fail("mock.state", "%s", msg)
+	states := []string{StateFresh, StateShared, StateOff}
+	if c.Mock.State != "" && !slices.Contains(states, c.Mock.State) {
+		fail("mock.state", "state %q is not one of %s%s", c.Mock.State, strings.Join(states, ", "), suggest.Hint(c.Mock.State, states))
 	}
 	if c.Verification != "" && !slices.Contains(Verifications, c.Verification) {
 		fail("verification", "%q is not a verification level (want one of %s)", c.Verification, strings.Join(Verifications, ", "))

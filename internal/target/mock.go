@@ -46,10 +46,11 @@ func NewMockTarget() *MockTarget {
 }
 
 // OpenSession opens a mock session for one case: a fresh state unless
-// the case says mock.state: shared, and the case's faults. The requests
+// the case says mock.state: shared (the shared one) or off (answers from
+// the spec alone), and the case's faults. The requests
 // sent under the returned context belong to the session; done ends it.
 func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefile.Mock) (_ context.Context, done func(), _ error) {
-	shared := mock.State == casefile.StateShared
+	shared, off := mock.State == casefile.StateShared, mock.State == casefile.StateOff
 	if shared && len(mock.Faults) == 0 {
 		return ctx, func() {}, nil
 	}
@@ -57,7 +58,7 @@ func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefil
 	if err != nil {
 		return ctx, nil, err
 	}
-	id := srv.OpenSession(mockserver.SessionOptions{SharedState: shared, Faults: mock.Faults})
+	id := srv.OpenSession(mockserver.SessionOptions{SharedState: shared, Stateless: off, Faults: mock.Faults})
 	return context.WithValue(ctx, sessionKey{}, id), func() { srv.CloseSession(id) }, nil
 }
 
