@@ -158,8 +158,8 @@ type serverFields struct {
 	selfURI, version, created, modified bool
 	// absoluteURI: the schema's selfUri is format uri, so it must carry a
 	// scheme and host.
-	absoluteURI bool
-	versionString                       bool
+	absoluteURI   bool
+	versionString bool
 }
 
 func ownedFields(fields map[string]*openapi3.Schema, param string) serverFields {
