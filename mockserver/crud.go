@@ -20,6 +20,37 @@ type outcome struct {
 	err      *apiError
 	location string
 	change   Change // Kind "" when nothing changed
+	// finish, when set, says what body to build once the store's lock is
+	// released (generating one costs more than the rest of a request, and
+	// other requests need not wait for it): from snap, a copy of the item
+	// it as it was, keeping the body as the item's.
+	finish finishing
+	it     *item
+	snap   item
+}
+
+type finishing int
+
+const (
+	finishNone   finishing = iota
+	finishCreate           // the create's answer (and the item's body, when the answer is the item or a subscriber wants it)
+	finishRead             // the item's body, read for the first time
+)
+
+// finishOutside builds what the outcome left for after the lock.
+func (s *Server) finishOutside(out *outcome, ex *exchange, pol *opPolicy, so *stateOp) {
+	switch out.finish {
+	case finishRead:
+		out.body = so.res.build(&out.snap)
+		s.store.keep(out.it, out.body.(map[string]any))
+	case finishCreate:
+		var doc map[string]any
+		if so.sameAsItem || s.watched() {
+			doc = so.res.build(&out.snap)
+			s.store.keep(out.it, doc)
+		}
+		out.body, out.change.Body = s.itemAnswer(ex, pol, so, &out.snap, doc), doc
+	}
 }
 
 // answerState answers what the store decides: 404 in the vendor's
@@ -45,6 +76,7 @@ func (s *Server) answerState(w *statusRecorder, ex *exchange, pol *opPolicy, so 
 	}
 	out := s.decide(st, state, ex, pol, so, ids)
 	st.mu.Unlock()
+	s.finishOutside(&out, ex, pol, so)
 	if out.err != nil {
 		s.fail(w, ex.match.Operation, out.err)
 		return true
@@ -77,10 +109,11 @@ func (s *Server) decide(st *store, state *state, ex *exchange, pol *opPolicy, so
 	if it == nil {
 		return outcome{err: &apiError{Status: http.StatusNotFound, Code: codeNotFound}}
 	}
-	doc := so.res.materialize(it, it.merge)
+	if so.role == roleRead {
+		return s.read(it, pol)
+	}
+	doc := so.res.materialize(it)
 	switch so.role {
-	case roleRead:
-		return outcome{status: pol.successStatus, body: doc}
 	case roleDelete:
 		st.account(state, -c.remove(it))
 		return outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, doc),
@@ -96,9 +129,11 @@ func (s *Server) create(st *store, state *state, c *collection, k collKey, ex *e
 	id := st.newID(c, k, ex.body)
 	coll := strings.TrimRight(ex.r.URL.EscapedPath(), "/")
 	seed := st.itemSeed(k, id)
-	uri := coll + "/" + url.PathEscape(id)
+	var uri string
 	if so.absoluteURIs {
-		uri = origin(ex.r) + uri
+		uri = scheme(ex.r) + ex.r.Host + coll + "/" + url.PathEscape(id) // one allocation
+	} else {
+		uri = coll + "/" + url.PathEscape(id)
 	}
 	it := &item{id: id, uri: uri, seed: seed, merge: so.merge, version: 1,
 		dated: true, integer: so.res.idInteger, size: len(ex.body) + 256}
@@ -106,16 +141,21 @@ func (s *Server) create(st *store, state *state, c *collection, k collKey, ex *e
 		it.req = ex.body
 	}
 	st.insert(state, c, it)
-	var doc map[string]any
-	if so.sameAsItem || s.watched() {
-		doc = so.res.materialize(it, it.merge)
-	}
-	out := outcome{status: pol.successStatus, body: s.itemAnswer(ex, pol, so, it, doc),
-		change: Change{Kind: Created, ID: id, Collection: coll, Body: doc}}
+	out := outcome{status: pol.successStatus, change: Change{Kind: Created, ID: id, Collection: coll}}
 	if out.status == http.StatusCreated {
 		out.location = it.uri
 	}
+	out.finish, out.it, out.snap = finishCreate, it, *it // as created: what the answer shows, whatever happens next
 	return out
+}
+
+// read answers GET on an item: its body, built outside the lock the first
+// time it is read.
+func (s *Server) read(it *item, pol *opPolicy) outcome {
+	if it.doc != nil {
+		return outcome{status: pol.successStatus, body: it.doc}
+	}
+	return outcome{status: pol.successStatus, finish: finishRead, it: it, snap: *it}
 }
 
 // update merges the request into the item: its members replace the
@@ -190,7 +230,7 @@ func (s *Server) list(c *collection, ex *exchange, pol *opPolicy, so *stateOp) o
 	}
 	page := []any{}
 	for i := (number - 1) * size; i < len(items) && i < number*size && i >= 0; i++ {
-		page = append(page, so.res.materialize(items[i], items[i].merge))
+		page = append(page, so.res.materialize(items[i]))
 	}
 	if l.field == "" {
 		return outcome{status: pol.successStatus, body: page}
@@ -275,11 +315,13 @@ func joinIDs(ids []string) string {
 
 // origin is scheme://host of the mock as the request reached it: where a
 // selfUri of format uri points, so a client can follow it.
-func origin(r *http.Request) string {
+func origin(r *http.Request) string { return scheme(r) + r.Host }
+
+func scheme(r *http.Request) string {
 	if r.TLS != nil {
-		return "https://" + r.Host
+		return "https://"
 	}
-	return "http://" + r.Host
+	return "http://"
 }
 
 // itemCollection is the collection path of a request to an item.

@@ -279,23 +279,39 @@ func (st *store) reset() {
 	st.bytes = 0
 }
 
-// materialize gives a lazily created item its body: the generated item,
-// the create request's members over it, then the server's own fields. The
+// materialize gives a lazily created item its body (see build), once. The
 // caller holds mu.
-func (r *resource) materialize(it *item, merge []string) map[string]any {
-	if it.doc != nil {
-		return it.doc
+func (r *resource) materialize(it *item) map[string]any {
+	if it.doc == nil {
+		it.doc, it.req = r.build(it), nil
 	}
+	return it.doc
+}
+
+// build is a lazily created item's body: the generated item, the create
+// request's members over it, then the server's own fields. It reads it and
+// changes nothing, so it runs outside the store's lock on a copy of the
+// item: generating costs more than all the rest of a create or read.
+func (r *resource) build(it *item) map[string]any {
 	doc := map[string]any{}
 	if _, v, ok := successBody(r.get, r.doc, it.seed); ok {
 		if m, isMap := v.(map[string]any); isMap {
 			doc = maps.Clone(m)
 		}
 	}
-	mergeMembers(doc, decodeObject(it.req), merge)
+	mergeMembers(doc, decodeObject(it.req), it.merge)
 	r.owned.fill(doc, it)
-	it.doc, it.req = doc, nil
 	return doc
+}
+
+// keep stores a body built outside the lock as the item's, unless the item
+// got one meanwhile (an update).
+func (st *store) keep(it *item, doc map[string]any) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if it.doc == nil {
+		it.doc, it.req = doc, nil
+	}
 }
 
 // fill writes the server's fields of it into doc, where declared.
@@ -417,5 +433,5 @@ func (st *store) boundRecord(sess *session, collection, id string) (rec Record, 
 	if it == nil {
 		return nil, true
 	}
-	return r.materialize(it, it.merge), true
+	return r.materialize(it), true
 }
