@@ -116,7 +116,9 @@
 // A request with a Casebook-Session header (SessionHeader) uses a state of
 // its own, and the session's faults, so that tests sharing one mock do not
 // see each other's items; the runner opens one per case (OpenSession). A
-// request without it uses the shared state. Server.Reset forgets every
+// request without it uses the shared state. The same header scopes the
+// notification channels: a channel sees only the events of its session's
+// requests. Server.Reset forgets every
 // item, session and spent fault, and so does, for loopback clients only:
 //
 //	POST /__casebook/reset           204; with a Casebook-Session header,

@@ -28,12 +28,13 @@ const (
 	// the runner sends it for a case's faults; a vendor never sees it.
 	WSFaultHeader = "Casebook-Ws-Fault"
 
-	// ChannelSessionHeader scopes channels and events: a channel created
-	// with a value sees only the events that requests with the same value
-	// cause (none: those of requests without it). The runner gives each
-	// case its own, so cases running at once do not see each other's
-	// events. casebook's own header, never sent to a vendor.
-	ChannelSessionHeader = "Casebook-Session"
+	// ChannelSessionHeader is SessionHeader, which scopes channels and
+	// events too: a channel created with a value sees only the events that
+	// requests with the same value cause (none: those of requests without
+	// it). The runner gives each case its own session, so cases running at
+	// once do not see each other's events. casebook's own header, never
+	// sent to a vendor.
+	ChannelSessionHeader = SessionHeader
 )
 
 // notifyHandler answers one of the notification operations.

@@ -11,10 +11,10 @@ import (
 )
 
 // openChannel opens the case's notification channel, when it has one,
-// with the case's credentials, before its request goes out. A target that
-// scopes channels (the built-in mock) gives the channel and the request a
-// session of the case's own and the channel its faults; the request's
-// header is added to p.
+// with the case's credentials, before its request goes out. ctx carries
+// the case's mock session (mockSession), which scopes the channel's events
+// to the case on the built-in mock; that target gives the channel its
+// faults too (a header it needs on the request is added to p).
 func (r *Runner) openChannel(ctx context.Context, s *spec.Spec, c *casefile.Case, p *prepared) (*events.Listener, error) {
 	if c.Channel == nil {
 		return nil, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
@@ -77,4 +78,29 @@ func decodeCases(t *testing.T, files map[string]string) []*casefile.Case {
 		out = append(out, cs...)
 	}
 	return out
+}
+
+// TestSharedStateCaseWithAChannel: a case with a notification channel
+// keeps the state it asks for. Its channel and its request go out in the
+// case's one mock session, so mock.state: shared still sees what the case
+// before it changed. The absent event is the channel's required
+// expectation, not under test: it waits 1ms.
+func TestSharedStateCaseWithAChannel(t *testing.T) {
+	read := fmt.Sprintf(readCampaignName, "mock: {state: shared}\nchannel: {topics: ["+callsTopic+"]}", "Renamed")
+	read = strings.Replace(read, "expect: {status: 200, body: {name: Renamed}}",
+		"expect: {status: 200, body: {name: Renamed}, events: [{topicName: "+callsTopic+", absent: true, within: 1ms}]}", 1)
+	cases := decodeCases(t, map[string]string{
+		"rename": fmt.Sprintf(renameCampaign, "mock: {state: shared}"),
+		"read":   read,
+	})
+	r := runner.New(runner.Options{Concurrency: 1})
+	defer r.Close()
+	for _, res := range r.Run(context.Background(), cases) {
+		if res.Status != runner.Passed {
+			t.Errorf("%s: %s %s %v", res.Case.Name, res.Status, res.Reason, res.Differences)
+		}
+		if res.Case.Name == "read" && res.Channel == nil {
+			t.Errorf("read: no channel was opened")
+		}
+	}
 }

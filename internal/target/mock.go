@@ -2,8 +2,6 @@ package target
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,13 +45,11 @@ func NewMockTarget() *MockTarget {
 
 // OpenSession opens a mock session for one case: a fresh state unless
 // the case says mock.state: shared (the shared one) or off (answers from
-// the spec alone), and the case's faults. The requests
-// sent under the returned context belong to the session; done ends it.
+// the spec alone), the case's faults, and the scope of its notification
+// channel's events. The requests sent under the returned context belong
+// to the session; done ends it.
 func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefile.Mock) (_ context.Context, done func(), _ error) {
 	shared, off := mock.State == casefile.StateShared, mock.State == casefile.StateOff
-	if shared && len(mock.Faults) == 0 {
-		return ctx, func() {}, nil
-	}
 	srv, err := m.server(s)
 	if err != nil {
 		return ctx, nil, err
@@ -187,19 +183,17 @@ func (m *MockTarget) CurlAuth(auth string) (curl.Auth, error) {
 	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the mock overlay's client %q (from its /oauth/token)", auth)), nil
 }
 
-// ChannelHeaders gives a case's notification channel (created with the
-// first header) and its request (the second) a session of their own, so
-// that the events the request causes reach only this case's channel when
-// cases run at once, and the channel the case's WebSocket faults.
+// ChannelHeaders gives a case's notification channel its WebSocket
+// faults (on the creation request). The channel and the case's request
+// need no header of their own to meet: both go out under the case's mock
+// session (OpenSession), whose header the target's transport adds, so the
+// events the request causes reach only this case's channel when cases run
+// at once.
 func (m *MockTarget) ChannelHeaders(faults wsfault.Faults) (create, request http.Header) {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	session := "case-" + hex.EncodeToString(b[:])
-	create = http.Header{mockserver.ChannelSessionHeader: {session}}
-	if !faults.IsZero() {
-		create.Set(mockserver.WSFaultHeader, faults.String())
+	if faults.IsZero() {
+		return nil, nil
 	}
-	return create, http.Header{mockserver.ChannelSessionHeader: {session}}
+	return http.Header{mockserver.WSFaultHeader: {faults.String()}}, nil
 }
 
 // Close stops every mock the target started, waiting for in-flight requests.

@@ -62,9 +62,10 @@ type Live interface {
 	CredentialHeader(name string) bool
 }
 
-// Channels is a target that scopes a case's notification channel (the
-// built-in mock): it returns the headers for the channel's creation and
-// for the case's request, which carry the channel's faults too.
+// Channels is a target that fails a case's notification channel on demand
+// (the built-in mock): it returns the headers for the channel's creation
+// and for the case's request, which carry the channel's faults. A target
+// that is also Sessions scopes the channel to the case's session.
 type Channels interface {
 	ChannelHeaders(faults wsfault.Faults) (create, request http.Header)
 }
