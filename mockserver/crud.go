@@ -63,14 +63,18 @@ func (s *Server) answerState(w *statusRecorder, ex *exchange, pol *opPolicy, so 
 	st := s.store
 	st.mu.Lock()
 	state := st.stateOf(ex.session)
+	var inner *item
 	for _, r := range so.within {
-		if st.lookup(state, r, ids) == nil {
+		if inner = st.lookup(state, r, ids); inner == nil {
 			st.mu.Unlock()
 			s.fail(w, ex.match.Operation, &apiError{Status: http.StatusNotFound, Code: codeNotFound})
 			return true
 		}
 	}
 	if so.role == roleNone {
+		if inner != nil && s.watched() {
+			ex.acted = &actedItem{res: so.within[len(so.within)-1], it: inner, doc: inner.doc, snap: *inner}
+		}
 		st.mu.Unlock()
 		return false
 	}
@@ -93,6 +97,29 @@ func (s *Server) answerState(w *statusRecorder, ex *exchange, pol *opPolicy, so 
 		s.changed(ex, out.change)
 	}
 	return true
+}
+
+// actedItem is the item an action acts on, as answerState found it under
+// the store's lock: its body, or a copy to build one from outside the lock.
+type actedItem struct {
+	res  *resource
+	it   *item
+	doc  map[string]any
+	snap item
+}
+
+// actedOn is the body of the item the request's action acts on (nil for
+// none), built outside the store's lock the first time, as a read does.
+func (s *Server) actedOn(ex *exchange) any {
+	a := ex.acted
+	if a == nil {
+		return nil
+	}
+	if a.doc == nil {
+		a.doc = a.res.build(&a.snap)
+		s.store.keep(a.it, a.doc)
+	}
+	return a.doc
 }
 
 // decide runs the operation's role on the state. The caller holds st.mu.

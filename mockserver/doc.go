@@ -60,7 +60,8 @@
 // answers a connectUri on this server (ws://host:port/channels/<id>); the
 // WebSocket there sends heartbeats, answers {"message":"ping"} with a pong,
 // carries the events the mock's state changes publish (a call placed by a
-// user: v2.users.{userId}.conversations.calls), ends on the channel's
+// user: v2.users.{userId}.conversations.calls; a campaign changed:
+// v2.outbound.campaigns.{id}), ends on the channel's
 // lifetime and its token's expiry, and fails on demand (WSFaults). The
 // subscription operations keep each channel's topics. Timed behaviour runs
 // on Config.Clock.
@@ -125,6 +126,8 @@
 //	                                 that session only
 //
 // Server.OnChange follows every create, update, delete and successful
-// action (a POST that places a call), with the item, the client and the
-// user its token acts for.
+// action (a POST that places a call, or starts a campaign), with the item,
+// the request, the client and the user its token acts for. The
+// notification channel's events come from it: a call placed, a campaign
+// created, updated, deleted, started or stopped.
 package mockserver

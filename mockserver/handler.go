@@ -129,10 +129,7 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 		s.serveFixture(w, ex, pol.serve, pol.successStatus)
 		return
 	}
-	answer := s.success(w, ex, pol)
-	if pol.publish != nil {
-		pol.publish(s, ex, answer)
-	}
+	s.success(w, ex, pol)
 }
 
 // validate lints the request exactly as `casebook lint` does; only error
@@ -160,8 +157,9 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 	return e
 }
 
-// success writes the success answer and returns its body (nil for none).
-func (s *Server) success(w *statusRecorder, ex *exchange, pol *opPolicy) any {
+// success writes the success answer; a POST, PUT, PATCH or DELETE answered
+// so is an action for whoever follows changes (OnChange).
+func (s *Server) success(w *statusRecorder, ex *exchange, pol *opPolicy) {
 	status := pol.successStatus
 	ct, v, ok := successBody(pol, s.spec.Doc, s.requestSeed(ex.r, ex.body))
 	if !ok || status == http.StatusNoContent {
@@ -171,9 +169,10 @@ func (s *Server) success(w *statusRecorder, ex *exchange, pol *opPolicy) any {
 		writeJSON(w, ct, status, v)
 	}
 	if !safeMethod(ex.r.Method) && s.watched() {
-		s.changed(ex, actionChange(ex, pol.state, v))
+		c := actionChange(ex, pol.state, v)
+		c.Item = s.actedOn(ex)
+		s.changed(ex, c)
 	}
-	return v
 }
 
 // requestSeed seeds a generated answer from the server's seed and what

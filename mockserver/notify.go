@@ -320,6 +320,19 @@ func (n *notifier) topicsOf(ch *channel) []string {
 	return slices.Clone(ch.topics)
 }
 
+// listening reports whether a connected channel of the session subscribes
+// to topic: an event nobody hears is not worth making.
+func (n *notifier) listening(topic, session string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, ch := range n.channels {
+		if ch.conn != nil && ch.session == session && slices.Contains(ch.topics, topic) {
+			return true
+		}
+	}
+	return false
+}
+
 // publish sends an event to every connected channel of the session that
 // is subscribed to topic. A channel with no connection at that moment
 // misses it: nothing says the vendor keeps events for a channel that is

@@ -76,11 +76,6 @@ func (c *compiler) notifications() {
 			c.policies[op].notify = h
 		}
 	}
-	for name, p := range eventPublishers {
-		if op := c.ops[name]; op != nil {
-			c.policies[op].publish = p
-		}
-	}
 }
 
 // createChannel answers POST /api/v2/notifications/channels: the Channel

@@ -44,12 +44,18 @@ func notifyMock(t *testing.T, edit func(*Notifications), mutate ...func(*Config)
 // topic and connects to it.
 func openChannel(t *testing.T, srv *Server, tok string, header ...string) (id string, ws *websocket.Conn) {
 	t.Helper()
+	return openChannelOn(t, srv, tok, callsTopic, header...)
+}
+
+// openChannelOn creates a channel, subscribes it to topic and connects to it.
+func openChannelOn(t *testing.T, srv *Server, tok, topic string, header ...string) (id string, ws *websocket.Conn) {
+	t.Helper()
 	r := sendWith(t, srv, "POST", "/api/v2/notifications/channels", tok, "", header...)
 	if r.status != 200 {
 		t.Fatalf("POST channels = %d %s", r.status, r.raw)
 	}
 	id = r.str("id")
-	put := send(t, srv, "PUT", "/api/v2/notifications/channels/"+id+"/subscriptions", tok, "", `[{"id": "`+callsTopic+`"}]`)
+	put := send(t, srv, "PUT", "/api/v2/notifications/channels/"+id+"/subscriptions", tok, "", `[{"id": "`+topic+`"}]`)
 	if put.status != 200 {
 		t.Fatalf("PUT subscriptions = %d %s", put.status, put.raw)
 	}

@@ -29,8 +29,6 @@ type opPolicy struct {
 	serve         *Serve
 	// notify answers a notification-channel operation from the channels' state.
 	notify notifyHandler
-	// publish sends the events a successful answer causes.
-	publish eventPublisher
 	// state is the operation's part in the mock's state (nil: none).
 	state *stateOp
 }

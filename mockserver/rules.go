@@ -17,6 +17,9 @@ type exchange struct {
 	body    []byte
 	grant   *grant
 	session *session // nil: the shared state
+	// acted is the item an action acts on, kept by answerState for
+	// OnChange (nil when nobody follows changes or the mock keeps no state).
+	acted *actedItem
 
 	parsed  bool
 	doc     any

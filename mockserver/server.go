@@ -156,6 +156,7 @@ func (s *Server) setUpNotifications() error {
 		return nil
 	}
 	s.notify = newNotifier(newNotifyConfig(n, s.cfg.Notify), s.clock, s.log)
+	s.OnChange(s.publishEvents) // events come from the state's changes
 	return nil
 }
 

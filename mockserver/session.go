@@ -150,6 +150,14 @@ type Change struct {
 	// removed (Deleted) or the action's answer (Action), as decoded JSON.
 	// It is shared with the store: read it, never change it.
 	Body any
+	// Item is, for an Action on an item (POST .../{campaignId}/start), that
+	// item as the action left it; nil for the other kinds (Body is the
+	// item) and when the mock keeps no state. Shared: read it only.
+	Item any
+	// Request is the request's body as decoded JSON (nil when it has none
+	// or it is not JSON): what a follower needs of what the client asked
+	// for (the number a call dials). Shared: read it only.
+	Request any
 	// Session is the request's SessionHeader ("" for the shared state).
 	Session string
 	// Client and User are the overlay client whose token made the request
@@ -200,6 +208,9 @@ func (s *Server) changed(ex *exchange, c Change) {
 	}
 	if ex.grant != nil {
 		c.Client, c.User = ex.grant.client.Name, ex.grant.client.User
+	}
+	if doc, ok := ex.json(); ok {
+		c.Request = doc
 	}
 	for _, f := range *p {
 		f(c)

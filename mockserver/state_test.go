@@ -310,7 +310,8 @@ func TestResetRoute(t *testing.T) {
 }
 
 // TestOnChange: subscribers hear of every create, update and delete with
-// the item, and of actions, with who made them.
+// the item, and of actions with the item they act on and the request,
+// with who made them.
 func TestOnChange(t *testing.T) {
 	srv, _ := startMock(t, genesysSpec)
 	var mu sync.Mutex
@@ -334,24 +335,29 @@ func TestOnChange(t *testing.T) {
 	type summary struct{ Kind, Operation, Collection, ID, Name, Client, User string }
 	var sums []summary
 	for _, c := range got {
-		var name string
-		if c.Kind != Action {
-			name, _ = c.Body.(map[string]any)["name"].(string)
+		item, _ := c.Body.(map[string]any)
+		if c.Kind == Action {
+			item, _ = c.Item.(map[string]any) // the campaign started; none for the call
 		}
+		name, _ := item["name"].(string)
 		sums = append(sums, summary{string(c.Kind), c.Operation, c.Collection, c.ID, name, c.Client, c.User})
 	}
 	const coll = "/api/v2/outbound/campaigns"
 	want := []summary{
 		{"created", "POST /api/v2/outbound/campaigns", coll, id, "A", "agent", "agent-with-station"},
 		{"updated", "PUT /api/v2/outbound/campaigns/{campaignId}", coll, id, "B", "agent", "agent-with-station"},
-		{"action", "POST /api/v2/outbound/campaigns/{campaignId}/start", coll, id, "", "agent", "agent-with-station"},
+		{"action", "POST /api/v2/outbound/campaigns/{campaignId}/start", coll, id, "B", "agent", "agent-with-station"},
 		{"action", "POST /api/v2/conversations/calls", "", "", "", "agent", "agent-with-station"},
 	}
 	if diff := cmp.Diff(want, sums); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
-	if call, _ := got[len(got)-1].Body.(map[string]any); call["id"] == nil {
-		t.Errorf("the call's change carries %v, want the answer with its id", got[len(got)-1].Body)
+	last := got[len(got)-1]
+	if call, _ := last.Body.(map[string]any); call["id"] == nil {
+		t.Errorf("the call's change carries %v, want the answer with its id", last.Body)
+	}
+	if req, _ := last.Request.(map[string]any); req["phoneNumber"] != "+13175550123" {
+		t.Errorf("the call's change carries the request %v, want the number it dialled", last.Request)
 	}
 }
 
