@@ -162,16 +162,17 @@ func changedItem(c Change) map[string]any {
 	return m
 }
 
-// campaignNotificationFields are the members of CampaignNotification (the
-// .NET SDK's Model/CampaignNotification.cs): a REST Campaign's members
-// that the model lacks (selfUri, division, ...) are left out.
+// campaignNotificationFields are the members of the topic's model in the
+// vendor's .NET SDK: CampaignNotification, since renamed
+// DialerCampaignConfigChangeCampaign, which adds division. A REST
+// Campaign's members the model lacks (selfUri, alwaysRunning) are left out.
 var campaignNotificationFields = []string{
 	"id", "name", "dateCreated", "dateModified", "version", "contactList", "queue", "dialingMode",
 	"script", "edgeGroup", "site", "campaignStatus", "phoneColumns", "abandonRate", "dncLists",
 	"callableTimeSet", "callAnalysisResponseSet", "callerName", "callerAddress", "outboundLineCount",
 	"errors", "ruleSets", "skipPreviewDisabled", "previewTimeOutSeconds", "singleNumberPreview",
 	"contactSort", "contactSorts", "noAnswerTimeout", "callAnalysisLanguage", "priority",
-	"contactListFilters", "additionalProperties",
+	"contactListFilters", "division", "additionalProperties",
 }
 
 // campaignNotificationRefs are the members that are references in
@@ -181,10 +182,10 @@ var campaignNotificationFields = []string{
 var campaignNotificationRefs = map[string]bool{
 	"contactList": true, "queue": true, "script": true, "edgeGroup": true, "site": true,
 	"callableTimeSet": true, "callAnalysisResponseSet": true, "dncLists": true, "ruleSets": true,
-	"contactListFilters": true,
+	"contactListFilters": true, "division": true,
 }
 
-// campaignNotificationEnums are the members whose values the model spells
+// campaignNotificationEnums are the members whose values both models spell
 // in capitals (DialingModeEnum PREVIEW, CampaignStatusEnum ON) where the
 // REST Campaign has preview and on.
 var campaignNotificationEnums = map[string]bool{"dialingMode": true, "campaignStatus": true}
