@@ -5,12 +5,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -187,7 +192,12 @@ type problemError struct {
 	Message  string `json:"message"`
 }
 
-// writeError answers e in the spec's envelope.
+// writeError answers e in the spec's envelope: Genesys Cloud's ErrorBody,
+// problem+json, or (EnvelopeDeclared) the error schema the operation
+// declares for the status, filled with the diagnosis (shapeError). The
+// Content-Type is problem+json for that envelope, else the one the
+// operation declares for the status (JSON preferred), else the envelope's
+// own.
 func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiError) {
 	for k, vs := range e.Header {
 		w.Header()[k] = vs
@@ -200,12 +210,71 @@ func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiErr
 	if id == "" {
 		id = newID()
 	}
-	if s.envelope == spec.EnvelopeGenesys {
+	ct, media := declaredMedia(op, e.Status)
+	var body any
+	switch {
+	case s.envelope == spec.EnvelopeGenesys:
 		w.Header().Set("Inin-Correlation-Id", id)
-		writeJSON(w, "application/json", e.Status, s.genesysBody(op, e, tmpl, id))
+		body = s.genesysBody(op, e, tmpl, id)
+	case s.envelope == spec.EnvelopeDeclared && media != nil && media.Schema != nil && isJSONType(ct):
+		if v, ok := s.shapeError(media.Schema, diagnosisOf(e, fill(tmpl, e.Params), id)); ok {
+			writeJSON(w, ct, e.Status, v)
+			return
+		}
+		fallthrough // a schema casebook cannot fill: its own envelope, still honest
+	default:
+		body = problemFor(e, tmpl, id)
+	}
+	switch {
+	case ct == "" && s.envelope == spec.EnvelopeGenesys:
+		ct = "application/json"
+	case ct == "" || s.envelope == spec.EnvelopeProblem:
+		ct = "application/problem+json"
+	case !isJSONType(ct) && (media.Schema == nil || media.Schema.Value == nil || media.Schema.Value.Type.Is("string")):
+		// The spec declares a text answer: the message as text.
+		writeText(w, ct, e.Status, fill(tmpl, e.Params))
 		return
 	}
-	writeJSON(w, "application/problem+json", e.Status, problemFor(e, tmpl, id))
+	// The Content-Type is the declared one even where it is not JSON
+	// (Genesys's text/plain operations declare their ErrorBody so).
+	writeJSON(w, ct, e.Status, body)
+}
+
+// findingText is a finding as one line of a message: "/pointer: message".
+func findingText(f finding.Finding) string {
+	if f.Pointer == "" {
+		return f.Message
+	}
+	return f.Pointer + ": " + f.Message
+}
+
+// declaredMedia is the media type (JSON preferred) and its description
+// that the operation declares for an error status; "" and nil when it
+// declares none (no operation, no response for the status, no content).
+func declaredMedia(op *spec.Operation, status int) (string, *openapi3.MediaType) {
+	if op == nil {
+		return "", nil
+	}
+	resp, ok := op.ResponseFor(status)
+	if !ok || resp == nil || len(resp.Content) == 0 {
+		return "", nil
+	}
+	return pickMedia(resp.Content)
+}
+
+// diagnosisOf is what e says: the message (each finding's pointer and
+// message after it), casebook's code, the findings and the answer's id.
+func diagnosisOf(e *apiError, message, id string) diagnosis {
+	d := diagnosis{status: e.Status, code: e.Code, message: message, id: id, findings: e.Findings}
+	if len(e.Findings) == 0 || e.Message != "" {
+		return d
+	}
+	parts := make([]string, 0, len(e.Findings))
+	for _, f := range e.Findings {
+		parts = append(parts, findingText(f))
+	}
+	d.message = strings.TrimSpace(message + " " + strings.Join(parts, "; "))
+	return d
 }
 
 func (s *Server) genesysBody(op *spec.Operation, e *apiError, tmpl, id string) genesysErrorBody {
@@ -262,6 +331,19 @@ func problemFor(e *apiError, tmpl, id string) problemBody {
 		p.Errors = append(p.Errors, problemError{Pointer: f.Pointer, Location: string(f.Location), Rule: f.Rule, Message: f.Message})
 	}
 	return p
+}
+
+// isJSONType reports whether a Content-Type is JSON.
+func isJSONType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return lint.IsJSONMedia(mt)
+}
+
+func writeText(w http.ResponseWriter, contentType string, status int, text string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, text+"\n") // the client may be gone; nothing to tell it
 }
 
 func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {

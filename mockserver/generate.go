@@ -69,7 +69,7 @@ func pickMedia(content openapi3.Content) (string, *openapi3.MediaType) {
 	names := slices.Sorted(maps.Keys(content))
 	for _, n := range names {
 		mt, _, _ := mime.ParseMediaType(n)
-		if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+		if lint.IsJSONMedia(mt) {
 			return n, content[n]
 		}
 	}

@@ -133,7 +133,9 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 }
 
 // validate lints the request exactly as `casebook lint` does; only error
-// findings fail it. A Content-Type the operation does not take is 415.
+// findings fail it: 400 (422 where the operation declares only that, see
+// spec.Operation.BadRequestStatus). A Content-Type the operation does not
+// take is 415.
 func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError {
 	var errs []finding.Finding
 	for _, f := range lint.CheckHTTP(r.Context(), s.spec, m, r, body, lint.Options{SkipSecurity: true}) {
@@ -149,7 +151,7 @@ func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError
 			return &apiError{Status: http.StatusUnsupportedMediaType, Code: codeUnsupportedMedia, Findings: errs}
 		}
 	}
-	e := &apiError{Status: http.StatusBadRequest, Code: codeBadRequest, Findings: errs}
+	e := &apiError{Status: m.Operation.BadRequestStatus(), Code: codeBadRequest, Findings: errs}
 	if len(errs) == 1 && errs[0].Rule == finding.RuleSyntax {
 		// The message carries the line and column of the JSON error.
 		e.Message = errs[0].Message

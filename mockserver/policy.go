@@ -113,8 +113,9 @@ func publishedPermissions(op *spec.Operation) *Permissions {
 }
 
 func (c *compiler) checkTop() {
-	if e := c.o.Envelope; e != "" && e != string(spec.EnvelopeGenesys) && e != string(spec.EnvelopeProblem) {
-		c.fail(c.o.Pos, "envelope", "unknown envelope %q (want genesys or problem)", e)
+	envelopes := []string{string(spec.EnvelopeDeclared), string(spec.EnvelopeGenesys), string(spec.EnvelopeProblem)}
+	if e := c.o.Envelope; e != "" && !slices.Contains(envelopes, e) {
+		c.fail(c.o.Pos, "envelope", "unknown envelope %q (want %s)%s", e, strings.Join(envelopes, ", "), suggest.Hint(e, envelopes))
 	}
 	if c.o.Verification != "" && !slices.Contains(verifications, c.o.Verification) {
 		c.fail(c.o.Pos, "verification", "unknown verification %q (want one of %s)", c.o.Verification, strings.Join(verifications, ", "))

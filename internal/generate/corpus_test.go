@@ -18,6 +18,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/generate"
+	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
@@ -285,15 +286,23 @@ func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
 	if len(h.conformance(op, m.Request.Method, rec)) > 0 {
 		r.errorsOutside++ // the mock's envelope where the spec declares another error shape, or none
 	}
-	if rec.Code == m.Status && (m.Status != http.StatusBadRequest || names(rec.Body.Bytes(), m.Want.Pointer)) {
+	if rec.Code == m.Status && (!invalidInput(m.Status) || names(rec.Body.Bytes(), m.Want.Pointer)) {
 		r.mockCaught++
 		return
 	}
 	h.report("%s: the mock answers %s (%s) with %d %s, want %d naming %s", op, m.Name, m.Description, rec.Code, truncate(rec.Body.String()), m.Status, m.Want.Pointer)
 }
 
+// invalidInput: the status answers a request that failed validation, and
+// must name the failing field.
+func invalidInput(status int) bool {
+	return status == http.StatusBadRequest || status == http.StatusUnprocessableEntity
+}
+
 // names reports whether a JSON answer holds the pointer as a value (the
-// problem envelope's errors[].pointer, Genesys's details[].fieldName).
+// problem envelope's errors[].pointer, Genesys's details[].fieldName), as
+// a parameter name (Stripe's error.param, GitHub's errors[].field), or in
+// a message as "/pointer: ..." (the petstores' Error has only a message).
 func names(body []byte, pointer string) bool {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
@@ -303,7 +312,7 @@ func names(body []byte, pointer string) bool {
 	walk = func(v any) bool {
 		switch x := v.(type) {
 		case string:
-			return x == pointer
+			return x == pointer || x == jsonptr.Bracketed(pointer) || strings.Contains(x, pointer+": ")
 		case map[string]any:
 			for _, sub := range x {
 				if walk(sub) {

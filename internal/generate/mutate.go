@@ -25,8 +25,9 @@ type Mutation struct {
 	Request     *Request
 	// Want is the finding the mistake must produce.
 	Want Want
-	// Status is what the mock answers: 400, 415 for a media type, 401
-	// without credentials.
+	// Status is what the mock answers: 400 (or 422, see
+	// spec.Operation.BadRequestStatus), 415 for a media type, 401 without
+	// credentials.
 	Status int
 }
 
@@ -65,6 +66,12 @@ func (b *Builder) Mutations(op *spec.Operation, valid *Request) []Mutation {
 	out = append(out, b.dropParams(valid, op)...)
 	if mu := b.wrongContentType(valid, op); mu != nil {
 		out = append(out, *mu)
+	}
+	bad := op.BadRequestStatus()
+	for i := range out {
+		if out[i].Status == http.StatusBadRequest {
+			out[i].Status = bad // 422 where the operation declares only that
+		}
 	}
 	if valid.Auth {
 		r := valid.clone()

@@ -103,3 +103,19 @@ func Parent(ptr string) (parent, last string) {
 	}
 	return ptr[:i], Unescape(ptr[i+1:])
 }
+
+// Bracketed spells a pointer as a parameter name, the way form bodies and
+// most vendors' error bodies name a field: "/tiers/0/up_to" is
+// "tiers[0][up_to]", "/balance" is "balance", "" is "".
+func Bracketed(ptr string) string {
+	tokens := Split(ptr)
+	if len(tokens) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(tokens[0])
+	for _, t := range tokens[1:] {
+		b.WriteString("[" + t + "]")
+	}
+	return b.String()
+}

@@ -54,3 +54,16 @@ func TestValidAndParent(t *testing.T) {
 		t.Fatalf("Parent = %q, %q", p, l)
 	}
 }
+
+func TestBracketed(t *testing.T) {
+	for _, tt := range []struct{ ptr, want string }{
+		{"", ""},
+		{"/balance", "balance"},
+		{"/tiers/0/up_to", "tiers[0][up_to]"},
+		{"/a~1b/c", "a/b[c]"},
+	} {
+		if got := Bracketed(tt.ptr); got != tt.want {
+			t.Errorf("Bracketed(%q) = %q, want %q", tt.ptr, got, tt.want)
+		}
+	}
+}

@@ -130,7 +130,7 @@ func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, b
 	}
 	var value any
 	switch {
-	case isJSONMedia(mt):
+	case IsJSONMedia(mt):
 		v, err := decodeJSON(body)
 		if err != nil {
 			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not valid JSON: " + err.Error()})
@@ -244,7 +244,9 @@ func looksLikeJSON(body []byte) bool {
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t)
 }
 
-func isJSONMedia(mt string) bool {
+// IsJSONMedia reports whether a media type (parsed: no parameters) is
+// JSON: application/json or a +json suffix (RFC 6839).
+func IsJSONMedia(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 

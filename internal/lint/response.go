@@ -124,7 +124,7 @@ func (c *collector) responseBody(m *spec.Match, resp *openapi3.Response, r *Resp
 			Message: fmt.Sprintf("Content-Type %q is not one the spec declares for %d", ct, r.Status), Allowed: slices.Sorted(maps.Keys(resp.Content))})
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(ct); !isJSONMedia(mt) {
+	if mt, _, _ := mime.ParseMediaType(ct); !IsJSONMedia(mt) {
 		return
 	}
 	v, err := decodeJSON(r.Body)

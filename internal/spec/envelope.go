@@ -6,7 +6,12 @@ import "github.com/getkin/kin-openapi/openapi3"
 type Envelope string
 
 const (
-	// EnvelopeProblem is RFC 9457 application/problem+json, the default.
+	// EnvelopeDeclared, the default, is the error schema the operation
+	// declares for the answer's status (the status, its range, default),
+	// in its declared media type; RFC 9457 problem+json where it declares
+	// none. A mock answer then keeps to the spec it serves.
+	EnvelopeDeclared Envelope = "declared"
+	// EnvelopeProblem is RFC 9457 application/problem+json for every error.
 	EnvelopeProblem Envelope = "problem"
 	// EnvelopeGenesys is Genesys Cloud's ErrorBody with x-inin-error-codes.
 	EnvelopeGenesys Envelope = "genesys"
@@ -15,7 +20,7 @@ const (
 // DetectEnvelope reads the envelope from the spec itself: an explicit
 // info.x-casebook-envelope wins; a spec whose responses carry
 // x-inin-error-codes and whose components define ErrorBody is Genesys Cloud's;
-// anything else answers problem+json.
+// anything else answers in the error schemas it declares (EnvelopeDeclared).
 func DetectEnvelope(doc *openapi3.T) Envelope {
 	if doc.Info != nil {
 		if v, ok := doc.Info.Extensions["x-casebook-envelope"].(string); ok && v != "" {
@@ -23,7 +28,7 @@ func DetectEnvelope(doc *openapi3.T) Envelope {
 		}
 	}
 	if doc.Components == nil || doc.Components.Schemas["ErrorBody"] == nil || doc.Paths == nil {
-		return EnvelopeProblem
+		return EnvelopeDeclared
 	}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
@@ -37,7 +42,7 @@ func DetectEnvelope(doc *openapi3.T) Envelope {
 			}
 		}
 	}
-	return EnvelopeProblem
+	return EnvelopeDeclared
 }
 
 // ErrorCodes returns the operation's x-inin-error-codes for a status:

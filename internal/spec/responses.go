@@ -42,3 +42,33 @@ func (op *Operation) lowest(class byte) (int, *openapi3.Response) {
 	}
 	return bestStatus, best
 }
+
+// ResponseFor is the response the operation declares for an answer's
+// status: the status itself, then its range (4XX), then default. ok is
+// false when none covers it; resp may be nil when a reference did not
+// resolve.
+func (op *Operation) ResponseFor(status int) (resp *openapi3.Response, ok bool) {
+	if op.Op.Responses == nil {
+		return nil, false
+	}
+	ref := op.Op.Responses.Status(status)
+	if ref == nil {
+		ref = op.Op.Responses.Default()
+	}
+	if ref == nil {
+		return nil, false
+	}
+	return ref.Value, true
+}
+
+// BadRequestStatus is the status for a request that fails validation: 400,
+// unless the operation leaves 400 undeclared (no 400, 4XX or default) and
+// declares 422, the other status APIs give invalid input (GitHub's
+// "Validation failed"). The mock answers with it and generated negative
+// cases expect it.
+func (op *Operation) BadRequestStatus() int {
+	if _, ok := op.ResponseFor(400); ok || op.Op.Responses == nil || op.Op.Responses.Value("422") == nil {
+		return 400
+	}
+	return 422
+}
