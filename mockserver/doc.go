@@ -14,8 +14,20 @@
 //
 // Errors come in the vendor's envelope, which the spec itself reveals:
 // Genesys Cloud's ErrorBody (with an Inin-Correlation-Id header equal to its
-// contextId, and codes and messages from x-inin-error-codes) or RFC 9457
-// application/problem+json with casebook's code and errors members.
+// contextId, and codes and messages from x-inin-error-codes); else the
+// error schema the operation declares for the status, its range or
+// default, in its declared media type, filled with the diagnosis
+// (docs/overlay.md: Stripe's error object with its param, GitHub's
+// validation-error with one errors[] item per field); else RFC 9457
+// application/problem+json with casebook's code and errors members. Invalid
+// input is 400, or 422 where the operation declares only that
+// (spec.Operation.BadRequestStatus).
+//
+// Where an operation declares no status for a mistake at all (no range, no
+// default), the mock still answers HTTP's (400, 401, 415...): a declared
+// one would make the verdict wrong. lint.CheckResponse reports that
+// silence of the spec as a warning for the mock's answers only
+// (lint.Response.FromMock); from any other server it is an error.
 //
 // What the spec does not say lives in an overlay file beside it
 // (OverlayPathFor: openapi.yaml -> openapi.overlay.yaml): the OAuth2 clients

@@ -13,7 +13,9 @@ import (
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/internal/target"
+	"github.com/casebook-dev/casebook/mockserver"
 )
 
 // standIn answers {"id": 5} on /things/..., where the contract wants a
@@ -187,4 +189,42 @@ func TestCoverageAuthOutcomes(t *testing.T) {
 	assert.Equal(t, []results.Outcome{{Name: "401", Hit: true}, {Name: "403", Hit: true}, {Name: results.AuthSuccess, Hit: true}}, calls.Auth)
 	total := cov.Counts().Total()
 	assert.True(t, total.Covered > 0 && total.Covered < total.Total, "a partial suite: %+v", total)
+}
+
+// TestMockProtocolStatus: a spec that names no status for a mistake (a
+// Content-Type POST /notes does not take) gets HTTP's 415 from the mock.
+// From the built-in mock that is the spec's silence, a warning; the same
+// answer from any other server (here the same mock behind a plain URL) is
+// a conformance break, so no live API is let off.
+func TestMockProtocolStatus(t *testing.T) {
+	cfg, err := FindConfig("testdata/protocol")
+	require.NoError(t, err)
+	cases, err := LoadCases(cfg, cfg.DefaultPaths())
+	require.NoError(t, err)
+	run := func(tgt target.Target) *Result {
+		r := New(Options{Target: tgt})
+		defer r.Close()
+		rs := r.Run(context.Background(), cases)
+		require.Len(t, rs, 1)
+		return rs[0]
+	}
+
+	res := run(target.NewMockTarget())
+	assert.Equal(t, Passed, res.Status, "%v", res.Differences)
+	if assert.Len(t, res.Conformance, 1) {
+		assert.Equal(t, finding.Warning, res.Conformance[0].Severity)
+		assert.Equal(t, finding.RuleStatus, res.Conformance[0].Rule)
+	}
+
+	s, err := spec.Load("testdata/protocol/specs/notes.yaml")
+	require.NoError(t, err)
+	mock, err := mockserver.New(mockserver.Config{Spec: s})
+	require.NoError(t, err)
+	plain := httptest.NewServer(mock)
+	t.Cleanup(plain.Close)
+	tgt, err := target.NewURLTarget(plain.URL)
+	require.NoError(t, err)
+	res = run(tgt)
+	assert.Equal(t, Failed, res.Status)
+	assert.Equal(t, []string{"conformance "}, partsOf(res.Differences))
 }

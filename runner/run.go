@@ -241,7 +241,7 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		return false
 	}
 	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
-	res.Conformance = conformance(m, p.method, res.Response, r.conformancePolicy(&c.Expect))
+	res.Conformance = r.conformance(m, p.method, res.Response, r.conformancePolicy(&c.Expect))
 	res.Differences = append(res.Differences, conformanceDifferences(res.Conformance)...)
 	if l != nil {
 		res.Differences = append(res.Differences, l.Await(ctx, want)...)

@@ -102,7 +102,7 @@ func (r *Runner) sendStep(ctx context.Context, s *spec.Spec, c *casefile.Case, i
 		return false
 	}
 	sr.Differences = append(sr.Differences, responseDifferences(want, ex.Response)...)
-	sr.Conformance = conformance(m, p.method, ex.Response, r.conformancePolicy(&st.Expect))
+	sr.Conformance = r.conformance(m, p.method, ex.Response, r.conformancePolicy(&st.Expect))
 	sr.Differences = append(sr.Differences, conformanceDifferences(sr.Conformance)...)
 	ok := capture(st, ex.Response, captured, sr)
 	sr.Status = Passed

@@ -96,6 +96,7 @@ type row struct {
 	mutations, lintCaught, mockCaught int
 	warnings, falseRejections         int
 	errorsOutside                     int            // error answers the spec's declared responses do not describe
+	undeclaredStatuses                int            // the mock's protocol statuses (400, 401, 415...) the operation leaves undeclared
 	notGenerated                      map[string]int // reason -> operations
 	warningRules                      map[string]int // rule -> warnings on valid requests
 	mutationKinds                     map[string]int // rule -> mutations
@@ -121,9 +122,9 @@ func checkSpec(t *testing.T, name, path string, probes []probe) row {
 	for _, p := range probes {
 		h.probe(p)
 	}
-	if r.falseRejections > 0 || r.invalidAnswers > 0 || r.mutations != r.lintCaught || r.mutations != r.mockCaught {
-		t.Errorf("%s: %d false rejections, %d invalid answers, mutations caught by lint %d and by the mock %d of %d",
-			name, r.falseRejections, r.invalidAnswers, r.lintCaught, r.mockCaught, r.mutations)
+	if r.falseRejections > 0 || r.invalidAnswers > 0 || r.errorsOutside > 0 || r.mutations != r.lintCaught || r.mutations != r.mockCaught {
+		t.Errorf("%s: %d false rejections, %d invalid answers, %d error answers outside the spec, mutations caught by lint %d and by the mock %d of %d",
+			name, r.falseRejections, r.invalidAnswers, r.errorsOutside, r.lintCaught, r.mockCaught, r.mutations)
 	}
 	return r
 }
@@ -261,10 +262,10 @@ func (h *harness) checkAnswer(op *spec.Operation, method string, rec *httptest.R
 	}
 }
 
-// conformance is what lint.CheckResponse finds in an answer.
+// conformance is what lint.CheckResponse finds in an answer of the mock's.
 func (h *harness) conformance(op *spec.Operation, method string, rec *httptest.ResponseRecorder) []finding.Finding {
 	m := &spec.Match{Operation: op}
-	return lint.CheckResponse(m, &lint.Response{Method: method, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()})
+	return lint.CheckResponse(m, &lint.Response{Method: method, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes(), FromMock: true})
 }
 
 func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
@@ -283,8 +284,11 @@ func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
 		h.report("%s: lint misses %s (%s) in %s:\n%s", op, m.Want, m.Description, describeRequest(m.Request), renderFindings(findings))
 	}
 	rec := h.serve(m.Request)
-	if len(h.conformance(op, m.Request.Method, rec)) > 0 {
-		r.errorsOutside++ // the mock's envelope where the spec declares another error shape, or none
+	if fs := h.conformance(op, m.Request.Method, rec); finding.HasErrors(fs) {
+		r.errorsOutside++
+		h.report("%s: the mock's answer to %s (%s) breaks the spec:\n%s%s", op, m.Name, m.Description, renderFindings(fs), truncate(rec.Body.String()))
+	} else if len(fs) > 0 {
+		r.undeclaredStatuses++ // HTTP's status for the mistake, which the operation does not declare
 	}
 	if rec.Code == m.Status && (!invalidInput(m.Status) || names(rec.Body.Bytes(), m.Want.Pointer)) {
 		r.mockCaught++
@@ -366,11 +370,11 @@ func firstLine(err error) string {
 func renderTable(rows []row) string {
 	var b strings.Builder
 	b.WriteString(docHeader)
-	b.WriteString("| spec | operations | valid requests built | accepted by lint | accepted by the mock | answers with a body | answers outside the spec | mutations | caught by lint | caught by the mock | error answers outside the spec | warnings |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| spec | operations | valid requests built | accepted by lint | accepted by the mock | answers with a body | answers outside the spec | mutations | caught by lint | caught by the mock | error answers outside the spec | error statuses the spec leaves undeclared | warnings |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
-			r.name, r.file, r.ops, r.generated, r.lintAccepted, r.mockAccepted, r.answers, r.invalidAnswers, r.mutations, r.lintCaught, r.mockCaught, r.errorsOutside, r.warnings)
+		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+			r.name, r.file, r.ops, r.generated, r.lintAccepted, r.mockAccepted, r.answers, r.invalidAnswers, r.mutations, r.lintCaught, r.mockCaught, r.errorsOutside, r.undeclaredStatuses, r.warnings)
 	}
 	b.WriteString("\nFalse rejections (a valid request refused by lint or the mock): ")
 	total := 0
@@ -420,15 +424,21 @@ func sortedKeys(m map[string]int) []string {
 	return out
 }
 
-// errorsOutsideNote says what the error-answer column counts and why it
-// does not fail the test.
+// errorsOutsideNote says what the error-answer columns count.
 const errorsOutsideNote = `
-"Error answers outside the spec" counts the mock's answers to mutations (400, 415, 401) that
-lint.CheckResponse finds outside the operation's declared responses: the mock answers a mistake in
-its vendor's envelope (Genesys Cloud's ErrorBody, which the Genesys swagger declares) or in RFC 9457
-problem+json, where a spec may declare its own error schema (Stripe's, the petstores' Error) or no
-error status at all. The count is reported, not failed: the verdict (the status and the pointer) is
-right, the envelope is the mock's; generated negative cases say ` + "`conformance: warn`" + ` for this reason.
+"Error answers outside the spec" counts the mock's answers to mutations (400 or 422, 415, 401) that
+lint.CheckResponse finds outside the operation's declared responses; it must be 0, and the test
+fails otherwise. The mock answers a mistake in the error schema the operation declares for the
+status, its range or ` + "`default`" + ` (Stripe's error object, GitHub's validation-error, the petstores'
+Error), filled with the diagnosis, in the declared media type; Genesys Cloud keeps its ErrorBody.
+Invalid input is 422 where an operation declares 422 and leaves 400 undeclared (GitHub).
+
+"Error statuses the spec leaves undeclared" counts answers whose status the operation does not
+declare at all (no such status, no range, no default): the mock still answers HTTP's status for the
+mistake (400 validation, 401 credentials, 415 media type...), since answering a declared status
+such as 200 or 404 instead would make the verdict wrong. lint.CheckResponse reports such an answer
+as a warning naming the spec's silence, and only for the built-in mock (Response.FromMock): the
+same status from a URL or live target is a conformance error.
 `
 
 const docHeader = `# Conformance: casebook's verdicts on published specs
@@ -443,7 +453,7 @@ value outside its enum, a value breaking its format, an undeclared field where
 additionalProperties is false, each required query or header parameter dropped, a Content-Type
 the operation does not take, no credentials). Lint and the mock (called in process) must accept
 every valid request, reject every mutation naming its pointer and rule (the mock: its status, and
-for a 400 the pointer in its answer), and every success answer must keep to the operation's declared
+for a 400 or 422 the pointer, or its parameter name, in its answer), and every success answer must keep to the operation's declared
 responses (status, content type, headers, body schema: lint.CheckResponse, as ` + "`casebook run`" + ` holds answers). The same requests are what ` + "`casebook generate`" + ` writes.
 
 `

@@ -25,11 +25,30 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// FromMock says the answer is casebook's own mock's, which only the
+	// caller knows (the built-in mock target, a mock in process): where
+	// the operation declares nothing for a protocol status the mock
+	// answers (MockProtocolStatus), the finding is a warning that says so.
+	// From any other server an undeclared status stays an error.
+	FromMock bool
+}
+
+// mockProtocolStatuses are the statuses casebook's mock answers from its
+// own checks, whatever the spec declares: HTTP's answer to the mistake.
+var mockProtocolStatuses = map[int]string{
+	http.StatusBadRequest:            "a request that fails validation",
+	http.StatusUnauthorized:          "a request without valid credentials",
+	http.StatusForbidden:             "a token without the scope or permission the operation requires",
+	http.StatusNotFound:              "an item that does not exist",
+	http.StatusMethodNotAllowed:      "a method the path does not take",
+	http.StatusRequestEntityTooLarge: "a body over the mock's size limit",
+	http.StatusUnsupportedMediaType:  "a Content-Type the operation does not take",
 }
 
 // CheckResponse checks an answer to a request that resolved to m against
 // what the operation declares: the status is declared (exactly, as a range
-// such as 4XX, or through a default), a body comes in a declared content
+// such as 4XX, or through a default; see Response.FromMock for the
+// mock's own protocol statuses), a body comes in a declared content
 // type and validates against its schema, the required headers are there
 // and hold what their schemas allow, and a Genesys Cloud error's code is
 // one of the x-inin-error-codes published for the status. Findings are
@@ -46,25 +65,34 @@ func CheckResponse(m *spec.Match, r *Response) []finding.Finding {
 		return nil
 	}
 	c := &collector{}
-	ref := m.Op.Responses.Status(r.Status)
-	if ref == nil {
-		ref = m.Op.Responses.Default()
-	}
-	if ref == nil {
-		declared := m.Op.Responses.Keys()
-		slices.Sort(declared)
-		c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InStatus, Rule: finding.RuleStatus,
-			Message: fmt.Sprintf("%d is not a status %s declares, and it declares no default", r.Status, m.Operation), Allowed: declared})
+	resp, declared := m.ResponseFor(r.Status)
+	if !declared {
+		c.addFinding(undeclaredStatus(m, r))
 		return c.sorted()
 	}
-	if ref.Value == nil {
+	if resp == nil {
 		return nil
 	}
-	c.responseHeaders(m, ref.Value, r)
+	c.responseHeaders(m, resp, r)
 	if r.Method != http.MethodHead && r.Status != http.StatusNoContent && r.Status != http.StatusNotModified {
-		c.responseBody(m, ref.Value, r)
+		c.responseBody(m, resp, r)
 	}
 	return c.sorted()
+}
+
+// undeclaredStatus is the finding for a status the operation does not
+// declare: an error, or a warning naming what the status answers when
+// casebook's mock gave it for a mistake the spec has no status for.
+func undeclaredStatus(m *spec.Match, r *Response) finding.Finding {
+	declared := m.Op.Responses.Keys()
+	slices.Sort(declared)
+	f := finding.Finding{Severity: finding.Error, Location: finding.InStatus, Rule: finding.RuleStatus,
+		Message: fmt.Sprintf("%d is not a status %s declares, and it declares no default", r.Status, m.Operation), Allowed: declared}
+	if what, ok := mockProtocolStatuses[r.Status]; ok && r.FromMock {
+		f.Severity = finding.Warning
+		f.Message += fmt.Sprintf("; casebook's mock answers %s with HTTP's %d where the spec names no status for it", what, r.Status)
+	}
+	return f
 }
 
 // responseHeaders checks the headers the response declares: a required one

@@ -22,7 +22,9 @@ func TestCheckResponse(t *testing.T) {
 		status int
 		header http.Header
 		body   string
-		want   []want
+		// fromMock: the answer is casebook's mock's (Response.FromMock).
+		fromMock bool
+		want     []want
 	}{
 		{
 			name: "the issue's stand-in: id a number, name missing", spec: answersSpec,
@@ -45,6 +47,25 @@ func TestCheckResponse(t *testing.T) {
 			name: "undeclared status, no default", spec: answersSpec,
 			method: "GET", path: "/things/t1", status: 500, header: jsonHeader("application/json"), body: `{}`,
 			want: []want{{finding.Error, finding.InStatus, "", finding.RuleStatus, "", "4XX"}},
+		},
+		{
+			// The mock answers HTTP's 415 where the spec names no status for
+			// it: a warning that says so, not a break of the contract.
+			name: "the mock's 415 on an operation that declares only 200", spec: answersSpec, fromMock: true,
+			method: "GET", path: "/closed", status: 415, header: jsonHeader("application/problem+json"), body: `{}`,
+			want: []want{{finding.Warning, finding.InStatus, "", finding.RuleStatus, "", "200"}},
+		},
+		{
+			// The same answer from any other server breaks the contract.
+			name: "a live 415 on an operation that declares only 200", spec: answersSpec,
+			method: "GET", path: "/closed", status: 415, header: jsonHeader("application/problem+json"), body: `{}`,
+			want: []want{{finding.Error, finding.InStatus, "", finding.RuleStatus, "", "200"}},
+		},
+		{
+			// A 500 is no mistake of the request's: from the mock too, an error.
+			name: "the mock's undeclared 500", spec: answersSpec, fromMock: true,
+			method: "GET", path: "/closed", status: 500, header: jsonHeader("application/problem+json"), body: `{}`,
+			want: []want{{finding.Error, finding.InStatus, "", finding.RuleStatus, "", "200"}},
 		},
 		{
 			name: "a range covers the status", spec: answersSpec,
@@ -121,7 +142,7 @@ func TestCheckResponse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := CheckResponse(m, &Response{Method: tt.method, Status: tt.status, Header: tt.header, Body: []byte(tt.body)})
+			got := CheckResponse(m, &Response{Method: tt.method, Status: tt.status, Header: tt.header, Body: []byte(tt.body), FromMock: tt.fromMock})
 			if len(got) != len(tt.want) {
 				t.Fatalf("CheckResponse = %d findings, want %d:\n%s", len(got), len(tt.want), render(got))
 			}
