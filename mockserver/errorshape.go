@@ -49,24 +49,54 @@ type diagnosis struct {
 // schema, so the answer always keeps to the contract; ok is false when not
 // even the generated value does (a schema casebook cannot satisfy).
 func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool) {
-	seed := fnvString(fnvOffset, d.code) ^ uint64(d.status)
-	sh := &shaper{
-		gen:  generate.NewValues(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), s.spec.Doc, lint.AsResponse),
-		opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d,
-	}
-	v := sh.gen.Value(schema, "")
-	valid := sh.validator(schema.Value, &v)
-	if v == nil || !valid() {
+	skel, ok := s.errorSkeleton(schema, d)
+	if !ok {
 		return nil, false
 	}
+	v := generate.DeepCopy(skel)
+	sh := &shaper{gen: newErrorValues(s, d), opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d}
 	var first *finding.Finding
 	if len(d.findings) > 0 {
 		first = &d.findings[0]
 	}
 	if obj, ok := v.(map[string]any); ok {
-		sh.fill(obj, schema.Value, d.message, first, 0, valid)
+		sh.fill(obj, schema.Value, d.message, first, 0, sh.validator(schema.Value, &v))
 	}
 	return v, true
+}
+
+// skeletonKey names a generated error body before the diagnosis goes in.
+type skeletonKey struct {
+	schema *openapi3.Schema
+	status int
+	code   string
+}
+
+// errorSkeleton is the generated value for an error schema with what says
+// nothing of an error dropped, made once per schema, status and code:
+// Stripe's generated error carries whole payment objects, which cost
+// milliseconds to make and to check. ok is false when it does not validate.
+func (s *Server) errorSkeleton(schema *openapi3.SchemaRef, d diagnosis) (any, bool) {
+	key := skeletonKey{schema.Value, d.status, d.code}
+	if v, ok := s.skeletons.Load(key); ok {
+		return v, v != nil
+	}
+	sh := &shaper{gen: newErrorValues(s, d), opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d}
+	v := sh.gen.Value(schema, "")
+	valid := sh.validator(schema.Value, &v)
+	sh.skeleton(v, schema.Value, 0, valid) // before checking it whole: the dropped parts cost the most
+	if v != nil && !valid() {
+		v = nil
+	}
+	s.skeletons.Store(key, v)
+	return v, v != nil
+}
+
+// newErrorValues is the generator for one error answer, seeded from its
+// status and code: the same mistake gets the same answer.
+func newErrorValues(s *Server, d diagnosis) *generate.Values {
+	seed := fnvString(fnvOffset, d.code) ^ uint64(d.status)
+	return generate.NewValues(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), s.spec.Doc, lint.AsResponse)
 }
 
 // shaper writes one diagnosis into one generated value.
@@ -133,6 +163,21 @@ func (sh *shaper) prune(obj map[string]any, required map[string]bool, valid func
 	}
 	if len(dropped) > 0 && !valid() {
 		maps.Copy(obj, dropped)
+	}
+}
+
+// skeleton prunes v, an object of schema s, and the objects it keeps.
+func (sh *shaper) skeleton(v any, s *openapi3.Schema, depth int, valid func() bool) {
+	obj, ok := v.(map[string]any)
+	if !ok || depth > maxShapeDepth {
+		return
+	}
+	sh.prune(obj, requiredOf(s), valid)
+	props := propertiesOf(s)
+	for key, child := range obj {
+		if ps := props[key]; ps != nil {
+			sh.skeleton(child, ps.Value, depth+1, valid)
+		}
 	}
 }
 

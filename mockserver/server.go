@@ -59,6 +59,7 @@ type Server struct {
 	spec        *spec.Spec
 	overlay     *Overlay
 	envelope    spec.Envelope
+	skeletons   sync.Map // skeletonKey -> a generated error body (errorSkeleton); nil: none validates
 	codes       *codebook
 	policies    map[*spec.Operation]*opPolicy
 	scopePolicy scopePolicy

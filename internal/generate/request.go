@@ -80,7 +80,7 @@ func (r *Request) clone() *Request {
 	cp.Query = cloneValues(r.Query)
 	cp.Header = maps.Clone(r.Header)
 	cp.Form = cloneValues(r.Form)
-	cp.Body = deepCopy(r.Body)
+	cp.Body = DeepCopy(r.Body)
 	return &cp
 }
 
@@ -95,18 +95,20 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-func deepCopy(v any) any {
+// DeepCopy copies a JSON value (maps, slices and scalars) so that changing
+// the copy leaves the original alone.
+func DeepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, sub := range x {
-			out[k] = deepCopy(sub)
+			out[k] = DeepCopy(sub)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, sub := range x {
-			out[i] = deepCopy(sub)
+			out[i] = DeepCopy(sub)
 		}
 		return out
 	}
