@@ -21,9 +21,10 @@ the built-in mock answers it with; with --negative also a case per mistake
 (each required field dropped, a wrong type, a value outside its enum or
 format, an undeclared field where the schema forbids one, a required
 parameter dropped, a wrong Content-Type, no credentials), expecting its lint
-finding and the mock's 400, 415 or 401. Every case passes against the
-built-in mock serving the spec with no overlay; edit them into the suite
-you need. With an overlay beside the spec, --auth names one of its clients,
+finding and the mock's 400 (422 where the operation declares only that),
+415 or 401, its answer held to the spec like any other. Every case passes
+against the built-in mock serving the spec with no overlay; edit them into
+the suite you need. With an overlay beside the spec, --auth names one of its clients,
 and its rules and fixtures may answer otherwise (a GET of an id its
 fixtures lack is 404). One file per operation; an existing file is never
 overwritten.
