@@ -124,11 +124,14 @@ func (sh *shaper) fill(obj map[string]any, s *openapi3.Schema, message string, f
 	if depth > maxShapeDepth {
 		return false
 	}
-	props := propertiesOf(s)
+	props := lint.Properties(s)
 	required := requiredOf(s)
 	sh.prune(obj, required, valid)
 	wrote := false
 	for _, key := range slices.Sorted(maps.Keys(props)) {
+		if props[key] == nil || props[key].Value == nil {
+			continue
+		}
 		ps := props[key].Value
 		filled := false
 		if v, ok := sh.value(key, ps, message, f); ok {
@@ -173,9 +176,9 @@ func (sh *shaper) skeleton(v any, s *openapi3.Schema, depth int, valid func() bo
 		return
 	}
 	sh.prune(obj, requiredOf(s), valid)
-	props := propertiesOf(s)
+	props := lint.Properties(s)
 	for key, child := range obj {
-		if ps := props[key]; ps != nil {
+		if ps := props[key]; ps != nil && ps.Value != nil {
 			sh.skeleton(child, ps.Value, depth+1, valid)
 		}
 	}
@@ -388,32 +391,6 @@ func requiredOf(s *openapi3.Schema) map[string]bool {
 		for _, r := range s.AllOf {
 			if r != nil {
 				walk(r.Value, depth+1)
-			}
-		}
-	}
-	walk(s, 0)
-	return out
-}
-
-// propertiesOf collects the properties s declares, itself and through
-// allOf, oneOf and anyOf (the first declaration of a name wins).
-func propertiesOf(s *openapi3.Schema) openapi3.Schemas {
-	out := openapi3.Schemas{}
-	var walk func(*openapi3.Schema, int)
-	walk = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > maxShapeDepth {
-			return
-		}
-		for k, v := range s.Properties {
-			if _, ok := out[k]; !ok && v != nil && v.Value != nil {
-				out[k] = v
-			}
-		}
-		for _, refs := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
-			for _, r := range refs {
-				if r != nil {
-					walk(r.Value, depth+1)
-				}
 			}
 		}
 	}

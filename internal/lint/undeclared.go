@@ -28,7 +28,7 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 	s := ref.Value
 	switch val := v.(type) {
 	case map[string]any:
-		props := properties(s)
+		props := Properties(s)
 		if len(props) == 0 || forbidsOrMapsExtra(s) {
 			// A free-form object or a map: any key is declared. A schema with
 			// additionalProperties: false is the validator's to report.
@@ -60,10 +60,11 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 	}
 }
 
-// properties merges the properties a value may have: the schema's own and
+// Properties merges the properties a value may have: the schema's own and
 // those of its allOf, oneOf and anyOf members (a field any alternative
-// declares is declared).
-func properties(s *openapi3.Schema) map[string]*openapi3.SchemaRef {
+// declares is declared; the first declaration of a name wins). The map may
+// be the schema's own: read it, never write to it.
+func Properties(s *openapi3.Schema) map[string]*openapi3.SchemaRef {
 	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) == 0 {
 		// Nothing to merge: the schema's own map, read only, saves a copy
 		// per object per request in the mock.
@@ -100,7 +101,7 @@ func forbidsOrMapsExtra(s *openapi3.Schema) bool {
 	return ap.Schema != nil
 }
 
-func declaredNames(s *openapi3.Schema) []string { return slices.Sorted(maps.Keys(properties(s))) }
+func declaredNames(s *openapi3.Schema) []string { return slices.Sorted(maps.Keys(Properties(s))) }
 
 func schemaName(ref *openapi3.SchemaRef) string {
 	if ref.Ref != "" {
