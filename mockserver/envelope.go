@@ -231,8 +231,8 @@ func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiErr
 	case ct == "" || s.envelope == spec.EnvelopeProblem:
 		ct = "application/problem+json"
 	case !isJSONType(ct) && (media.Schema == nil || media.Schema.Value == nil || media.Schema.Value.Type.Is("string")):
-		// The spec declares a text answer: the message as text.
-		writeText(w, ct, e.Status, fill(tmpl, e.Params))
+		// The spec declares a text answer: the message, findings and all.
+		writeText(w, ct, e.Status, diagnosisOf(e, fill(tmpl, e.Params), id).message)
 		return
 	}
 	// The Content-Type is the declared one even where it is not JSON

@@ -60,7 +60,7 @@ func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool)
 		first = &d.findings[0]
 	}
 	if obj, ok := v.(map[string]any); ok {
-		sh.fill(obj, schema.Value, d.message, first, 0, sh.validator(schema.Value, &v))
+		sh.fill(obj, schema.Value, about{message: d.message, f: first}, 0, sh.validator(schema.Value, &v))
 	}
 	return v, true
 }
@@ -115,18 +115,27 @@ func (sh *shaper) validator(s *openapi3.Schema, v *any) func() bool {
 // generator's values can recurse six objects deep.
 const maxShapeDepth = 4
 
-// fill writes message and f (nil: no finding) into obj, whose schema is
+// about is what one object of an error body is about: the message, and
+// the finding (nil: none) its field-naming properties name; item says the
+// object is one finding's item in a list.
+type about struct {
+	message string
+	f       *finding.Finding
+	item    bool
+}
+
+// fill writes what a is about into obj, whose schema is
 // s, and drops the optional properties that say nothing of the diagnosis
 // (Stripe's error declares a dozen, payment_method among them); valid
 // checks the whole body after every change. It reports whether it wrote
 // anything.
-func (sh *shaper) fill(obj map[string]any, s *openapi3.Schema, message string, f *finding.Finding, depth int, valid func() bool) bool {
+func (sh *shaper) fill(obj map[string]any, s *openapi3.Schema, a about, depth int, valid func() bool) bool {
 	if depth > maxShapeDepth {
 		return false
 	}
 	props := lint.Properties(s)
 	required := requiredOf(s)
-	sh.prune(obj, required, valid)
+	sh.prune(obj, required, a, valid)
 	wrote := false
 	for _, key := range slices.Sorted(maps.Keys(props)) {
 		if props[key] == nil || props[key].Value == nil {
@@ -134,12 +143,12 @@ func (sh *shaper) fill(obj map[string]any, s *openapi3.Schema, message string, f
 		}
 		ps := props[key].Value
 		filled := false
-		if v, ok := sh.value(key, ps, message, f); ok {
+		if v, ok := sh.value(key, ps, a); ok {
 			filled = sh.try(obj, key, v, valid)
 		} else {
 			switch cur := obj[key].(type) {
 			case map[string]any:
-				filled = sh.fill(cur, ps, message, f, depth+1, valid)
+				filled = sh.fill(cur, ps, a, depth+1, valid)
 			case []any:
 				filled = sh.items(obj, key, ps, depth, valid)
 			}
@@ -156,10 +165,10 @@ func (sh *shaper) fill(obj map[string]any, s *openapi3.Schema, message string, f
 // of an error (a generated payment_method object has a description and a
 // status of its own, which must not be taken for the error's), unless the
 // body needs them to validate.
-func (sh *shaper) prune(obj map[string]any, required map[string]bool, valid func() bool) {
+func (sh *shaper) prune(obj map[string]any, required map[string]bool, a about, valid func() bool) {
 	dropped := map[string]any{}
 	for key, v := range obj {
-		if !required[key] && kindOf(key) == kindNone {
+		if !required[key] && a.kindOf(key) == kindNone {
 			dropped[key] = v
 			delete(obj, key)
 		}
@@ -175,7 +184,7 @@ func (sh *shaper) skeleton(v any, s *openapi3.Schema, depth int, valid func() bo
 	if !ok || depth > maxShapeDepth {
 		return
 	}
-	sh.prune(obj, requiredOf(s), valid)
+	sh.prune(obj, requiredOf(s), about{}, valid)
 	props := lint.Properties(s)
 	for key, child := range obj {
 		if ps := props[key]; ps != nil && ps.Value != nil {
@@ -231,7 +240,8 @@ func (sh *shaper) items(obj map[string]any, key string, s *openapi3.Schema, dept
 	for i := range sh.d.findings {
 		it := sh.gen.Value(s.Items, key)
 		m, ok := it.(map[string]any)
-		if !ok || !sh.fill(m, s.Items.Value, sh.d.findings[i].Message, &sh.d.findings[i], depth+1, sh.validator(s.Items.Value, &it)) {
+		a := about{message: sh.d.findings[i].Message, f: &sh.d.findings[i], item: true}
+		if !ok || !sh.fill(m, s.Items.Value, a, depth+1, sh.validator(s.Items.Value, &it)) {
 			return false
 		}
 		list = append(list, it)
@@ -275,10 +285,20 @@ func kindOf(key string) nameKind {
 	return kinds[strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(key))]
 }
 
+// kindOf is kindOf(key) where a is: in one finding's item, name names the
+// field too (RFC 9457's invalid-params: {name, reason}).
+func (a about) kindOf(key string) nameKind {
+	if a.item && strings.EqualFold(key, "name") {
+		return kindParam
+	}
+	return kindOf(key)
+}
+
 // value is what a property named key holds in the diagnosis; ok is false
 // when its name says nothing casebook knows, or it is a container.
-func (sh *shaper) value(key string, s *openapi3.Schema, message string, f *finding.Finding) (any, bool) {
-	switch kindOf(key) {
+func (sh *shaper) value(key string, s *openapi3.Schema, a about) (any, bool) {
+	message, f := a.message, a.f
+	switch a.kindOf(key) {
 	case kindMessage:
 		return message, isString(s)
 	case kindTitle:

@@ -152,3 +152,55 @@ func TestDeclaredEnvelopeKeepsOverlays(t *testing.T) {
 		t.Errorf("envelope: problem = %d %s %v, want 400 problem+json naming /limit type", rec.Code, rec.Header().Get("Content-Type"), got)
 	}
 }
+
+// TestErrorShapeEdges: the answer stays within the declared schema where
+// the diagnosis does not fit it (a closed object whose message is capped
+// at 10 characters keeps the generated one), a text/plain declaration gets
+// the message as text, and a 4XX range's problem+json schema gets one
+// invalid_params item per finding, named as RFC 9457's example names them.
+func TestErrorShapeEdges(t *testing.T) {
+	s := loadSpec(t, "testdata/error-shapes.yaml")
+	srv, err := New(Config{Spec: s, Stateless: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", path, strings.NewReader(`{"n": "x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		m, err := s.Find("POST", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs := lint.CheckResponse(m, &lint.Response{Method: "POST", Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}); len(fs) > 0 {
+			t.Errorf("POST %s: the mock's error answer breaks its own spec: %v\n%s", path, fs, rec.Body)
+		}
+		return rec
+	}
+
+	rec := post("/closed")
+	var closed map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &closed)
+	if rec.Code != 400 || closed["code"] != "E_INVALID_REQUEST" || len(closed["message"].(string)) > 10 {
+		t.Errorf("POST /closed = %d %s, want 400 with code E_INVALID_REQUEST and a message of at most 10 characters", rec.Code, rec.Body)
+	}
+
+	rec = post("/text")
+	if want := "The request is not valid for the operation. /n: value must be an integer\n"; rec.Code != 400 ||
+		rec.Header().Get("Content-Type") != "text/plain" || rec.Body.String() != want {
+		t.Errorf("POST /text = %d %s %q, want 400 text/plain %q", rec.Code, rec.Header().Get("Content-Type"), rec.Body, want)
+	}
+
+	rec = post("/ranged")
+	var problem map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &problem)
+	want := map[string]any{
+		"type": "about:blank", "title": "Bad Request", "status": float64(400),
+		"detail":         "The request is not valid for the operation. /n: value must be an integer",
+		"invalid_params": []any{map[string]any{"name": "n", "reason": "value must be an integer"}},
+	}
+	if diff := cmp.Diff(want, problem); diff != "" || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Errorf("POST /ranged = %d %s (-want +got):\n%s", rec.Code, rec.Header().Get("Content-Type"), diff)
+	}
+}
