@@ -43,9 +43,12 @@ type diagnosis struct {
 //     the finding's pointer as a parameter name, tiers[0][up_to]; pointer:
 //     the pointer itself; location, in, rule): the first finding at the top,
 //     and one item per finding in an array of such objects (GitHub's
-//     errors[]).
+//     errors[]; name too in an item, as RFC 9457's invalid-params), or each
+//     finding's text in an array of strings.
 //
-// Each change is kept only if the whole body still validates against the
+// Optional properties whose names say nothing of an error are left out
+// (Stripe's error would otherwise carry generated payment objects). Each
+// change is kept only if the whole body still validates against the
 // schema, so the answer always keeps to the contract; ok is false when not
 // even the generated value does (a schema casebook cannot satisfy).
 func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool) {
