@@ -56,16 +56,24 @@ func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool)
 	if !ok {
 		return nil, false
 	}
-	v := generate.DeepCopy(skel)
-	sh := &shaper{gen: newErrorValues(s, d), opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d}
 	var first *finding.Finding
 	if len(d.findings) > 0 {
 		first = &d.findings[0]
 	}
-	if obj, ok := v.(map[string]any); ok {
-		sh.fill(obj, schema.Value, about{message: d.message, f: first}, 0, sh.validator(schema.Value, &v))
+	fill := func(careful bool) any {
+		v := generate.DeepCopy(skel)
+		sh := &shaper{srv: s, opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d, careful: careful}
+		if obj, ok := v.(map[string]any); ok {
+			sh.fill(obj, schema.Value, about{message: d.message, f: first}, 0, sh.validator(schema.Value, &v))
+		}
+		return v
 	}
-	return v, true
+	// Bold first: every change, then one check of the whole; only a body
+	// that then fails its schema is made again, checked change by change.
+	if v := fill(false); schema.Value.VisitJSON(v, lint.SchemaOptions(s.spec.Doc, lint.AsResponse)...) == nil {
+		return v, true
+	}
+	return fill(true), true
 }
 
 // skeletonKey names a generated error body before the diagnosis goes in.
@@ -75,17 +83,21 @@ type skeletonKey struct {
 	code   string
 }
 
-// errorSkeleton is the generated value for an error schema with what says
-// nothing of an error dropped, made once per schema, status and code:
-// Stripe's generated error carries whole payment objects, which cost
-// milliseconds to make and to check. ok is false when it does not validate.
+// errorSkeleton is the generated value for an error schema (or the items
+// of its lists) with what says nothing of an error dropped, made once per
+// schema, status and code, from a generator seeded with them: the same
+// mistake gets the same answer, and Stripe's generated error, which
+// carries whole payment objects, costs milliseconds to make and check
+// once, not on every answer. ok is false when it does not validate.
 func (s *Server) errorSkeleton(schema *openapi3.SchemaRef, d diagnosis) (any, bool) {
 	key := skeletonKey{schema.Value, d.status, d.code}
 	if v, ok := s.skeletons.Load(key); ok {
 		return v, v != nil
 	}
-	sh := &shaper{gen: newErrorValues(s, d), opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d}
-	v := sh.gen.Value(schema, "")
+	sh := &shaper{opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d, careful: true}
+	seed := fnvString(fnvOffset, d.code) ^ uint64(d.status)
+	gen := generate.NewValues(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), s.spec.Doc, lint.AsResponse)
+	v := gen.Value(schema, "")
 	valid := sh.validator(schema.Value, &v)
 	sh.skeleton(v, schema.Value, 0, valid) // before checking it whole: the dropped parts cost the most
 	if v != nil && !valid() {
@@ -95,22 +107,22 @@ func (s *Server) errorSkeleton(schema *openapi3.SchemaRef, d diagnosis) (any, bo
 	return v, v != nil
 }
 
-// newErrorValues is the generator for one error answer, seeded from its
-// status and code: the same mistake gets the same answer.
-func newErrorValues(s *Server, d diagnosis) *generate.Values {
-	seed := fnvString(fnvOffset, d.code) ^ uint64(d.status)
-	return generate.NewValues(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), s.spec.Doc, lint.AsResponse)
-}
-
 // shaper writes one diagnosis into one generated value.
 type shaper struct {
-	gen  *generate.Values
+	srv  *Server // for errorSkeleton
 	opts []openapi3.SchemaValidationOption
 	d    diagnosis
+	// careful checks the body after every change; otherwise the caller
+	// checks it once at the end.
+	careful bool
 }
 
-// validator checks the value *v holds against s, as lint checks answers.
+// validator checks the value *v holds against s, as lint checks answers;
+// it passes everything when the shaper is not careful.
 func (sh *shaper) validator(s *openapi3.Schema, v *any) func() bool {
+	if !sh.careful {
+		return func() bool { return true }
+	}
 	return func() bool { return s.VisitJSON(*v, sh.opts...) == nil }
 }
 
@@ -240,8 +252,12 @@ func (sh *shaper) items(obj map[string]any, key string, s *openapi3.Schema, dept
 		}
 		return sh.try(obj, key, list, valid)
 	}
+	base, ok := sh.srv.errorSkeleton(s.Items, sh.d)
+	if !ok {
+		return false
+	}
 	for i := range sh.d.findings {
-		it := sh.gen.Value(s.Items, key)
+		it := generate.DeepCopy(base)
 		m, ok := it.(map[string]any)
 		a := about{message: sh.d.findings[i].Message, f: &sh.d.findings[i], item: true}
 		if !ok || !sh.fill(m, s.Items.Value, a, depth+1, sh.validator(s.Items.Value, &it)) {
@@ -284,8 +300,17 @@ var kinds = map[string]nameKind{
 	"validationerrors": kindContainer, "fielderrors": kindContainer,
 }
 
+// kindOf reads a property's name in any case, with or without _ and -.
 func kindOf(key string) nameKind {
-	return kinds[strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(key))]
+	return kinds[strings.Map(func(r rune) rune {
+		switch {
+		case r == '_' || r == '-':
+			return -1
+		case 'A' <= r && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return r
+	}, key)]
 }
 
 // kindOf is kindOf(key) where a is: in one finding's item, name names the
