@@ -66,6 +66,13 @@ func (e *answerExample) get(media *openapi3.MediaType, doc *openapi3.T) (any, bo
 
 // pickMedia prefers JSON media types, then the first in name order.
 func pickMedia(content openapi3.Content) (string, *openapi3.MediaType) {
+	if len(content) == 1 {
+		for n, mt := range content { // the usual case: no slice of one to sort
+			if !strings.Contains(n, "*") {
+				return n, mt
+			}
+		}
+	}
 	names := slices.Sorted(maps.Keys(content))
 	for _, n := range names {
 		mt, _, _ := mime.ParseMediaType(n)
