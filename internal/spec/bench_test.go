@@ -9,6 +9,12 @@ import (
 // paths), kept outside the repository; benchmarks skip when it is absent.
 const publishedSwagger = "../../../shared/specs-real/genesys-cloud-2018-03-swagger.json"
 
+// The big published OpenAPI 3.0 specs of issue 16 (bench/bigspecs.sh).
+const (
+	publishedStripe = "../../../shared/specs-real/stripe-spec3-2022-04.json"
+	publishedGitHub = "../../../shared/specs-real/github-api-2022-06.json"
+)
+
 // BenchmarkLoad times Load (read, parse, convert, validate, build the
 // router) of the shipped specs and of the published swagger: the start-up
 // cost of `casebook mock` and of every `casebook run`.
@@ -20,6 +26,8 @@ func BenchmarkLoad(b *testing.B) {
 		{"personal-connection", "../../specs/personal-connection.yaml", 0},
 		{"genesys-subset", "../../specs/genesys-cloud/openapi.yaml", 0},
 		{"published-swagger", publishedSwagger, 568},
+		{"stripe-2022-04", publishedStripe, 0},
+		{"github-2022-06", publishedGitHub, 0},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			if _, err := os.Stat(bc.path); err != nil {

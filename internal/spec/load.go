@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -205,6 +206,11 @@ func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, []st
 	if err != nil {
 		return nil, nil, &LoadError{File: path, Err: err}
 	}
+	if isJSON(data) {
+		if doc := decodeSelfContainedJSON(data); doc != nil {
+			return doc, []string{path}, nil
+		}
+	}
 	refs := newRefReader(path, abs, data, opts)
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
@@ -223,6 +229,34 @@ func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, []st
 	}
 	return doc, refs.files(), nil
 }
+
+// decodeSelfContainedJSON is kin-openapi's load of a JSON document whose
+// $refs all point inside it, without the YAML parser (see jsonTree): the
+// same node tree, decoded by the same UnmarshalYAML methods, its $refs
+// resolved by the same loader. It returns nil for anything else (a $ref
+// the loader would read from another file or URL, a document the tree or
+// the decode refuses, such as one with a duplicate key), and the caller
+// loads it kin's way, errors and all.
+func decodeSelfContainedJSON(data []byte) *openapi3.T {
+	root, err := jsonTree(data)
+	if err != nil {
+		return nil
+	}
+	doc := &openapi3.T{}
+	if err := root.Decode(doc); err != nil {
+		return nil
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = context.Background()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(*openapi3.Loader, *url.URL) ([]byte, error) { return nil, errNotSelfContained }
+	if err := loader.ResolveRefsIn(doc, nil); err != nil {
+		return nil
+	}
+	return doc
+}
+
+var errNotSelfContained = errors.New("the document has a $ref to another file or URL")
 
 // validate checks the document the way a vendor's published spec needs:
 // examples and defaults are not held against their schemas (vendor specs
