@@ -110,8 +110,8 @@ func (r *Runner) SpecProblems() []SpecProblems {
 	defer r.specs.mu.Unlock()
 	var out []SpecProblems
 	for _, path := range slices.Sorted(maps.Keys(r.specs.specs)) {
-		if e := r.specs.specs[path]; e.s != nil && len(e.s.Problems) > 0 {
-			out = append(out, SpecProblems{Path: path, Problems: e.s.Problems})
+		if e := r.specs.specs[path]; e.s != nil && len(e.s.Problems()) > 0 {
+			out = append(out, SpecProblems{Path: path, Problems: e.s.Problems()})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -124,6 +125,8 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		usageError(stderr, fset, errors.New("--spec FILE is required and no other arguments are taken"))
 		return exitUsage
 	}
+	// The request log's flusher and the spec's warnings write from their own goroutines.
+	stderr = &lockedWriter{w: stderr}
 	// Listen for signals before serving, so none is missed in between.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -133,7 +136,7 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer closeLog()
-	srv, err := newMock(f, logw, stderr)
+	srv, s, err := newMock(f, logw)
 	if err == nil {
 		err = srv.Start()
 	}
@@ -143,8 +146,10 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	}
 	warnIfExposed(stderr, srv)
 	printStart(stdout, srv)
+	warned := warnSpecProblems(stderr, s)
 	<-ctx.Done()
 	stop()
+	<-warned
 	code := shutdown(srv, stderr)
 	closeLog() // the last request lines before the summary
 	if !f.quiet {
@@ -169,17 +174,14 @@ func mockLog(f mockFlags, stderr io.Writer) (*mockserver.LogWriter, func(), erro
 	return w, func() { w.Close(); closeFile() }, nil
 }
 
-func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server, error) {
+func newMock(f mockFlags, logw io.Writer) (*mockserver.Server, *spec.Spec, error) {
 	s, err := spec.LoadWith(f.spec, f.refs)
 	if err != nil {
-		return nil, err
-	}
-	if len(s.Problems) > 0 {
-		reports.SpecWarnings(stderr, []results.SpecProblems{{Path: s.Path, Problems: s.Problems}})
+		return nil, nil, err
 	}
 	ov, err := loadOverlay(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	level := slog.LevelWarn
 	if f.verbose || f.log != "" {
@@ -190,7 +192,37 @@ func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server,
 	if len(f.faults) > 0 {
 		cfg.Faults = &mockserver.Faults{Rules: f.faults}
 	}
-	return mockserver.New(cfg)
+	srv, err := mockserver.New(cfg)
+	return srv, s, err
+}
+
+// warnSpecProblems prints the spec's problems on stderr once its
+// validation, which runs in the background, has found them: the mock
+// answers meanwhile. The channel closes when they are printed (or there
+// were none), so the closing summary comes after them.
+func warnSpecProblems(stderr io.Writer, s *spec.Spec) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if p := s.Problems(); len(p) > 0 {
+			var b bytes.Buffer // one write, not interleaved with request lines
+			reports.SpecWarnings(&b, []results.SpecProblems{{Path: s.Path, Problems: p}})
+			_, _ = stderr.Write(b.Bytes())
+		}
+	}()
+	return done
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // loadOverlay reads --overlay, or the conventional sibling when it exists.

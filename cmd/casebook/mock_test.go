@@ -131,3 +131,37 @@ func TestMockServesUntilSignal(t *testing.T) {
 		t.Errorf("--log file: %v\n%s\nwant the one request's line", err, log)
 	}
 }
+
+// TestMockWarnsOfSpecProblems: the spec is validated in the background
+// while the mock serves; what validation finds still reaches stderr, before
+// the closing summary, even when the mock is stopped at once.
+func TestMockWarnsOfSpecProblems(t *testing.T) {
+	stdout := newWatchBuffer(urlRE)
+	var stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- cmdMock([]string{"--spec", "../../runner/testdata/problems/spec.yaml", "--addr", "127.0.0.1:0"}, stdout, &stderr)
+	}()
+	select {
+	case <-stdout.found:
+	case code := <-done:
+		t.Fatalf("the mock exited %d before printing its URL; stderr %q", code, stderr.String())
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, stderr.String())
+		}
+	case <-time.After(time.Minute): // a hang guard, not a speed claim
+		t.Fatal("the mock did not stop on SIGTERM")
+	}
+	got := stderr.String()
+	warn := strings.Index(got, "breaks 1 OpenAPI rule(s)")
+	summary := strings.Index(got, "casebook mock: no requests answered")
+	if warn < 0 || !strings.Contains(got, "path parameters") || summary < warn {
+		t.Errorf("stderr = %q, want the spec's problem (the undeclared path parameter) before the summary", got)
+	}
+}

@@ -32,15 +32,10 @@ type Spec struct {
 	Version string
 	// Envelope is the error envelope the vendor answers with (see DetectEnvelope).
 	Envelope Envelope
-	// Problems lists where the document breaks the OpenAPI rules without
-	// breaking casebook (published vendor specs often do: Genesys Cloud's
-	// 2018 swagger has operations that omit declared path parameters). They
-	// are shown as warnings; a spec that cannot be parsed or whose $refs do
-	// not resolve is a LoadError instead.
-	Problems []string
 
-	ops    []*Operation
-	router *router
+	ops        []*Operation
+	router     *router
+	validation *validation // the whole document's, running after Load returns
 }
 
 // LoadError reports a spec that cannot be read, parsed or validated.
@@ -88,13 +83,12 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	problems, err := validate(path, data, doc)
-	if err != nil {
-		return nil, err
+	if re := unresolvedSchemaRef(path, data, doc); re != nil {
+		return nil, re.loadError()
 	}
-	s := &Spec{Path: path, Files: files, Doc: doc, Version: version, Problems: problems}
+	s := &Spec{Path: path, Files: files, Doc: doc, Version: version}
 	s.ops = collectOperations(doc)
-	s.Problems = append(s.Problems, textEnums(s.ops)...)
+	s.validation = validateInBackground(path, data, doc, textEnums(s.ops))
 	s.router = newRouter(s.ops, serverPrefixes(doc))
 	s.Envelope = DetectEnvelope(doc)
 	return s, nil
@@ -257,35 +251,6 @@ func decodeSelfContainedJSON(data []byte) *openapi3.T {
 }
 
 var errNotSelfContained = errors.New("the document has a $ref to another file or URL")
-
-// validate checks the document the way a vendor's published spec needs:
-// examples and defaults are not held against their schemas (vendor specs
-// often get them wrong, and they do not change what a request must be).
-// What it finds are Problems, shown as warnings, except a $ref that did not
-// resolve: that is a *LoadError, since the schema behind it would accept
-// anything.
-func validate(path string, data []byte, doc *openapi3.T) ([]string, error) {
-	err := doc.Validate(context.Background(),
-		openapi3.EnableMultiError(),
-		openapi3.DisableExamplesValidation(),
-		openapi3.DisableSchemaDefaultsValidation(),
-	)
-	if err == nil {
-		return nil, nil
-	}
-	var me openapi3.MultiError
-	if !errors.As(err, &me) {
-		me = openapi3.MultiError{err}
-	}
-	out := make([]string, 0, len(me))
-	for _, e := range me {
-		if re := unresolvedRef(path, data, e); re != nil {
-			return nil, re.loadError()
-		}
-		out = append(out, e.Error())
-	}
-	return out, nil
-}
 
 // renameSecuritySchemes makes Swagger 2.0 security scheme names valid OpenAPI 3
 // identifiers: Swagger allows any name (Genesys Cloud's is "PureCloud Auth"),

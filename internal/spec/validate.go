@@ -1,0 +1,210 @@
+package spec
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Problems lists where the document breaks the OpenAPI rules without
+// breaking casebook (published vendor specs often do: Genesys Cloud's 2018
+// swagger has operations that omit declared path parameters). They are
+// shown as warnings; a spec that cannot be parsed or whose $refs do not
+// resolve is a LoadError instead.
+//
+// The document is validated in the background from the moment Load
+// returns, since on a big spec that is most of the load (Stripe's 2022-04
+// spec: two thirds, as kin-openapi validates every schema again from every
+// place that reaches it); Problems waits for it. Nothing casebook answers
+// depends on it: lint and the mock check requests against the schemas,
+// not against this verdict on them.
+func (s *Spec) Problems() []string {
+	<-s.validation.done
+	return s.validation.problems
+}
+
+type validation struct {
+	done     chan struct{}
+	problems []string
+}
+
+// validateInBackground runs validate on its own goroutine; extra are
+// problems found while loading, listed after its own. The document is only
+// read (kin-openapi's only write, its cache of compiled patterns, is a
+// sync.Map), so requests may be checked against it meanwhile.
+func validateInBackground(path string, data []byte, doc *openapi3.T, extra []string) *validation {
+	v := &validation{done: make(chan struct{})}
+	go func() {
+		defer close(v.done)
+		v.problems = append(validate(path, data, doc), extra...)
+	}()
+	return v
+}
+
+// validate checks the document the way a vendor's published spec needs:
+// examples and defaults are not held against their schemas (vendor specs
+// often get them wrong, and they do not change what a request must be).
+// A $ref that did not resolve is found before (unresolvedSchemaRef); one
+// the validator finds that the walk did not is a problem like the others,
+// its message placing the $ref.
+func validate(path string, data []byte, doc *openapi3.T) []string {
+	err := doc.Validate(context.Background(),
+		openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(),
+	)
+	if err == nil {
+		return nil
+	}
+	var me openapi3.MultiError
+	if !errors.As(err, &me) {
+		me = openapi3.MultiError{err}
+	}
+	out := make([]string, 0, len(me))
+	for _, e := range me {
+		if re := unresolvedRef(path, data, e); re != nil {
+			out = append(out, re.Error())
+			continue
+		}
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// unresolvedSchemaRef finds a schema $ref the loader could not resolve (a
+// cycle of $refs that never reaches a schema, A -> B -> A): it would
+// validate nothing, so that any body passes, and is a load error. It walks
+// every schema once (the validator would find it too, but visits shared
+// schemas again from every place that reaches them), components first and
+// in name order, as the validator does.
+func unresolvedSchemaRef(path string, data []byte, doc *openapi3.T) *RefError {
+	w := schemaWalk{seen: map[*openapi3.Schema]bool{}}
+	if c := doc.Components; c != nil {
+		w.schemas(c.Schemas)
+		for _, name := range slices.Sorted(maps.Keys(c.Parameters)) {
+			w.parameter(c.Parameters[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
+			w.header(c.Headers[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.RequestBodies)) {
+			w.requestBody(c.RequestBodies[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.Responses)) {
+			w.response(c.Responses[name])
+		}
+	}
+	if doc.Paths != nil {
+		for _, p := range doc.Paths.InMatchingOrder() {
+			w.pathItem(doc.Paths.Value(p))
+		}
+	}
+	if w.ref == "" {
+		return nil
+	}
+	return placeRef(path, data, w.ref, "resolves to no schema: it leads round a cycle of $refs that never reaches one")
+}
+
+// schemaWalk remembers the first unresolved $ref (ref) and stops there.
+type schemaWalk struct {
+	seen map[*openapi3.Schema]bool
+	ref  string
+}
+
+func (w *schemaWalk) schema(r *openapi3.SchemaRef) {
+	if r == nil || w.ref != "" {
+		return
+	}
+	s := r.Value
+	if s == nil {
+		w.ref = r.Ref
+		if w.ref == "" {
+			w.ref = "#"
+		}
+		return
+	}
+	if w.seen[s] {
+		return
+	}
+	w.seen[s] = true
+	for _, list := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf, s.PrefixItems} {
+		for _, c := range list {
+			w.schema(c)
+		}
+	}
+	for _, c := range []*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.Contains, s.PropertyNames, s.If, s.Then, s.Else, s.ContentSchema} {
+		w.schema(c)
+	}
+	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas, s.Defs} {
+		w.schemas(m)
+	}
+}
+
+func (w *schemaWalk) schemas(m openapi3.Schemas) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		w.schema(m[name])
+	}
+}
+
+func (w *schemaWalk) content(c openapi3.Content) {
+	for _, name := range slices.Sorted(maps.Keys(c)) {
+		if mt := c[name]; mt != nil {
+			w.schema(mt.Schema)
+		}
+	}
+}
+
+func (w *schemaWalk) parameter(r *openapi3.ParameterRef) {
+	if r != nil && r.Value != nil {
+		w.schema(r.Value.Schema)
+		w.content(r.Value.Content)
+	}
+}
+
+func (w *schemaWalk) header(r *openapi3.HeaderRef) {
+	if r != nil && r.Value != nil {
+		w.schema(r.Value.Schema)
+		w.content(r.Value.Content)
+	}
+}
+
+func (w *schemaWalk) requestBody(r *openapi3.RequestBodyRef) {
+	if r != nil && r.Value != nil {
+		w.content(r.Value.Content)
+	}
+}
+
+func (w *schemaWalk) response(r *openapi3.ResponseRef) {
+	if r == nil || r.Value == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Value.Headers)) {
+		w.header(r.Value.Headers[name])
+	}
+	w.content(r.Value.Content)
+}
+
+func (w *schemaWalk) pathItem(item *openapi3.PathItem) {
+	if item == nil {
+		return
+	}
+	for _, p := range item.Parameters {
+		w.parameter(p)
+	}
+	for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+		op := item.Operations()[method]
+		for _, p := range op.Parameters {
+			w.parameter(p)
+		}
+		w.requestBody(op.RequestBody)
+		if op.Responses != nil {
+			m := op.Responses.Map()
+			for _, code := range slices.Sorted(maps.Keys(m)) {
+				w.response(m[code])
+			}
+		}
+	}
+}
