@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestSelfContainedJSONMatchesLoader holds decodeSelfContainedJSON to
+// TestSelfContainedJSONMatchesLoader holds decodeSelfContained to
 // kin-openapi's loader on the same bytes: the documents must marshal to
 // the same JSON, or the fast path must step aside (nil) for the loader.
 // The specs are the published ones of issue 16, every shipped and test
@@ -66,10 +66,10 @@ func TestSelfContainedJSONMatchesLoader(t *testing.T) {
 			}
 			got := decodeSelfContainedJSON(data)
 			if got == nil {
-				t.Fatal("decodeSelfContainedJSON = nil, want the document")
+				t.Fatal("decodeSelfContained = nil, want the document")
 			}
 			if diff := cmp.Diff(marshal(t, want), marshal(t, got)); diff != "" {
-				t.Errorf("decodeSelfContainedJSON differs from kin's loader (-want +got):\n%s", diff)
+				t.Errorf("decodeSelfContained differs from kin's loader (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -90,9 +90,19 @@ func TestSelfContainedJSONStepsAside(t *testing.T) {
 		"unterminated":   `{"openapi": "3.0.3", "info": {"title": "t`,
 	} {
 		if got := decodeSelfContainedJSON([]byte(doc)); got != nil {
-			t.Errorf("decodeSelfContainedJSON(%s) = a document, want nil (kin's loader decides)", name)
+			t.Errorf("decodeSelfContained(%s) = a document, want nil (kin's loader decides)", name)
 		}
 	}
+}
+
+// decodeSelfContainedJSON is the JSON's tree through decodeSelfContained,
+// nil when the tree refuses it, as load has it.
+func decodeSelfContainedJSON(data []byte) *openapi3.T {
+	root, err := jsonTree(data)
+	if err != nil {
+		return nil
+	}
+	return decodeSelfContained(root)
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
+	yaml4 "go.yaml.in/yaml/v4"
 
 	"github.com/casebook-dev/casebook/internal/inputfile"
 	"github.com/casebook-dev/casebook/internal/strictyaml"
@@ -69,7 +70,11 @@ func LoadWith(path string, opts LoadOptions) (*Spec, error) {
 }
 
 func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
-	version, err := sniffVersion(path, data)
+	var tree *yaml4.Node // a JSON document read once (nil: not JSON, or not well-formed)
+	if isJSON(data) {
+		tree, _ = jsonTree(data)
+	}
+	version, err := sniffVersion(path, data, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +83,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	if version == "2.0" {
 		doc, err = loadSwagger2(path, data)
 	} else {
-		doc, files, err = loadOpenAPI3(path, data, opts)
+		doc, files, err = loadOpenAPI3(path, data, tree, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -94,14 +99,17 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	return s, nil
 }
 
-// sniffVersion reads only the top-level "swagger" / "openapi" keys.
-func sniffVersion(path string, data []byte) (string, error) {
+// sniffVersion reads only the top-level "swagger" / "openapi" keys, from
+// the JSON tree when there is one.
+func sniffVersion(path string, data []byte, tree *yaml4.Node) (string, error) {
 	var head struct {
 		Swagger string `yaml:"swagger" json:"swagger"`
 		OpenAPI string `yaml:"openapi" json:"openapi"`
 	}
-	if err := unmarshalAny(data, &head); err != nil {
-		return "", syntaxError(path, data, err)
+	if tree == nil || tree.Decode(&head) != nil {
+		if err := unmarshalAny(data, &head); err != nil {
+			return "", syntaxError(path, data, err)
+		}
 	}
 	switch {
 	case head.Swagger == "2.0":
@@ -195,13 +203,13 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 // loadOpenAPI3 loads the document, every $ref to another file or URL read
 // through a refReader that applies opts before reading anything. It
 // returns the files read: path, then those its $refs name.
-func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, []string, error) {
+func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) (*openapi3.T, []string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, &LoadError{File: path, Err: err}
 	}
-	if isJSON(data) {
-		if doc := decodeSelfContainedJSON(data); doc != nil {
+	if tree != nil {
+		if doc := decodeSelfContained(tree); doc != nil {
 			return doc, []string{path}, nil
 		}
 	}
@@ -224,18 +232,14 @@ func loadOpenAPI3(path string, data []byte, opts LoadOptions) (*openapi3.T, []st
 	return doc, refs.files(), nil
 }
 
-// decodeSelfContainedJSON is kin-openapi's load of a JSON document whose
-// $refs all point inside it, without the YAML parser (see jsonTree): the
-// same node tree, decoded by the same UnmarshalYAML methods, its $refs
+// decodeSelfContained is kin-openapi's load of a JSON document whose
+// $refs all point inside it, without the YAML parser (root is its jsonTree):
+// the same node tree, decoded by the same UnmarshalYAML methods, its $refs
 // resolved by the same loader. It returns nil for anything else (a $ref
-// the loader would read from another file or URL, a document the tree or
-// the decode refuses, such as one with a duplicate key), and the caller
-// loads it kin's way, errors and all.
-func decodeSelfContainedJSON(data []byte) *openapi3.T {
-	root, err := jsonTree(data)
-	if err != nil {
-		return nil
-	}
+// the loader would read from another file or URL, a document the decode
+// refuses, such as one with a duplicate key), and the caller loads it
+// kin's way, errors and all.
+func decodeSelfContained(root *yaml4.Node) *openapi3.T {
 	doc := &openapi3.T{}
 	if err := root.Decode(doc); err != nil {
 		return nil
