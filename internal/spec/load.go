@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -241,7 +242,7 @@ func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) 
 // kin's way, errors and all.
 func decodeSelfContained(root *yaml4.Node) *openapi3.T {
 	doc := &openapi3.T{}
-	if err := root.Decode(doc); err != nil {
+	if err := decodeDocument(root, doc); err != nil {
 		return nil
 	}
 	loader := openapi3.NewLoader()
@@ -255,6 +256,56 @@ func decodeSelfContained(root *yaml4.Node) *openapi3.T {
 }
 
 var errNotSelfContained = errors.New("the document has a $ref to another file or URL")
+
+// decodeDocument is root.Decode(doc) with "paths" and "components", nearly
+// all of a big spec, each decoded on a goroutine of its own into a value
+// of its own, by the same UnmarshalYAML methods (whose only shared state
+// is kin-openapi's sync.Map caches of struct fields). A document with
+// either key twice is decoded whole, so that the decoder refuses it as
+// before.
+func decodeDocument(root *yaml4.Node, doc *openapi3.T) error {
+	if root.Kind != yaml4.MappingNode {
+		return root.Decode(doc)
+	}
+	rest := *root
+	rest.Content = make([]*yaml4.Node, 0, len(root.Content))
+	var pathsNode, componentsNode *yaml4.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "paths" && v.Kind == yaml4.MappingNode && pathsNode == nil:
+			pathsNode = v
+		case k.Value == "components" && v.Kind == yaml4.MappingNode && componentsNode == nil:
+			componentsNode = v
+		case k.Value == "paths" || k.Value == "components":
+			return root.Decode(doc)
+		default:
+			rest.Content = append(rest.Content, k, v)
+		}
+	}
+	var paths openapi3.Paths
+	var components openapi3.Components
+	var pathsErr, componentsErr error
+	var wg sync.WaitGroup
+	if pathsNode != nil {
+		wg.Go(func() { pathsErr = pathsNode.Decode(&paths) })
+	}
+	if componentsNode != nil {
+		wg.Go(func() { componentsErr = componentsNode.Decode(&components) })
+	}
+	err := rest.Decode(doc)
+	wg.Wait()
+	if err := errors.Join(err, pathsErr, componentsErr); err != nil {
+		return err
+	}
+	if pathsNode != nil {
+		doc.Paths = &paths
+	}
+	if componentsNode != nil {
+		doc.Components = &components
+	}
+	return nil
+}
 
 // renameSecuritySchemes makes Swagger 2.0 security scheme names valid OpenAPI 3
 // identifiers: Swagger allows any name (Genesys Cloud's is "PureCloud Auth"),
