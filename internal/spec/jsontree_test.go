@@ -122,3 +122,26 @@ func marshal(t *testing.T, doc *openapi3.T) string {
 	}
 	return string(b)
 }
+
+// TestJSONHead: the version keys read without decoding the document, as
+// json.Unmarshal reads them; anything else is left to it (ok false).
+func TestJSONHead(t *testing.T) {
+	for _, tt := range []struct {
+		name, doc        string
+		swagger, openapi string
+		ok               bool
+	}{
+		{"openapi after nested values", `{"info": {"t": "a\"}b", "v": [1, {"x": null}]}, "n": -1.5e3, "b": true, "openapi": "3.1.0"}`, "", "3.1.0", true},
+		{"swagger", ` {"swagger" : "2.0", "paths": {}} `, "2.0", "", true},
+		{"last of two wins", `{"openapi": "3.0.0", "openapi": "3.1.0"}`, "", "3.1.0", true},
+		{"neither", `{"info": {}}`, "", "", true},
+		{"a number", `{"swagger": 2.0}`, "", "", false},
+		{"not an object", `["openapi"]`, "", "", false},
+		{"unclosed", `{"openapi": "3.0.0", "info": {`, "", "", false},
+	} {
+		sw, oa, ok := jsonHead([]byte(tt.doc))
+		if sw != tt.swagger || oa != tt.openapi || ok != tt.ok {
+			t.Errorf("jsonHead(%s) = %q, %q, %v, want %q, %q, %v", tt.name, sw, oa, ok, tt.swagger, tt.openapi, tt.ok)
+		}
+	}
+}

@@ -71,13 +71,18 @@ func LoadWith(path string, opts LoadOptions) (*Spec, error) {
 }
 
 func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
-	var tree *yaml4.Node // a JSON document read once (nil: not JSON, or not well-formed)
-	if isJSON(data) {
-		tree, _ = jsonTree(data)
-	}
-	version, err := sniffVersion(path, data, tree)
+	version, err := sniffVersion(path, data, jsonHead)
 	if err != nil {
 		return nil, err
+	}
+	var tree *yaml4.Node // an OpenAPI 3 JSON document, read once (nil: not JSON)
+	if version != "2.0" && isJSON(data) {
+		if tree, err = jsonTree(data); err != nil {
+			// Not well-formed: the error is the one decoding it reports.
+			if _, err := sniffVersion(path, data, nil); err != nil {
+				return nil, err
+			}
+		}
 	}
 	var doc *openapi3.T
 	files := []string{path}
@@ -100,14 +105,18 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	return s, nil
 }
 
-// sniffVersion reads only the top-level "swagger" / "openapi" keys, from
-// the JSON tree when there is one.
-func sniffVersion(path string, data []byte, tree *yaml4.Node) (string, error) {
+// sniffVersion reads only the top-level "swagger" / "openapi" keys, with
+// fast (jsonHead) when it is given and can, else by decoding the document.
+func sniffVersion(path string, data []byte, fast func([]byte) (string, string, bool)) (string, error) {
 	var head struct {
 		Swagger string `yaml:"swagger" json:"swagger"`
 		OpenAPI string `yaml:"openapi" json:"openapi"`
 	}
-	if tree == nil || tree.Decode(&head) != nil {
+	ok := false
+	if fast != nil && isJSON(data) {
+		head.Swagger, head.OpenAPI, ok = fast(data)
+	}
+	if !ok {
 		if err := unmarshalAny(data, &head); err != nil {
 			return "", syntaxError(path, data, err)
 		}
