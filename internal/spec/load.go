@@ -75,8 +75,8 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	var tree *yaml4.Node // an OpenAPI 3 JSON document, read once (nil: not JSON)
-	if version != "2.0" && isJSON(data) {
+	var tree *yaml4.Node // a JSON document, read once (nil: not JSON)
+	if isJSON(data) {
 		if tree, err = jsonTree(data); err != nil {
 			// Not well-formed: the error is the one decoding it reports.
 			if _, err := sniffVersion(path, data, nil); err != nil {
@@ -87,7 +87,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	var doc *openapi3.T
 	files := []string{path}
 	if version == "2.0" {
-		doc, err = loadSwagger2(path, data)
+		doc, err = loadSwagger2(path, data, tree)
 	} else {
 		doc, files, err = loadOpenAPI3(path, data, tree, opts)
 	}
@@ -177,7 +177,7 @@ func lineCol(data []byte, offset int64) (int, int) {
 	return line, col
 }
 
-func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
+func loadSwagger2(path string, data []byte, tree *yaml4.Node) (*openapi3.T, error) {
 	if !isJSON(data) {
 		var v any
 		if err := yaml.Unmarshal(data, &v); err != nil {
@@ -190,7 +190,12 @@ func loadSwagger2(path string, data []byte) (*openapi3.T, error) {
 		data = j
 	}
 	var doc2 openapi2.T
-	if err := decodeSwagger2(data, &doc2); err != nil {
+	var err error
+	if tree == nil || decodeSwagger2Tree(tree, &doc2) != nil {
+		doc2 = openapi2.T{}
+		err = decodeSwagger2(data, &doc2)
+	}
+	if err != nil {
 		// Decode the whole document again for the error's line and column.
 		if werr := json.Unmarshal(data, new(openapi2.T)); werr != nil {
 			return nil, syntaxError(path, data, werr)

@@ -7,13 +7,33 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
 
-// TestDecodeSwagger2 checks the split, parallel decode against
-// json.Unmarshal on the same bytes: the result must be identical.
+// TestDecodeSwagger2 checks the split, parallel decode and the decode
+// from the JSON tree against json.Unmarshal on the same bytes: the result
+// must be identical.
 func TestDecodeSwagger2(t *testing.T) {
 	docs := map[string][]byte{
+		"what the tree decoder reads": []byte(`{"swagger": "2.0", "info": {"title": "t\u00e9", "version": "1", "x-i": [1.5, null]},
+			"Host": "folded.example", "basePath": "/v1", "schemes": ["https"], "security": [{"oauth": ["a", "b"]}],
+			"tags": [{"name": "t", "description": "d"}], "externalDocs": {"url": "https://example.com"},
+			"paths": {"/a/{id}": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "string", "x-p": {"k": 1}}],
+				"post": {"operationId": "op", "consumes": ["application/json"], "deprecated": false,
+					"parameters": [{"$ref": "#/parameters/Q"}, {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/D"}},
+						{"name": "n", "in": "query", "type": "integer", "minimum": -1.5, "maximum": 1e3, "maxLength": 4, "minItems": 0, "enum": [1, "a", true, null], "default": 7}],
+					"responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"$ref": "#/definitions/D"}},
+						"headers": {"X-Rate": {"type": "integer", "description": "h"}}, "examples": {"application/json": {"a": [1, {}]}}},
+						"404": null, "x-r": "ext", "default": {"$ref": "#/responses/E"}}}}},
+			"parameters": {"Q": {"name": "q", "in": "query", "type": ["string", "null"]}},
+			"responses": {"E": {"description": "error", "schema": {"type": "object"}}},
+			"securityDefinitions": {"oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "https://t", "scopes": {"a": "A"}}},
+			"definitions": {"D": {"type": "object", "required": ["id"], "discriminator": "kind", "readOnly": true,
+				"properties": {"id": {"type": "string", "pattern": "^a", "nullable": true}, "any": {"anyOf": [{"type": "string"}], "x-any": 1},
+					"m": {"type": "object", "additionalProperties": {"$ref": "#/definitions/D"}}, "f": {"additionalProperties": false},
+					"x": {"xml": {"name": "x"}, "allOf": [{"$ref": "#/definitions/D"}, {"type": "object"}], "not": {"type": "null"}}, "r": {"$ref": "#/definitions/D", "description": "sibling", "x-s": 1}},
+				"Example": {"a": 1}, "x-ext": {"b": [true]}}}}`),
 		"edge cases": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "x-top": 1,
 			"paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}, "x-p": true}, "/null": null},
 			"definitions": {"D": {"type": "object", "properties": {"n": {"type": "integer"}}}, "N": null}}`),
@@ -30,9 +50,8 @@ func TestDecodeSwagger2(t *testing.T) {
 	if docs["testdata/swagger2.yaml"], err = json.Marshal(v); err != nil {
 		t.Fatal(err)
 	}
-	if data, err := os.ReadFile(publishedSwagger); err == nil {
-		docs["published swagger"] = data
-	}
+	docs["published swagger"] = mustRead(t, publishedSwagger)
+	docs["petstore-expanded 2.0"] = mustRead(t, "../../../shared/specs-real/openapi-examples/v2.0-petstore-expanded.json")
 	for name, data := range docs {
 		t.Run(name, func(t *testing.T) {
 			var want, got openapi2.T
@@ -44,6 +63,19 @@ func TestDecodeSwagger2(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("decodeSwagger2 differs from json.Unmarshal")
+			}
+			root, err := jsonTree(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fromTree openapi2.T
+			if err := decodeSwagger2Tree(root, &fromTree); err != nil {
+				t.Fatalf("decodeSwagger2Tree: %v", err)
+			}
+			if !reflect.DeepEqual(fromTree, want) {
+				w, _ := json.MarshalIndent(want, "", " ")
+				g, _ := json.MarshalIndent(fromTree, "", " ")
+				t.Errorf("decodeSwagger2Tree differs from json.Unmarshal (-want +got):\n%s", cmp.Diff(string(w), string(g)))
 			}
 		})
 	}
