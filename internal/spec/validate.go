@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -33,9 +34,19 @@ type validation struct {
 
 // validateInBackground runs validate on its own goroutine; extra are
 // problems found while loading, listed after its own. The document is only
-// read (kin-openapi's only write, its cache of compiled patterns, is a
-// sync.Map), so requests may be checked against it meanwhile.
+// read (kin-openapi's cache of compiled patterns is a sync.Map; its one
+// write to the document is made here first), so requests may be checked
+// against it meanwhile.
 func validateInBackground(path string, data []byte, doc *openapi3.T, extra []string) *validation {
+	if doc.Paths != nil {
+		// The validator's one write to the document: a null path item
+		// becomes an empty one. Done here, before anything reads concurrently.
+		for p, item := range doc.Paths.Map() {
+			if item == nil && strings.HasPrefix(p, "/") {
+				doc.Paths.Set(p, &openapi3.PathItem{})
+			}
+		}
+	}
 	v := &validation{done: make(chan struct{})}
 	go func() {
 		defer close(v.done)
