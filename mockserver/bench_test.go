@@ -90,7 +90,7 @@ func (bc benchCase) run(b *testing.B, srv *Server, path string) {
 
 // BenchmarkPublishedStartup loads a big published spec and starts a mock
 // on it: what `casebook mock --spec` costs before its first answer (the
-// spec's validation runs in the background and is not waited for). The
+// mock validates the spec in the background once it serves). The
 // Genesys Cloud swagger (4.2 MB, 568 paths), Stripe's 2022-04 and GitHub's
 // 2022-06 OpenAPI 3.0 specs (bench/bigspecs.sh).
 func BenchmarkPublishedStartup(b *testing.B) {
@@ -113,7 +113,6 @@ func BenchmarkPublishedStartup(b *testing.B) {
 					b.Fatal(err)
 				}
 				_ = srv.Close()
-				s.Problems() // not timed apart: the next load should not race this one's validation
 			}
 		})
 	}

@@ -339,6 +339,11 @@ func (c *specCache) get(path string) (*spec.Spec, error) {
 		c.specs[path] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.s, e.err = spec.LoadWith(path, c.opts) })
+	e.once.Do(func() {
+		// Validated while the cases run: SpecProblems reports it at the end.
+		if e.s, e.err = spec.LoadWith(path, c.opts); e.err == nil {
+			e.s.Validate()
+		}
+	})
 	return e.s, e.err
 }

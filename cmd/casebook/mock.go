@@ -196,9 +196,9 @@ func newMock(f mockFlags, logw io.Writer) (*mockserver.Server, *spec.Spec, error
 	return srv, s, err
 }
 
-// warnSpecProblems prints the spec's problems on stderr once its
-// validation, which runs in the background, has found them: the mock
-// answers meanwhile. The channel closes when they are printed (or there
+// warnSpecProblems validates the spec in the background, once the mock
+// serves, and prints its problems on stderr when it has found them: the
+// mock answers meanwhile. The channel closes when they are printed (or there
 // were none), so the closing summary comes after them.
 func warnSpecProblems(stderr io.Writer, s *spec.Spec) <-chan struct{} {
 	done := make(chan struct{})

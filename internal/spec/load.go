@@ -37,7 +37,7 @@ type Spec struct {
 
 	ops        []*Operation
 	router     *router
-	validation *validation // the whole document's, running after Load returns
+	validation *validation // the whole document's (Validate, Problems)
 }
 
 // LoadError reports a spec that cannot be read, parsed or validated.
@@ -99,7 +99,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 	s := &Spec{Path: path, Files: files, Doc: doc, Version: version}
 	s.ops = collectOperations(doc)
-	s.validation = validateInBackground(path, data, doc, textEnums(s.ops))
+	s.validation = newValidation(path, data, doc, textEnums(s.ops))
 	s.router = newRouter(s.ops, serverPrefixes(doc))
 	s.Envelope = DetectEnvelope(doc)
 	return s, nil

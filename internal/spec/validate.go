@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -16,43 +17,55 @@ import (
 // shown as warnings; a spec that cannot be parsed or whose $refs do not
 // resolve is a LoadError instead.
 //
-// The document is validated in the background from the moment Load
-// returns, since on a big spec that is most of the load (Stripe's 2022-04
-// spec: two thirds, as kin-openapi validates every schema again from every
-// place that reaches it); Problems waits for it. Nothing casebook answers
-// depends on it: lint and the mock check requests against the schemas,
-// not against this verdict on them.
+// Load does not validate the document, since on a big spec that is most
+// of the load (Stripe's 2022-04 spec: two thirds, as kin-openapi validates
+// every schema again from every place that reaches it). Problems
+// validates it, or waits for Validate's validation to end. Nothing
+// casebook answers depends on it: lint and the mock check requests against
+// the schemas, not against this verdict on them.
 func (s *Spec) Problems() []string {
+	s.Validate()
 	<-s.validation.done
 	return s.validation.problems
 }
 
+// Validate starts the document's validation on a goroutine of its own, once,
+// and returns at once: Problems has the result. The document is only read
+// (kin-openapi's cache of compiled patterns is a sync.Map; its one write to
+// the document was made by Load), so requests may be checked against it
+// meanwhile.
+func (s *Spec) Validate() {
+	v := s.validation
+	v.start.Do(func() {
+		go func() {
+			defer close(v.done)
+			v.problems = append(validate(v.path, v.data, s.Doc), v.extra...)
+		}()
+	})
+}
+
+// validation is the document's, started by Validate or Problems.
 type validation struct {
-	done     chan struct{}
+	path  string
+	data  []byte
+	extra []string // problems found while loading, listed after the validator's
+	start sync.Once
+	done  chan struct{}
+
 	problems []string
 }
 
-// validateInBackground runs validate on its own goroutine; extra are
-// problems found while loading, listed after its own. The document is only
-// read (kin-openapi's cache of compiled patterns is a sync.Map; its one
-// write to the document is made here first), so requests may be checked
-// against it meanwhile.
-func validateInBackground(path string, data []byte, doc *openapi3.T, extra []string) *validation {
+func newValidation(path string, data []byte, doc *openapi3.T, extra []string) *validation {
 	if doc.Paths != nil {
 		// The validator's one write to the document: a null path item
-		// becomes an empty one. Done here, before anything reads concurrently.
+		// becomes an empty one. Made here, before anything reads concurrently.
 		for p, item := range doc.Paths.Map() {
 			if item == nil && strings.HasPrefix(p, "/") {
 				doc.Paths.Set(p, &openapi3.PathItem{})
 			}
 		}
 	}
-	v := &validation{done: make(chan struct{})}
-	go func() {
-		defer close(v.done)
-		v.problems = append(validate(path, data, doc), extra...)
-	}()
-	return v
+	return &validation{path: path, data: data, extra: extra, done: make(chan struct{})}
 }
 
 // validate checks the document the way a vendor's published spec needs:
