@@ -17,6 +17,8 @@
 # Usage: bench/bigspecs.sh           (from anywhere; needs go, curl; node/npm for prism)
 # Knobs: RUNS=3 PRISM=1 (0: skip prism) PRISM_BOUND=60 (seconds)
 #        SPECS=../shared/specs-real (folder of the three files)
+#        BEFORE=<git revision>: also measure casebook built from that
+#        revision (git archive), in the same runs, one row more per spec
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -97,6 +99,13 @@ serve() {
 log "building casebook and bench/floor"
 go build -o "$WORK/casebook" ./cmd/casebook
 go build -o "$WORK/floor" ./bench/floor
+BEFORE=${BEFORE:-}
+if [ -n "$BEFORE" ]; then
+	log "building casebook at $BEFORE"
+	mkdir "$WORK/before"
+	git archive "$BEFORE" | tar -x -C "$WORK/before"
+	(cd "$WORK/before" && go build -o "$WORK/casebook-before" ./cmd/casebook)
+fi
 if [ "$PRISM" = 1 ] && [ ! -x bench/node_modules/.bin/prism ]; then
 	log "installing @stoplight/prism-cli@5.16.0 into bench/node_modules"
 	(cd bench && npm ci --no-audit --no-fund >/dev/null)
@@ -109,7 +118,7 @@ for row in "${ROWS_IN[@]}"; do
 	[ -f "$spec" ] || { log "missing $spec"; exit 1; }
 	size=$(awk -v b="$(stat -c %s "$spec")" 'BEGIN { printf "%.1f MB", b / 1e6 }')
 	"$WORK/casebook" generate --spec "$spec" --operation "$op" --out "$WORK/case-$file" >/dev/null
-	floors=() mocks=() rsss=() lints=() prisms=() prss=()
+	floors=() mocks=() rsss=() lints=() prisms=() prss=() bmocks=() brsss=() blints=()
 	for ((r = 1; r <= RUNS; r++)); do
 		log "$label: run $r of $RUNS"
 		floors+=("$(timed "$WORK/floor" "$spec")")
@@ -117,6 +126,12 @@ for row in "${ROWS_IN[@]}"; do
 		[ -n "$FIRST" ] || { log "casebook mock did not answer:"; cat "$WORK/serve.log" >&2; exit 1; }
 		mocks+=("$FIRST") rsss+=("$RSS")
 		lints+=("$(timed "$WORK/casebook" lint "$WORK/case-$file")")
+		if [ -n "$BEFORE" ]; then
+			serve 120 "$WORK/casebook-before" mock --spec "$spec" --addr "$HOST:$PORT" --quiet
+			[ -n "$FIRST" ] || { log "casebook ($BEFORE) mock did not answer:"; cat "$WORK/serve.log" >&2; exit 1; }
+			bmocks+=("$FIRST") brsss+=("$RSS")
+			blints+=("$(timed "$WORK/casebook-before" lint "$WORK/case-$file")")
+		fi
 		if [ "$PRISM" = 1 ] && [ "${prism_done:-}" != "$file" ]; then
 			serve "$PRISM_BOUND" node bench/node_modules/.bin/prism mock -h "$HOST" -p "$PORT" "$spec"
 			if [ -n "$FIRST" ]; then
@@ -136,6 +151,10 @@ for row in "${ROWS_IN[@]}"; do
 		fi
 	fi
 	OUT+=("| $label | $size | $(secs "$f") s | $(secs "$m") s | $(ratio "$m" "$f") | $(best "${rsss[@]}") MB | $(secs "$l") s | $(ratio "$l" "$f") | $prism_cell |")
+	if [ -n "$BEFORE" ]; then
+		bm=$(best "${bmocks[@]}") bl=$(best "${blints[@]}")
+		OUT+=("| $label, casebook at $BEFORE | $size | $(secs "$f") s | $(secs "$bm") s | $(ratio "$bm" "$f") | $(best "${brsss[@]}") MB | $(secs "$bl") s | $(ratio "$bl" "$f") | |")
+	fi
 done
 
 echo
