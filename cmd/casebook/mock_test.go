@@ -83,24 +83,50 @@ func TestMockUsageErrors(t *testing.T) {
 	}
 }
 
+// inProcessMock is `casebook mock` started on a goroutine by startInProcessMock.
+type inProcessMock struct {
+	url    string
+	stdout *watchBuffer
+	stderr *syncBuffer
+	done   chan int
+}
+
+// startInProcessMock runs cmdMock with args and waits for it to print its URL.
+func startInProcessMock(t *testing.T, args ...string) *inProcessMock {
+	t.Helper()
+	m := &inProcessMock{stdout: newWatchBuffer(urlRE), stderr: &syncBuffer{}, done: make(chan int)}
+	go func() { m.done <- cmdMock(args, m.stdout, m.stderr) }()
+	select {
+	case m.url = <-m.stdout.found:
+	case code := <-m.done:
+		t.Fatalf("the mock exited %d before printing its URL; stderr %q", code, m.stderr.String())
+	}
+	return m
+}
+
+// stop sends SIGTERM and wants exit 0.
+func (m *inProcessMock) stop(t *testing.T) {
+	t.Helper()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-m.done:
+		if code != exitOK {
+			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, m.stderr.String())
+		}
+	case <-time.After(time.Minute): // a hang guard, not a speed claim
+		t.Fatal("the mock did not stop on SIGTERM")
+	}
+}
+
 // TestMockServesUntilSignal starts the command, calls it, and stops it
 // with SIGTERM: exit 0, client ids printed, secrets never, the request
 // line in the --log file and only a summary on stderr.
 func TestMockServesUntilSignal(t *testing.T) {
-	stdout := newWatchBuffer(urlRE)
-	var stderr syncBuffer
-	done := make(chan int)
 	logFile := filepath.Join(t.TempDir(), "mock.log")
-	go func() {
-		done <- cmdMock([]string{"--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--log", logFile}, stdout, &stderr)
-	}()
-	var url string
-	select {
-	case url = <-stdout.found:
-	case code := <-done:
-		t.Fatalf("the mock exited %d before printing its URL; stderr %q", code, stderr.String())
-	}
-	resp, err := http.Post(url+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{}`))
+	m := startInProcessMock(t, "--spec", "../../specs/genesys-cloud/openapi.yaml", "--addr", "127.0.0.1:0", "--log", logFile)
+	resp, err := http.Post(m.url+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,22 +134,12 @@ func TestMockServesUntilSignal(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("call without a token = %d, want 401", resp.StatusCode)
 	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, stderr.String())
-		}
-	case <-time.After(time.Minute): // a hang guard, not a speed claim
-		t.Fatal("the mock did not stop on SIGTERM")
-	}
-	out := stdout.String()
+	m.stop(t)
+	out := m.stdout.String()
 	if !strings.Contains(out, "agent-client") || strings.Contains(out, "agent-secret") {
 		t.Errorf("start-up output should list client ids and no secrets:\n%s", out)
 	}
-	if got := stderr.String(); got != "casebook mock: 1 request(s) answered: 401 x1\n" {
+	if got := m.stderr.String(); got != "casebook mock: 1 request(s) answered: 401 x1\n" {
 		t.Errorf("stderr = %q, want the summary only", got)
 	}
 	log, err := os.ReadFile(logFile)
@@ -136,29 +152,9 @@ func TestMockServesUntilSignal(t *testing.T) {
 // while the mock serves; what validation finds still reaches stderr, before
 // the closing summary, even when the mock is stopped at once.
 func TestMockWarnsOfSpecProblems(t *testing.T) {
-	stdout := newWatchBuffer(urlRE)
-	var stderr syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- cmdMock([]string{"--spec", "../../runner/testdata/problems/spec.yaml", "--addr", "127.0.0.1:0"}, stdout, &stderr)
-	}()
-	select {
-	case <-stdout.found:
-	case code := <-done:
-		t.Fatalf("the mock exited %d before printing its URL; stderr %q", code, stderr.String())
-	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("exit code = %d, want 0 after SIGTERM; stderr %s", code, stderr.String())
-		}
-	case <-time.After(time.Minute): // a hang guard, not a speed claim
-		t.Fatal("the mock did not stop on SIGTERM")
-	}
-	got := stderr.String()
+	m := startInProcessMock(t, "--spec", "../../runner/testdata/problems/spec.yaml", "--addr", "127.0.0.1:0")
+	m.stop(t)
+	got := m.stderr.String()
 	warn := strings.Index(got, "breaks 1 OpenAPI rule(s)")
 	summary := strings.Index(got, "casebook mock: no requests answered")
 	if warn < 0 || !strings.Contains(got, "path parameters") || summary < warn {
