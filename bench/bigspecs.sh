@@ -67,12 +67,13 @@ timed() {
 }
 
 # serve BOUND CMD...: starts CMD in its own process group, polls GET / until
-# any HTTP answer or BOUND seconds; sets FIRST (microseconds, empty when none)
-# and RSS (MB of the process listening), then stops the group.
+# any HTTP answer or BOUND seconds; sets FIRST (microseconds, empty when none),
+# EXITED (1 when the process ended without answering) and RSS (MB of the
+# process listening), then stops the group.
 serve() {
 	local bound=$1 t0 code pid
 	shift
-	FIRST="" RSS=""
+	FIRST="" RSS="" EXITED=0
 	t0=$(now)
 	setsid "$@" >"$WORK/serve.log" 2>&1 &
 	GROUP=$!
@@ -82,7 +83,11 @@ serve() {
 			FIRST=$(($(now) - t0))
 			break
 		fi
-		if [ $(($(now) - t0)) -gt $((bound * 1000000)) ] || ! kill -0 "$GROUP" 2>/dev/null; then
+		if ! kill -0 "$GROUP" 2>/dev/null; then
+			EXITED=1
+			break
+		fi
+		if [ $(($(now) - t0)) -gt $((bound * 1000000)) ]; then
 			break
 		fi
 		sleep 0.01
@@ -118,6 +123,7 @@ for row in "${ROWS_IN[@]}"; do
 	[ -f "$spec" ] || { log "missing $spec"; exit 1; }
 	size=$(awk -v b="$(stat -c %s "$spec")" 'BEGIN { printf "%.1f MB", b / 1e6 }')
 	"$WORK/casebook" generate --spec "$spec" --operation "$op" --out "$WORK/case-$file" >/dev/null
+	prism_exited=0
 	floors=() mocks=() rsss=() lints=() prisms=() prss=() bmocks=() brsss=() blints=()
 	for ((r = 1; r <= RUNS; r++)); do
 		log "$label: run $r of $RUNS"
@@ -137,7 +143,8 @@ for row in "${ROWS_IN[@]}"; do
 			if [ -n "$FIRST" ]; then
 				prisms+=("$FIRST") prss+=("$RSS")
 			else
-				prism_done=$file # past the bound once: no more tries
+				prism_done=$file # past the bound or exited once: no more tries
+				prism_exited=$EXITED
 				tail -3 "$WORK/serve.log" | sed 's/^/#   prism: /' >&2
 			fi
 		fi
@@ -146,6 +153,7 @@ for row in "${ROWS_IN[@]}"; do
 	prism_cell="not run"
 	if [ "$PRISM" = 1 ]; then
 		prism_cell="no answer within ${PRISM_BOUND} s"
+		[ "${prism_exited:-0}" = 0 ] || prism_cell="exited without answering"
 		if [ ${#prisms[@]} -gt 0 ]; then
 			prism_cell="$(secs "$(best "${prisms[@]}")") s, $(best "${prss[@]}") MB"
 		fi
