@@ -13,6 +13,13 @@
 // spec's servers, so the same spec routes requests sent to a live host, a
 // gateway or the built-in mock on a loopback port.
 //
+// Load does not hold the document to the OpenAPI rules, which on a big
+// published spec costs more than loading it: Spec.Validate starts that on a
+// goroutine of its own and Spec.Problems waits for its verdict (warnings;
+// a schema $ref that resolves to nothing is a LoadError at once). A JSON
+// document is read once, into the node tree kin-openapi decodes from,
+// without its YAML parser (jsontree.go, swagger2tree.go).
+//
 //	s, err := spec.Load("specs/genesys-cloud/openapi.yaml")
 //	if err != nil { ... }            // *spec.LoadError: file and place
 //	m, err := s.Find("POST", "/api/v2/conversations/calls")
