@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
@@ -66,28 +61,17 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	rs := r.Run(context.Background(), cases)
-	code := exitOK
-	for _, d := range docs {
-		doc, err := d.Generate(cfg.Dir, rs, runner.Version)
-		path := cmp.Or(*out, cfg.Abs(d.Path))
-		switch {
-		case errors.Is(err, reports.ErrNoInput) && *only == "":
-			continue // a project without docs/claims.yaml has no claims ledger
-		case err != nil:
-		case path == "-":
-			_, err = stdout.Write(doc)
-		case *check:
-			if old, rerr := os.ReadFile(path); rerr != nil || !bytes.Equal(old, doc) {
-				fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
-				code = max(code, exitFailed)
-			}
-		default:
-			err = atomicfile.Write(path, doc)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "casebook docs: %v\n", err)
-			code = exitUsage
-		}
+	stale, err := reports.WriteDocuments(docs, rs, runner.Version,
+		reports.DocumentTarget{Dir: cfg.Dir, Out: *out, Stdout: stdout, Check: *check, Named: *only != ""})
+	for _, path := range stale {
+		fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
 	}
-	return code
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook docs: %v\n", err)
+		return exitUsage
+	}
+	if len(stale) > 0 {
+		return exitFailed
+	}
+	return exitOK
 }

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 
-	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/capture"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/curl"
@@ -84,12 +82,10 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook import: %v\n", err)
 		return exitUsage
 	}
-	printImport(stderr, c)
+	c.Summary(stderr)
 	if o.Out == "" {
 		_, err = stdout.Write(c.YAML)
-	} else if err = atomicfile.WriteNew(o.Out, c.YAML); errors.Is(err, os.ErrExist) {
-		err = fmt.Errorf("%s exists; choose another --out (nothing is overwritten)", o.Out)
-	} else if err == nil {
+	} else if err = c.WriteNew(o.Out); err == nil {
 		fmt.Fprintf(stderr, "wrote %s: fill in pitfall:, then casebook run %s\n", o.Out, o.Out)
 	}
 	if err != nil {
@@ -97,19 +93,4 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
-}
-
-// printImport says what changed on the way and what lint found.
-func printImport(w io.Writer, c *capture.Case) {
-	for _, n := range c.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	op := c.Operation
-	if op == "" {
-		op = "no operation"
-	}
-	fmt.Fprintf(w, "lint against %s (%s): %d finding(s)\n", c.SpecPath, op, len(c.Findings))
-	for _, f := range c.Findings {
-		fmt.Fprintf(w, "  %s\n", f)
-	}
 }

@@ -170,35 +170,20 @@ func mockLog(f mockFlags, stderr io.Writer) (*mockserver.LogWriter, func(), erro
 }
 
 func newMock(f mockFlags, logw io.Writer, stderr io.Writer) (*mockserver.Server, error) {
-	s, err := spec.LoadWith(f.spec, f.refs)
-	if err != nil {
-		return nil, err
-	}
-	if len(s.Problems) > 0 {
-		reports.SpecWarnings(stderr, []results.SpecProblems{{Path: s.Path, Problems: s.Problems}})
-	}
-	ov, err := loadOverlay(f)
-	if err != nil {
-		return nil, err
-	}
 	level := slog.LevelWarn
 	if f.verbose || f.log != "" {
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
-	cfg := mockserver.Config{Spec: s, Overlay: ov, Addr: f.addr, Logger: log, Seed: f.seed, Notify: f.notify}
+	cfg := mockserver.Config{Addr: f.addr, Logger: log, Seed: f.seed, Notify: f.notify}
 	if len(f.faults) > 0 {
 		cfg.Faults = &mockserver.Faults{Rules: f.faults}
 	}
-	return mockserver.New(cfg)
-}
-
-// loadOverlay reads --overlay, or the conventional sibling when it exists.
-func loadOverlay(f mockFlags) (*mockserver.Overlay, error) {
-	if f.overlay != "" {
-		return mockserver.LoadOverlay(f.overlay)
+	srv, err := mockserver.Open(f.spec, f.overlay, f.refs, cfg)
+	if err == nil && len(srv.Spec().Problems) > 0 {
+		reports.SpecWarnings(stderr, []results.SpecProblems{{Path: srv.Spec().Path, Problems: srv.Spec().Problems}})
 	}
-	return mockserver.OverlayFor(f.spec)
+	return srv, err
 }
 
 // warnIfExposed warns when the mock listens beyond loopback: it hands out

@@ -7,13 +7,17 @@
 package capture
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/har"
@@ -198,4 +202,27 @@ func absPath(p string) string {
 		return a
 	}
 	return p
+}
+
+// Summary writes what changed on the way and what lint found, for the
+// person importing (casebook import prints it on stderr).
+func (c *Case) Summary(w io.Writer) {
+	for _, n := range c.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	op := cmp.Or(c.Operation, "no operation")
+	fmt.Fprintf(w, "lint against %s (%s): %d finding(s)\n", c.SpecPath, op, len(c.Findings))
+	for _, f := range c.Findings {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
+}
+
+// WriteNew writes the case to path, which must not exist: an import never
+// overwrites a file.
+func (c *Case) WriteNew(path string) error {
+	err := atomicfile.WriteNew(path, c.YAML)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists; choose another --out (nothing is overwritten)", path)
+	}
+	return err
 }
