@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,16 @@ import (
 // Version is casebook's version, set at build time with
 // -ldflags "-X github.com/casebook-dev/casebook/runner.Version=v1.2.3".
 var Version = "dev"
+
+// BuildVersion is Version, or when that was not set at build time the
+// module version `go install module@version` recorded ("dev" from a
+// checkout): what --version prints and the reports carry.
+func BuildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return Version
+}
 
 // Options configure a run.
 type Options struct {

@@ -11,29 +11,8 @@ import (
 	"github.com/casebook-dev/casebook/runner"
 )
 
-const docsHelp = `
-Write the documents generated from the cases, replayed against the built-in
-mock:
-
-  pitfalls  docs/pitfalls.md: for each pitfall the wrong request, what lint
-            says, what the API answers, the right request (the case its
-            fixedBy: names), and the source of the claim with its
-            verification status.
-  claims    docs/claims.md, when docs/claims.yaml exists: one row per claim
-            of the forum thread, quoted with its post and line, a verdict per
-            vendor with its sources, and the cases whose claims: name it.
-
-The shipped files are this output; a test fails when they are out of date.
-
-Examples:
-  casebook docs                          # rewrites docs/pitfalls.md and docs/claims.md
-  casebook docs --check                  # exit 1 when either is stale
-  casebook docs --doc claims --out -     # the claims ledger on stdout
-  casebook docs --doc pitfalls --out - cases/genesys-cloud
-`
-
 func cmdDocs(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", docsHelp)
+	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", help("docs"))
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	only := fs.String("doc", "", "write only this document: "+strings.Join(reports.DocumentNames(), ", "))
 	out := fs.String("out", "", `file to write the document --doc names to ("-" for stdout; default: its path beside casebook.yaml)`)

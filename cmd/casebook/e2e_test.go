@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -17,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The end-to-end tests drive the real command as a user would, against
@@ -253,6 +258,21 @@ func TestHelpHasExamples(t *testing.T) {
 	o := casebook(t, "", "help")
 	if o.code != exitOK || !strings.Contains(o.stdout, "Exit codes") {
 		t.Errorf("casebook help: exit %d:\n%s", o.code, o.stdout)
+	}
+}
+
+// TestHelpFilesBelongToCommands: a help/NAME.txt no command shows is
+// documentation nobody reads.
+func TestHelpFilesBelongToCommands(t *testing.T) {
+	files, err := fs.Glob(helpFiles, "help/*.txt")
+	require.NoError(t, err)
+	names := []string{"casebook"} // casebook help
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".txt")
+		assert.Contains(t, names, name, "%s is the help of no command", f)
 	}
 }
 

@@ -14,25 +14,6 @@ import (
 	"github.com/casebook-dev/casebook/runner"
 )
 
-const importHelp = `
-Write a new case from a captured request and lint it at once: paste the
-failing curl (or export the browser's network log as HAR) and read what is
-wrong with the request. The case goes to --out or stdout; the findings,
-and what was changed on the way, go to stderr.
-
-Credentials never reach the case: an Authorization header becomes auth:
-(--auth names the credential), other credential headers, query
-parameters and body fields become ${CASEBOOK_NAME} variables. The spec is
---spec, else the one among casebook.yaml's specs that has the request's
-operation.
-
-Examples:
-  casebook import curl -- -X POST https://api.mypurecloud.com/api/v2/conversations/calls \
-      -H 'Authorization: Bearer ...' -d '{"phoneNumber": "+15550199"}'
-  casebook import curl --out cases/genesys-cloud/my-call.yaml -- curl 'https://...' --json '{...}'
-  casebook import har --entry 3 --out cases/genesys-cloud/from-browser.yaml session.har
-`
-
 func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "curl" && args[0] != "har" && args[0] != "-h" && args[0] != "--help" && args[0] != "help") {
 		fmt.Fprintln(stderr, "casebook import: want import curl -- <curl arguments>, or import har FILE; see casebook help import")
@@ -42,7 +23,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if kind != "curl" && kind != "har" {
 		kind, args = "curl", append([]string{"curl"}, args...)
 	}
-	fs := cli.NewFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], importHelp)
+	fs := cli.NewFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], help("import"))
 	var o capture.Options
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	fs.StringVar(&o.Out, "out", "", "write the case to this file (default: stdout); an existing file is not overwritten")

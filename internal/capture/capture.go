@@ -177,12 +177,9 @@ func defaultAuth(opts Options, specPath string) (string, string) {
 		return opts.Credentials[0], ""
 	}
 	ov, err := mockserver.OverlayFor(specPath)
-	if err != nil || ov == nil || len(ov.Clients) == 0 {
+	names := ov.ClientNames()
+	if err != nil || len(names) == 0 {
 		return "default", ""
-	}
-	var names []string
-	for _, c := range ov.Clients {
-		names = append(names, c.Name)
 	}
 	return names[0], fmt.Sprintf("auth: %s is the first client of the mock's overlay %s (its clients: %s); --auth picks another, or a credential of casebook.yaml for a live target",
 		names[0], ov.File, strings.Join(names, ", "))

@@ -165,11 +165,7 @@ func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, 
 // unknownClient is the error for an auth: that names no client of ov:
 // where says whose overlay it is, hint what to do.
 func unknownClient(ov *mockserver.Overlay, auth, where, hint string) error {
-	var names []string
-	for _, c := range ov.Clients {
-		names = append(names, c.Name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(slices.Values(ov.ClientNames()))
 	return &AuthError{Auth: auth, Msg: fmt.Sprintf("%s defines no client %q%s; its clients: %s%s",
 		where, auth, suggest.Hint(auth, names), strings.Join(names, ", "), hint)}
 }
