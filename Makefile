@@ -18,8 +18,10 @@ run:
 
 # test is what .ci/run calls: formatting, vet, the race-enabled suite
 # (end-to-end tests drive the command in a process of its own) and bounded fuzzing.
+# CASEBOOK_REQUIRE_TOOLS=1: a test whose tool (chromium, node and ws,
+# python3) is missing fails instead of skipping (internal/testenv).
 test: test-deps fmt-check vet
-	$(GO) test -race -count=1 ./...
+	CASEBOOK_REQUIRE_TOOLS=1 $(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
 test-deps:

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 // The notification channel end to end: "casebook mock" as its own process,
@@ -32,10 +34,7 @@ func wsClient(t *testing.T) (node, dir string) {
 	if err == nil {
 		return node, dir
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("node or the npm ws package is missing (%v); CI must run scripts/install-test-deps.sh first", err)
-	}
-	t.Skipf("node or the npm ws package is missing (%v): run scripts/install-test-deps.sh", err)
+	testenv.MissingTool(t, "node or the npm ws package is missing (%v)", err)
 	return "", ""
 }
 
