@@ -62,6 +62,15 @@ func (f *liveFlags) apply(opts *runner.Options, dryOut io.Writer) {
 	}
 }
 
+// inputFiles are the files the flags name for the run to read (--secrets);
+// none for lint, which has no live flags.
+func (f *liveFlags) inputFiles() []string {
+	if f == nil {
+		return nil
+	}
+	return []string{f.secrets}
+}
+
 func (f *liveFlags) targetOptions() runner.TargetOptions {
 	return runner.TargetOptions{AllowHTTP: f.allowHTTP, SecretsFile: f.secrets}
 }

@@ -134,7 +134,7 @@ func (inv *invocation) execute() int {
 	if err := r.LoadSpecs(cases); err != nil {
 		return fail(inv.stderr, err)
 	}
-	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded)); err != nil {
+	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
