@@ -288,7 +288,7 @@ func (l *LiveTarget) CredentialHeader(name string) bool {
 
 // CurlAuth shows a credential as shell: the variables casebook.yaml names
 // for it, never their values; an OAuth2 token is fetched first.
-func (l *LiveTarget) CurlAuth(auth string) (curl.Auth, error) {
+func (l *LiveTarget) CurlAuth(_ *spec.Spec, _, _, auth string) (curl.Auth, error) {
 	if noAuth(auth) {
 		return curl.Auth{}, nil
 	}

@@ -170,13 +170,10 @@ func unknownClient(ov *mockserver.Overlay, auth, where, hint string) error {
 		where, auth, suggest.Hint(auth, names), strings.Join(names, ", "), hint)}
 }
 
-// CurlAuth is a token of the overlay client auth names, read from
-// $CASEBOOK_TOKEN_<AUTH>.
-func (m *MockTarget) CurlAuth(auth string) (curl.Auth, error) {
-	if noAuth(auth) {
-		return curl.Auth{}, nil
-	}
-	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the mock overlay's client %q (from its /oauth/token)", auth)), nil
+// CurlAuth is the overlay client auth names, as the operation takes it
+// (see OverlayCurlAuth).
+func (m *MockTarget) CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error) {
+	return OverlayCurlAuth(s, method, path, auth, fmt.Sprintf("the mock overlay's client %q (from its /oauth/token)", auth)), nil
 }
 
 // ChannelHeaders gives a case's notification channel its WebSocket

@@ -44,9 +44,11 @@ type Target interface {
 	BaseURL(ctx context.Context, s *spec.Spec) (string, error)
 	// Authorize adds the credentials a case's auth: names to req.
 	Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error
-	// CurlAuth is the credential auth names as shell, for a curl command:
-	// references to the variables holding it, never its value.
-	CurlAuth(auth string) (curl.Auth, error)
+	// CurlAuth is the credential auth names as shell, for a curl command
+	// to the operation method path routes to in s: references to the
+	// variables holding it, never its value, presented as the target
+	// would send it.
+	CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error)
 	// Client sends the requests.
 	Client() *http.Client
 	// Close releases what the target started.
@@ -158,13 +160,34 @@ func (u *URLTarget) overlay(s *spec.Spec) (*mockserver.Overlay, error) {
 	return ov, nil
 }
 
-// CurlAuth is a token of the overlay client auth names, read from
-// $CASEBOOK_TOKEN_<AUTH>.
-func (u *URLTarget) CurlAuth(auth string) (curl.Auth, error) {
+// CurlAuth is the overlay client auth names, as the operation takes it
+// (see OverlayCurlAuth).
+func (u *URLTarget) CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error) {
+	return OverlayCurlAuth(s, method, path, auth, fmt.Sprintf("the overlay client %q (from %s's token endpoint)", auth, u.Base)), nil
+}
+
+// OverlayCurlAuth is the credential of auth as shell, in the form the
+// operation method path routes to in s takes (mockserver.PresentationIn),
+// as the mock and URL targets send it: HTTP Basic from
+// $CASEBOOK_BASIC_<AUTH> (id:secret), else a token from
+// $CASEBOOK_TOKEN_<AUTH> as an API key where the scheme is one, else as a
+// Bearer token (also without a spec). whose names the credential for the
+// note on its variable.
+func OverlayCurlAuth(s *spec.Spec, method, path, auth, whose string) curl.Auth {
 	if noAuth(auth) {
-		return curl.Auth{}, nil
+		return curl.Auth{}
 	}
-	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the overlay client %q (from %s's token endpoint)", auth, u.Base)), nil
+	var how mockserver.Presentation
+	if s != nil {
+		how = mockserver.PresentationIn(s, method, path)
+	}
+	switch {
+	case how.Basic:
+		return curl.BasicFrom(curl.BasicVar(auth), "id:secret of "+whose+", sent as HTTP Basic")
+	case how.KeyIn != "":
+		return curl.APIKeyIn(how.KeyIn, how.KeyName, curl.TokenVar(auth), fmt.Sprintf("a token of %s, sent as the API key %s (in %s)", whose, how.KeyName, how.KeyIn))
+	}
+	return curl.Bearer(curl.TokenVar(auth), "a token of "+whose)
 }
 
 // AuthError reports credentials that could not be had. It never holds a secret.
