@@ -6,6 +6,7 @@ package drift
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -23,26 +24,71 @@ import (
 // not compared: ids, times and correlation ids always differ. Each
 // disagreement says which side's answer breaks the spec's declared
 // responses there, if one does (see results.DriftDifference).
+//
+// A multi-step case is compared step by step, every step both sides
+// sent; a step only one side answered (the other stopped before it) is a
+// status difference of that step.
 func Compare(c *casefile.Case, a, b *results.Result) results.DriftResult {
 	d := results.DriftResult{Case: c, A: a, B: b}
-	if a.Response == nil || b.Response == nil {
+	if len(a.Steps) == 0 && len(b.Steps) == 0 {
+		if a.Response != nil && b.Response != nil {
+			d.Compared = true
+			d.Differences = answers(a.Response, b.Response, a.Conformance, b.Conformance)
+		}
 		return d
 	}
-	d.Compared = true
-	sa, sb := a.Response.Status, b.Response.Status
-	if sa != sb {
-		d.Differences = append(d.Differences, results.DriftDifference{Aspect: results.DriftStatus, A: strconv.Itoa(sa), B: strconv.Itoa(sb)})
+	for i := range max(len(a.Steps), len(b.Steps)) {
+		sa, sb := stepAt(a.Steps, i), stepAt(b.Steps, i)
+		if sa.Response == nil && sb.Response == nil {
+			continue
+		}
+		name := cmp.Or(sa.Name, sb.Name)
+		if sa.Response == nil || sb.Response == nil {
+			d.Differences = append(d.Differences, results.DriftDifference{Step: name, Aspect: results.DriftStatus,
+				A: statusOf(sa.Response), B: statusOf(sb.Response)})
+			continue
+		}
+		d.Compared = true
+		for _, dd := range answers(sa.Response, sb.Response, sa.Conformance, sb.Conformance) {
+			dd.Step = name
+			d.Differences = append(d.Differences, dd)
+		}
 	}
-	ba, bb := decodeBody(a.Response.Body), decodeBody(b.Response.Body)
-	if ca, cb := errorCode(ba), errorCode(bb); ca != cb {
-		d.Differences = append(d.Differences, results.DriftDifference{Aspect: results.DriftCode, A: ca, B: cb})
-	}
-	d.Differences = append(d.Differences, shapeDifferences(ba, bb)...)
-	for i := range d.Differences {
-		dd := &d.Differences[i]
-		dd.ABreaks, dd.BBreaks = breaking(a.Conformance, *dd), breaking(b.Conformance, *dd)
-	}
+	d.Compared = d.Compared || len(d.Differences) > 0
 	return d
+}
+
+// answers compares two answers to one request, each with its conformance findings.
+func answers(a, b *results.Response, ca, cb []finding.Finding) []results.DriftDifference {
+	var out []results.DriftDifference
+	if a.Status != b.Status {
+		out = append(out, results.DriftDifference{Aspect: results.DriftStatus, A: strconv.Itoa(a.Status), B: strconv.Itoa(b.Status)})
+	}
+	ba, bb := decodeBody(a.Body), decodeBody(b.Body)
+	if codeA, codeB := errorCode(ba), errorCode(bb); codeA != codeB {
+		out = append(out, results.DriftDifference{Aspect: results.DriftCode, A: codeA, B: codeB})
+	}
+	out = append(out, shapeDifferences(ba, bb)...)
+	for i := range out {
+		out[i].ABreaks, out[i].BBreaks = breaking(ca, out[i]), breaking(cb, out[i])
+	}
+	return out
+}
+
+// stepAt is step i, or an empty step where that side has none.
+func stepAt(steps []*results.Step, i int) *results.Step {
+	if i < len(steps) && steps[i] != nil {
+		return steps[i]
+	}
+	return &results.Step{}
+}
+
+// statusOf is an answer's status, or NoAnswer.
+func statusOf(r *results.Response) string {
+	if r == nil {
+		return results.NoAnswer
+	}
+	return strconv.Itoa(r.Status)
 }
 
 // breaking picks the conformance findings of one side that bear on a
