@@ -420,3 +420,15 @@ func TestInitThenRun(t *testing.T) {
 		t.Errorf("casebook init twice: exit %d, want 2 (nothing overwritten)", o.code)
 	}
 }
+
+// TestBrokenConfig: casebook.yaml's problems read like a case file's:
+// file:line:col, the key, and a count that names the file.
+func TestBrokenConfig(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte("suites:\n  - cases: cases\n    spex: a.yaml\n"), 0o644))
+	o := casebook(t, dir, "lint")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Contains(t, o.stderr, `casebook.yaml:3:5: suites[0]: unknown key "spex" (did you mean "spec"?)`)
+	assert.Contains(t, o.stderr, "casebook: 1 problem(s) in casebook.yaml\n")
+	assert.NotContains(t, o.stderr, "case files")
+}

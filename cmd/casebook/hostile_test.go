@@ -48,7 +48,7 @@ func TestAliasBombsAreRefused(t *testing.T) {
 		{"case, lint", bombCase, []string{"lint"}, filepath.Join("cases", "case.yaml")},
 		{"case, run", bombCase, []string{"run"}, filepath.Join("cases", "case.yaml")},
 		{"case, curl", bombCase, []string{"curl", "cases/case.yaml"}, filepath.Join("cases", "case.yaml")},
-		{"casebook.yaml, lint", bombConfig, []string{"lint"}, filepath.Join(bombConfig, "casebook.yaml")},
+		{"casebook.yaml, lint", bombConfig, []string{"lint"}, "casebook.yaml"},
 		{"overlay, mock", "", []string{"mock", "--spec", pcSpec, "--overlay", bombOverlay}, bombOverlay},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

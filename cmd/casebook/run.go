@@ -207,17 +207,27 @@ func fail(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
-// printLoadError prints each case-file problem on its own line, file:line:col first.
+// printLoadError prints each problem of a case file or casebook.yaml on
+// its own line, file:line:col first, then how many and where.
 func printLoadError(w io.Writer, err error) {
 	var list casefile.ErrorList
-	if errors.As(err, &list) {
-		for _, e := range list {
-			fmt.Fprintln(w, e)
-		}
-		fmt.Fprintf(w, "casebook: %d problem(s) in case files\n", len(list))
+	var e *casefile.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &e):
+		list = casefile.ErrorList{e}
+	default:
+		fmt.Fprintf(w, "casebook: %v\n", err)
 		return
 	}
-	fmt.Fprintf(w, "casebook: %v\n", err)
+	for _, e := range list {
+		fmt.Fprintln(w, e)
+	}
+	where := "case files"
+	if ce := (*runner.ConfigError)(nil); errors.As(err, &ce) {
+		where = list[0].Pos.File
+	}
+	fmt.Fprintf(w, "casebook: %d problem(s) in %s\n", len(list), where)
 }
 
 // newProgress is the progress line on stderr, only on a terminal: when

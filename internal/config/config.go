@@ -76,7 +76,7 @@ func Find(dir string) (*Config, error) {
 	for d := abs; ; d = filepath.Dir(d) {
 		p := filepath.Join(d, File)
 		if _, err := os.Stat(p); err == nil {
-			return Load(p)
+			return Load(RelToWorkDir(p))
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -267,7 +267,18 @@ func (c *Config) Target(name string, opts TargetOptions) (target.Target, error) 
 			return nil, err
 		}
 	}
-	return target.FromProfile(name, p, live)
+	t, err := target.FromProfile(name, p, live)
+	return t, c.place(err)
+}
+
+// place puts a target's error about a key of casebook.yaml at that key's
+// file:line:col, as decoding errors are.
+func (c *Config) place(err error) error {
+	var ce *target.ConfigError
+	if c.File == "" || !errors.As(err, &ce) || ce.Field == "" {
+		return err
+	}
+	return &Error{Err: &strictyaml.Error{Pos: c.posOf(ce.Field), Field: ce.Field, Msg: ce.Reason}}
 }
 
 // TargetPair builds the two targets of "a,b" (drift's mock,live).
@@ -293,16 +304,25 @@ func (c *Config) configName() string {
 	return File
 }
 
-// secrets reads the secrets file (the flag's, else the config's); none is fine.
+// secrets reads the secrets file (the flag's, else the config's); none is
+// fine. A file that cannot be read is placed at --secrets, or at the
+// config's secretsFile key.
 func (c *Config) secrets(override string) (*target.Secrets, error) {
-	path := override
-	if path == "" {
-		path = c.Abs(c.SecretsFile)
+	if override != "" {
+		s, err := target.LoadSecrets(override)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, &cli.UsageError{Msg: fmt.Sprintf("--secrets %s: %v", override, errors.Unwrap(err))}
+		}
+		return s, err
 	}
-	if path == "" {
+	if c.SecretsFile == "" {
 		return &target.Secrets{}, nil
 	}
-	return target.LoadSecrets(path)
+	s, err := target.LoadSecrets(c.Abs(c.SecretsFile))
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return nil, &Error{Err: &strictyaml.Error{Pos: c.posOf("secretsFile"), Field: "secretsFile", Msg: errors.Unwrap(err).Error()}}
+	}
+	return s, err
 }
 
 // RunVars are the values ${NAME} takes: --var first, then the environment,

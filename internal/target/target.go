@@ -209,9 +209,20 @@ func (e *AuthError) Unwrap() error { return e.Err }
 
 // ConfigError is a target that cannot be built as configured: a bad URL,
 // plain http to a live API. It never repeats a URL that may hold a secret.
-type ConfigError struct{ Msg string }
+// Field, when set, is the key of casebook.yaml at fault
+// ("targets.live.baseURL"), and Reason what is wrong with it: the config
+// places the error at the key's file:line:col.
+type ConfigError struct {
+	Msg           string
+	Field, Reason string
+}
 
-func (e *ConfigError) Error() string { return e.Msg }
+func (e *ConfigError) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Reason
+	}
+	return e.Msg
+}
 
 // basePath is the path part of a base URL ("/prefix" of http://host/prefix).
 func basePath(base string) string {
