@@ -79,7 +79,11 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 	printStart(stdout, srv)
 	<-ctx.Done()
 	stop()
-	code := shutdown(srv, stderr)
+	code := exitOK
+	if err := srv.Close(); err != nil { // in-flight requests finish first
+		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
+		code = exitFailed
+	}
 	closeLog() // the last request lines before the summary
 	if !f.quiet {
 		fmt.Fprintf(stderr, "casebook mock: %s\n", srv.Summary())
@@ -119,15 +123,4 @@ func printStart(w io.Writer, srv *mockserver.Server) {
 	for _, n := range slices.Sorted(maps.Keys(ids)) {
 		fmt.Fprintf(w, "  client %-24s id %s\n", n, ids[n])
 	}
-}
-
-// shutdown stops the server gracefully: in-flight requests finish first.
-func shutdown(srv *mockserver.Server, stderr io.Writer) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		fmt.Fprintf(stderr, "casebook mock: %v\n", err)
-		return exitFailed
-	}
-	return exitOK
 }

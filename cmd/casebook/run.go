@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,10 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
@@ -210,24 +209,15 @@ func fail(stderr io.Writer, err error) int {
 // printLoadError prints each problem of a case file or casebook.yaml on
 // its own line, file:line:col first, then how many and where.
 func printLoadError(w io.Writer, err error) {
-	var list casefile.ErrorList
-	var e *casefile.Error
-	switch {
-	case errors.As(err, &list):
-	case errors.As(err, &e):
-		list = casefile.ErrorList{e}
-	default:
+	list, ok := strictyaml.Problems(err)
+	if !ok {
 		fmt.Fprintf(w, "casebook: %v\n", err)
 		return
 	}
 	for _, e := range list {
 		fmt.Fprintln(w, e)
 	}
-	where := "case files"
-	if ce := (*runner.ConfigError)(nil); errors.As(err, &ce) {
-		where = list[0].Pos.File
-	}
-	fmt.Fprintf(w, "casebook: %d problem(s) in %s\n", len(list), where)
+	fmt.Fprintf(w, "casebook: %s\n", list.Summary())
 }
 
 // newProgress is the progress line on stderr, only on a terminal: when

@@ -2,6 +2,8 @@ package strictyaml
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,5 +53,27 @@ func TestJSONValueErrors(t *testing.T) {
 				t.Errorf("JSONValue(%q, %d) = %v, want %s", tc.src, numbers, err, tc.want)
 			}
 		}
+	}
+}
+
+func TestProblemsSummary(t *testing.T) {
+	one := &Error{Pos: Pos{File: "casebook.yaml", Line: 1, Column: 1}, Msg: "x"}
+	other := &Error{Pos: Pos{File: "cases/a.yaml", Line: 2, Column: 3}, Msg: "y"}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"one error", fmt.Errorf("loading: %w", one), "1 problem(s) in casebook.yaml"},
+		{"one file", ErrorList{one, one}, "2 problem(s) in casebook.yaml"},
+		{"two files", ErrorList{one, other, other}, "3 problem(s) in 2 files"},
+	} {
+		l, ok := Problems(tc.err)
+		if !ok || l.Summary() != tc.want {
+			t.Errorf("%s: Problems(%v).Summary() = %q (ok %v), want %q", tc.name, tc.err, l.Summary(), ok, tc.want)
+		}
+	}
+	if _, ok := Problems(errors.New("plain")); ok {
+		t.Errorf("Problems(a plain error) found problems")
 	}
 }
