@@ -62,6 +62,7 @@ func runWSClient(t *testing.T, mode, url string) map[string]any {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "check.mjs", mode, url)
 	cmd.Dir = dir
+	cmd.WaitDelay = 10 * time.Second // a child holding stdout open cannot hang Wait
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
