@@ -245,7 +245,14 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestHelpHasExamples runs in process: help is printed by dispatch alone,
+// and a process per command cost a second each under -race.
 func TestHelpHasExamples(t *testing.T) {
+	casebook := func(_ *testing.T, _ string, args ...string) outcome {
+		var out, errb bytes.Buffer
+		code := dispatch(args, &out, &errb)
+		return outcome{code, out.String(), errb.String()}
+	}
 	for _, c := range commands() {
 		o := casebook(t, "", c.name, "--help")
 		if o.code != exitOK || !strings.Contains(o.stdout, "casebook "+c.name) || !strings.Contains(strings.ToLower(o.stdout), "example") {
