@@ -60,6 +60,10 @@ func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefil
 
 type sessionKey struct{}
 
+// statelessKey marks a session a URL target asks a standalone mock to
+// answer from the spec alone (mockserver.SessionStateHeader).
+type statelessKey struct{}
+
 // sessionTransport sends the mock session a request's context names as
 // the mock's session header. It is the target's business, not the case's,
 // so reports do not show it.
@@ -69,6 +73,9 @@ func (t sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if id, ok := req.Context().Value(sessionKey{}).(string); ok {
 		req = req.Clone(req.Context())
 		req.Header.Set(mockserver.SessionHeader, id)
+		if off, _ := req.Context().Value(statelessKey{}).(bool); off {
+			req.Header.Set(mockserver.SessionStateHeader, "off")
+		}
 	}
 	return t.base.RoundTrip(req)
 }

@@ -21,6 +21,8 @@ package target
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -112,7 +114,7 @@ func NewURLTarget(base string) (*URLTarget, error) {
 		return nil, &ConfigError{Msg: fmt.Sprintf("target %q: want mock or an http:// or https:// base URL", base)}
 	}
 	return &URLTarget{
-		Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second},
+		Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second, Transport: sessionTransport{http.DefaultTransport}},
 		tokens: tokenCache{m: map[string]*cachedToken{}}, overlays: map[*spec.Spec]*mockserver.Overlay{},
 	}, nil
 }
@@ -121,6 +123,27 @@ func (u *URLTarget) Name() string                                        { retur
 func (u *URLTarget) Client() *http.Client                                { return u.client }
 func (u *URLTarget) BaseURL(context.Context, *spec.Spec) (string, error) { return u.Base, nil }
 func (u *URLTarget) Close() error                                        { return nil }
+
+// OpenSession gives a case a state of its own on a standalone casebook
+// mock, as the built-in target does: its requests carry a fresh
+// Casebook-Session header (mockserver.SessionHeader), which such a mock
+// answers from a fresh state seeded from its fixtures (or, for a case that
+// says mock.state: off, from the spec alone: SessionStateHeader), and any
+// other server ignores. A case that says mock.state: shared sends none:
+// the mock's shared state. Mock faults cannot travel in a header: the
+// runner skips a case that injects them on this target.
+func (u *URLTarget) OpenSession(ctx context.Context, _ *spec.Spec, mock casefile.Mock) (context.Context, func(), error) {
+	if mock.State == casefile.StateShared {
+		return ctx, func() {}, nil
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	ctx = context.WithValue(ctx, sessionKey{}, "case-"+hex.EncodeToString(b[:]))
+	if mock.State == casefile.StateOff {
+		ctx = context.WithValue(ctx, statelessKey{}, true)
+	}
+	return ctx, func() {}, nil
+}
 
 // Authorize fetches a token for the overlay client auth names from the
 // target's token path. "" and "none" send no credentials.
