@@ -2,6 +2,10 @@
 # built-in mock) and `make test` (everything CI checks).
 GO        ?= go
 FUZZTIME  ?= 15s
+# TEST_FUZZTIME is each fuzz target's time within make test: a short run
+# on every push (each target's seed corpus also runs in go test), with
+# make fuzz for a longer one.
+TEST_FUZZTIME ?= 5s
 BIN       ?= bin/casebook
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X github.com/casebook-dev/casebook/runner.Version=$(VERSION)
@@ -18,9 +22,11 @@ run:
 
 # test is what .ci/run calls: formatting, vet, the race-enabled suite
 # (end-to-end tests drive the command in a process of its own) and bounded fuzzing.
+# CASEBOOK_REQUIRE_TOOLS=1: a test whose tool (chromium, node and ws,
+# python3) is missing fails instead of skipping (internal/testenv).
 test: test-deps fmt-check vet
-	$(GO) test -race -count=1 ./...
-	$(MAKE) fuzz
+	CASEBOOK_REQUIRE_TOOLS=1 $(GO) test -race -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 test-deps:
 	./scripts/install-test-deps.sh

@@ -26,8 +26,9 @@
 // Where an operation declares no status for a mistake at all (no range, no
 // default), the mock still answers HTTP's (400, 401, 415...): a declared
 // one would make the verdict wrong. lint.CheckResponse reports that
-// silence of the spec as a warning for the mock's answers only
-// (lint.Response.FromMock); from any other server it is an error.
+// silence of the spec as a warning for the mock's answers only: they
+// carry a Casebook-Undeclared-Status header (lint.SilenceHeader) saying so;
+// from any other server it is an error.
 //
 // What the spec does not say lives in an overlay file beside it
 // (OverlayPathFor: openapi.yaml -> openapi.overlay.yaml): the OAuth2 clients
@@ -129,7 +130,11 @@
 // A request with a Casebook-Session header (SessionHeader) uses a state of
 // its own, and the session's faults, so that tests sharing one mock do not
 // see each other's items; the runner opens one per case (OpenSession). A
-// request without it uses the shared state. The same header scopes the
+// request without it uses the shared state. A name the mock has not seen
+// starts a fresh session, or one answered from the spec alone when the
+// request also says Casebook-Session-State: off (SessionStateHeader):
+// that is how `casebook run --target URL` gives each case its own state on
+// a standalone mock. The same header scopes the
 // notification channels: a channel sees only the events of its session's
 // requests. Server.Reset forgets every
 // item, session and spent fault, and so does, for loopback clients only:

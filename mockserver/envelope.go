@@ -210,6 +210,7 @@ func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiErr
 	if id == "" {
 		id = newID()
 	}
+	markSilence(w, op, e.Status)
 	ct, media := declaredMedia(op, e.Status)
 	var body any
 	switch {
@@ -238,6 +239,20 @@ func (s *Server) writeError(w http.ResponseWriter, op *spec.Operation, e *apiErr
 	// The Content-Type is the declared one even where it is not JSON
 	// (Genesys's text/plain operations declare their ErrorBody so).
 	writeJSON(w, ct, e.Status, body)
+}
+
+// markSilence adds lint.SilenceHeader to an answer whose status op
+// declares nothing for (no such status, no range, no default), so that
+// whoever checks the answer, behind any target, knows the status is
+// HTTP's answer to a mistake the spec names no status for, not the
+// server breaking the contract.
+func markSilence(w http.ResponseWriter, op *spec.Operation, status int) {
+	if op == nil || op.Op == nil || op.Op.Responses == nil || op.Op.Responses.Len() == 0 {
+		return
+	}
+	if _, declared := op.ResponseFor(status); !declared {
+		w.Header().Set(lint.SilenceHeader, http.StatusText(status)+": the spec declares no status for this answer")
+	}
 }
 
 // findingText is a finding as one line of a message: "/pointer: message".

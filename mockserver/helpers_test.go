@@ -142,10 +142,15 @@ func sendHeader(t testing.TB, srv *Server, method, path, token, contentType, bod
 	return do(t, req)
 }
 
+// guardedClient bounds every request a test sends, so a mock that never
+// answers fails the test with a message instead of hanging the binary
+// until its timeout. A hang guard, not a speed claim.
+var guardedClient = &http.Client{Timeout: hangGuard}
+
 // do sends req and reads the whole answer.
 func do(t testing.TB, req *http.Request) response {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := guardedClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}

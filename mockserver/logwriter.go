@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bufio"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
@@ -64,4 +65,20 @@ func (l *LogWriter) Close() error {
 	l.once.Do(func() { close(l.stop) })
 	<-l.done
 	return nil
+}
+
+// OpenLog is the request log of `casebook mock`: appended to the file at
+// path, else written to w, flushed every interval. The returned func
+// flushes the log and closes the file; it may be called twice.
+func OpenLog(path string, w io.Writer, interval time.Duration) (*LogWriter, func(), error) {
+	closeFile := func() error { return nil }
+	if path != "" {
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, err
+		}
+		w, closeFile = file, sync.OnceValue(file.Close)
+	}
+	l := NewLogWriter(w, interval)
+	return l, func() { l.Close(); closeFile() }, nil
 }

@@ -90,7 +90,7 @@ func sendWith(t *testing.T, srv *Server, method, path, tok, body string, header 
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(k, strings.TrimSpace(v))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := guardedClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +107,12 @@ func next(t *testing.T, ws *websocket.Conn) (map[string]any, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
+	return nextBy(ctx, t, ws)
+}
+
+// nextBy is next under the caller's deadline.
+func nextBy(ctx context.Context, t *testing.T, ws *websocket.Conn) (map[string]any, error) {
+	t.Helper()
 	_, data, err := ws.Read(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatal("no message and no close: the channel hangs")
@@ -142,17 +148,22 @@ func metadata(m map[string]any) string {
 
 func ping(t *testing.T, ws *websocket.Conn) {
 	t.Helper()
-	if err := ws.Write(context.Background(), websocket.MessageText, []byte(`{"message":"ping"}`)); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
+	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"message":"ping"}`)); err != nil {
 		t.Fatalf("sending ping: %v", err)
 	}
 }
 
 // wantClosed reads until the connection ends and checks how: a close code,
-// or -1 for a drop with no close frame.
+// or -1 for a drop with no close frame. One deadline bounds the whole wait,
+// so a channel that keeps sending heartbeats and never closes fails too.
 func wantClosed(t *testing.T, ws *websocket.Conn, code websocket.StatusCode, reason string) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
 	for {
-		m, err := next(t, ws)
+		m, err := nextBy(ctx, t, ws)
 		if err == nil {
 			if metadata(m) == "" && m["topicName"] != "v2.system.socket_closing" {
 				t.Fatalf("while waiting for the close: unexpected message %v", m)
@@ -551,7 +562,9 @@ func TestChannelOverTLS(t *testing.T) {
 
 func mustDecode(t *testing.T, c *http.Client, req *http.Request, v any) {
 	t.Helper()
-	resp, err := c.Do(req)
+	ctx, cancel := context.WithTimeout(req.Context(), hangGuard)
+	defer cancel()
+	resp, err := c.Do(req.WithContext(ctx))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -232,6 +232,19 @@ func (o *Overlay) Client(name string) *Client {
 	return nil
 }
 
+// ClientNames lists the overlay's clients' names as written (the first
+// is the one an import picks); nil for no overlay.
+func (o *Overlay) ClientNames() []string {
+	if o == nil {
+		return nil
+	}
+	names := make([]string, len(o.Clients))
+	for i, c := range o.Clients {
+		names[i] = c.Name
+	}
+	return names
+}
+
 // OverlayPathFor names the overlay conventionally beside a spec: the spec's
 // file name with its extension replaced by .overlay.yaml
 // (specs/personal-connection.yaml -> specs/personal-connection.overlay.yaml,

@@ -14,10 +14,7 @@ import (
 // security and answers with its own error codes. How fast it starts is
 // BenchmarkPublishedStartup's to say.
 func TestPublishedSwagger(t *testing.T) {
-	s, err := spec.Load(realSwagger)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadSpec(t, realSwagger) // loaded once for the package's tests
 	srv, err := New(Config{Spec: s})
 	if err != nil {
 		t.Fatal(err)

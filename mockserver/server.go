@@ -324,3 +324,28 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Open loads the spec at specPath (its $refs as refs allow) and the
+// overlay (overlayPath, else the spec's sibling when it exists) and builds
+// the server cfg describes around them: what `casebook mock --spec FILE`
+// serves. The spec's problems (rules it breaks that the mock can live
+// with) are the caller's to show: Spec().Problems.
+func Open(specPath, overlayPath string, refs spec.LoadOptions, cfg Config) (*Server, error) {
+	s, err := spec.LoadWith(specPath, refs)
+	if err != nil {
+		return nil, err
+	}
+	if overlayPath != "" {
+		cfg.Overlay, err = LoadOverlay(overlayPath)
+	} else {
+		cfg.Overlay, err = OverlayFor(specPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg.Spec = s
+	return New(cfg)
+}
+
+// Spec is the API description the server serves.
+func (s *Server) Spec() *spec.Spec { return s.spec }

@@ -16,6 +16,12 @@ import (
 // session, seeded from the overlay's fixtures like any state.
 const SessionHeader = "Casebook-Session"
 
+// SessionStateHeader, sent with a SessionHeader the mock has not seen,
+// says what state the new session keeps: "off" answers its requests from
+// the spec alone (SessionOptions.Stateless); anything else, a fresh state.
+// It is how a case's mock.state reaches a standalone mock behind a URL.
+const SessionStateHeader = "Casebook-Session-State"
+
 // session is one SessionHeader value's state and faults.
 type session struct {
 	id     string
@@ -91,6 +97,9 @@ func (s *Server) sessionOf(r *http.Request) *session {
 	sess := st.sessions[id]
 	if sess == nil {
 		sess = &session{id: id, state: &state{colls: map[collKey]*collection{}}}
+		if r.Header.Get(SessionStateHeader) == "off" {
+			sess = &session{id: id, stateless: true}
+		}
 		st.addSession(sess)
 	}
 	st.tick++

@@ -376,6 +376,15 @@ func TestStateless(t *testing.T) {
 	if r := inProcess(srv, "GET", "/pets/12345", "", "", nil); r.status != 404 {
 		t.Errorf("GET of an unknown pet outside it = %d, want 404", r.status)
 	}
+	// A session named by a client (a URL target) asks for the same.
+	named := http.Header{SessionHeader: {"case-1"}, SessionStateHeader: {"off"}}
+	if r := inProcess(srv, "GET", "/pets/12345", "", "", named); r.status != 200 {
+		t.Errorf("GET of any pet in a session named with %s: off = %d %s, want 200", SessionStateHeader, r.status, r.raw)
+	}
+	fresh := http.Header{SessionHeader: {"case-2"}, SessionStateHeader: {"fresh"}}
+	if r := inProcess(srv, "GET", "/pets/12345", "", "", fresh); r.status != 404 {
+		t.Errorf("GET of an unknown pet in a fresh named session = %d, want 404", r.status)
+	}
 }
 
 // TestStoreIsBounded: a collection keeps its newest maxItems/2 to

@@ -2,13 +2,16 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
@@ -74,4 +77,45 @@ func PickDocuments(name string) ([]Document, error) {
 	}
 	names := DocumentNames()
 	return nil, fmt.Errorf("no document %q (want one of %s)%s", name, strings.Join(names, ", "), suggest.Hint(name, names))
+}
+
+// DocumentTarget says where WriteDocuments puts what it generates.
+type DocumentTarget struct {
+	// Dir is the project's folder: documents go to their Path below it.
+	Dir string
+	// Out, when set, is the one document's file instead ("-": Stdout).
+	Out    string
+	Stdout io.Writer
+	// Check writes nothing: WriteDocuments only says which files differ.
+	Check bool
+	// Named is true when the document was asked for by name: then a
+	// missing input is an error, not a document the project lacks.
+	Named bool
+}
+
+// WriteDocuments generates each of docs from rs and writes it whole (or,
+// with Check, compares it with the file). It returns the files that are
+// out of date (Check) and every document's error, joined; one document
+// failing does not stop the others.
+func WriteDocuments(docs []Document, rs []*results.Result, version string, t DocumentTarget) (stale []string, err error) {
+	var errs []error
+	for _, d := range docs {
+		doc, gerr := d.Generate(t.Dir, rs, version)
+		path := cmp.Or(t.Out, filepath.Join(t.Dir, d.Path))
+		switch {
+		case errors.Is(gerr, ErrNoInput) && !t.Named:
+			continue // a project without docs/claims.yaml has no claims ledger
+		case gerr != nil:
+		case path == "-":
+			_, gerr = t.Stdout.Write(doc)
+		case t.Check:
+			if old, rerr := os.ReadFile(path); rerr != nil || !bytes.Equal(old, doc) {
+				stale = append(stale, path)
+			}
+		default:
+			gerr = atomicfile.Write(path, doc)
+		}
+		errs = append(errs, gerr)
+	}
+	return stale, errors.Join(errs...)
 }

@@ -31,6 +31,9 @@ func DriftText(w io.Writer, a, b string, rs []results.DriftResult, verbose bool)
 			fmt.Fprintf(w, "DRIFT  %s  (%s)\n", d.Case.Name, d.Case.Pos)
 			for _, dd := range d.Differences {
 				label := dd.Aspect
+				if dd.Step != "" {
+					label = "step " + dd.Step + ": " + label
+				}
 				if dd.Pointer != "" {
 					label += " " + dd.Pointer
 				}

@@ -49,3 +49,16 @@ Where a side breaks the contract, its answer is one the spec does not allow: tha
 		t.Errorf("renderDrift = (failed %v)\n%s\nwant (failed true)\n%s", failed, got, want)
 	}
 }
+
+// TestDriftTextNamesTheStep: a multi-step case's disagreement says at
+// which step it is.
+func TestDriftTextNamesTheStep(t *testing.T) {
+	answered := &results.Result{Request: &results.Request{Method: "GET", URL: "https://api.example/items/1"}, Response: &results.Response{Status: 200}}
+	rs := []results.DriftResult{{Case: &casefile.Case{Name: "crud"}, A: answered, B: answered, Compared: true,
+		Differences: []results.DriftDifference{{Step: "create", Aspect: "status", A: "201", B: "200"}}}}
+	var b bytes.Buffer
+	DriftText(&b, "mock", "live", rs, false)
+	if want := "    step create: status  mock: 201   live: 200\n"; !bytes.Contains(b.Bytes(), []byte(want)) {
+		t.Errorf("DriftText:\n%s\nwant a line %q", b.String(), want)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 func renderHTML(t *testing.T, rs []*results.Result) []byte {
@@ -82,10 +83,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run scripts/install-test-deps.sh first")
-	}
-	t.Skip("chromium is not installed: skipping the browser test (run scripts/install-test-deps.sh, or apt-get install chromium)")
+	testenv.MissingTool(t, "chromium is not installed: the browser test needs it (apt-get install chromium)")
 	return ""
 }
 

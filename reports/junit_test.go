@@ -13,6 +13,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/results"
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 func renderJUnit(t *testing.T, rs []*results.Result) []byte {
@@ -149,7 +150,7 @@ func TestJUnitCountsAndSuites(t *testing.T) {
 func TestJUnitExpat(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not installed: expat cross-check skipped (TestJUnitStrictXML still checks XML 1.0 rules)")
+		testenv.MissingTool(t, "python3 is not installed: the expat cross-check needs it (TestJUnitStrictXML still checks XML 1.0 rules)")
 	}
 	cmd := exec.Command(py, "-c", `import sys, xml.etree.ElementTree as ET
 root = ET.fromstring(sys.stdin.buffer.read())

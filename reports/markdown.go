@@ -26,7 +26,9 @@ func init() { Register("markdown", Markdown) }
 // right request (the case its fixedBy: names) and where the claim comes
 // from with its verification status. Cases that only serve as another's
 // fix appear as that fix, not on their own; cases with no pitfall: text
-// are left out.
+// are left out. A case tagged correct (casefile.TagCorrect) that is no
+// pitfall's fix shows the right call and what it gets: it appears under
+// "Correct behaviour", after the pitfalls, not among them.
 //
 // Requests are shown as the case writes them (not as sent: no target host,
 // credentials as the name of the credential). Values that change on every
@@ -54,9 +56,13 @@ type mdWriter struct {
 func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
 
 func (m *mdWriter) catalogue(rs []*results.Result) {
-	var pitfalls []*results.Result
+	var pitfalls, correct []*results.Result
 	for _, r := range rs {
-		if r.Case.Pitfall != "" && !m.fixes[r.Case.Name] {
+		switch {
+		case r.Case.Pitfall == "" || m.fixes[r.Case.Name]:
+		case isCorrect(r.Case):
+			correct = append(correct, r)
+		default:
 			pitfalls = append(pitfalls, r)
 		}
 	}
@@ -81,16 +87,33 @@ func (m *mdWriter) catalogue(rs []*results.Result) {
 		m.printf(" (%s)", strings.Join(parts, ", "))
 	}
 	m.printf(".\n\n")
-	for _, g := range order {
-		m.printf("- %s\n", g)
-		for _, r := range groups[g] {
-			m.printf("  - [%s](#%s): %s\n", mdName(r.Case.Name), anchor(r.Case.Name), escapeMD(firstSentence(r.Case.Pitfall)))
-		}
+	m.index(groups, order)
+	if len(correct) > 0 {
+		m.printf("\n%d %s of correct behaviour, under [Correct behaviour](#correct-behaviour): the right call and what it gets.\n\n",
+			len(correct), plural(len(correct), "case", "cases"))
+		m.index(groupByFolder(correct))
 	}
 	for _, g := range order {
 		m.printf("\n## %s\n", g)
 		for _, r := range groups[g] {
 			m.entry(r)
+		}
+	}
+	if len(correct) > 0 {
+		m.printf("\n## Correct behaviour\n\n")
+		m.printf("These cases make the right call and expect it to succeed: they show what a client must do, not a mistake.\n")
+		for _, r := range correct {
+			m.entry(r)
+		}
+	}
+}
+
+// index lists the entries of each folder, a line each.
+func (m *mdWriter) index(groups map[string][]*results.Result, order []string) {
+	for _, g := range order {
+		m.printf("- %s\n", g)
+		for _, r := range groups[g] {
+			m.printf("  - [%s](#%s): %s\n", mdName(r.Case.Name), anchor(r.Case.Name), escapeMD(firstSentence(r.Case.Pitfall)))
 		}
 	}
 }
@@ -125,7 +148,11 @@ func (m *mdWriter) entry(r *results.Result) {
 	if len(r.Steps) > 0 {
 		m.steps(r)
 	} else {
-		m.printf("\n**The wrong request**\n\n")
+		label := "The wrong request"
+		if isCorrect(c) {
+			label = "The request"
+		}
+		m.printf("\n**%s**\n\n", label)
 		m.channelLine(c)
 		m.request(&c.Request, c.Auth)
 		m.findings("What lint says", r.Findings)
@@ -134,6 +161,9 @@ func (m *mdWriter) entry(r *results.Result) {
 		m.findings("Where the answer breaks the contract", r.Conformance)
 	}
 	m.channel(r)
+	if isCorrect(c) && c.FixedBy == "" {
+		return // the request shown is the right one
+	}
 	m.printf("\n**The right request**\n\n")
 	fix := m.byName[c.FixedBy]
 	switch {
@@ -460,3 +490,6 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// isCorrect reports whether a case shows correct behaviour (tagged correct).
+func isCorrect(c *casefile.Case) bool { return slices.Contains(c.Tags, casefile.TagCorrect) }

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -61,4 +65,28 @@ func TestMarkdownCatalogue(t *testing.T) {
 			t.Errorf("catalogue holds %q (a secret or a value that changes every run)", secret)
 		}
 	}
+}
+
+// TestMarkdownCorrectBehaviourApart: a case tagged correct that is no
+// pitfall's fix is listed under a heading of its own, not counted or
+// shown as a pitfall, and has no "wrong" or "right" request.
+func TestMarkdownCorrectBehaviourApart(t *testing.T) {
+	rs := richResults()
+	good := &results.Result{Status: results.Passed, Target: "mock",
+		Case: &casefile.Case{Name: "gc-campaign-read", Pitfall: "A client reads the campaign back by the id the create answered.",
+			Tags: []string{"genesys-cloud", casefile.TagCorrect}, Auth: "agent",
+			Request: casefile.Request{Method: "GET", Path: "/api/v2/outbound/campaigns/c1"},
+			Pos:     casefile.Pos{File: "cases/genesys-cloud/campaign-read.yaml", Line: 2, Column: 1}},
+		Response: &results.Response{Status: 200}}
+	out := renderMarkdown(t, append(rs, good))
+	before, after, found := strings.Cut(out, "\n## Correct behaviour\n")
+	require.True(t, found, "no Correct behaviour heading:\n%s", out)
+	assert.NotContains(t, before, "### gc-campaign-read", "a correct case is among the pitfalls")
+	assert.Contains(t, before, "1 case of correct behaviour, under [Correct behaviour](#correct-behaviour)")
+	assert.Contains(t, before, "- [gc-campaign-read](#gc-campaign-read): A client reads the campaign back")
+	assert.Contains(t, after, "### gc-campaign-read")
+	assert.Contains(t, after, "**The request**")
+	assert.NotContains(t, after, "The wrong request")
+	assert.NotContains(t, after, "The right request")
+	assert.NotContains(t, after, "### pc-recipient-phone-number")
 }

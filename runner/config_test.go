@@ -218,3 +218,30 @@ func TestGuard(t *testing.T) {
 		t.Errorf("mock target: guard = %q, %v; want nothing held back", skip, err)
 	}
 }
+
+// TestTargetErrorsNamePlaces: what is wrong with a target or its secrets
+// file only when the target is built is still placed at the key of
+// casebook.yaml that says it, as decoding errors are.
+func TestTargetErrorsNamePlaces(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"plain http", "targets:\n  live:\n    kind: live\n    baseURL: http://api.example\n",
+			[]string{"casebook.yaml:4:14: targets.live.baseURL: plain http"}},
+		{"secrets file missing", "secretsFile: nope.env\ntargets:\n  live: {kind: live, baseURL: \"https://api.example\"}\n",
+			[]string{"casebook.yaml:1:14: secretsFile: open ", "nope.env: no such file"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := writeConfig(t, tc.yaml)
+			require.NoError(t, err)
+			_, err = cfg.Target("live", TargetOptions{})
+			require.Error(t, err)
+			var ce *ConfigError
+			assert.ErrorAs(t, err, &ce)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}

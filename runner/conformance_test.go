@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -193,9 +194,10 @@ func TestCoverageAuthOutcomes(t *testing.T) {
 
 // TestMockProtocolStatus: a spec that names no status for a mistake (a
 // Content-Type POST /notes does not take) gets HTTP's 415 from the mock.
-// From the built-in mock that is the spec's silence, a warning; the same
-// answer from any other server (here the same mock behind a plain URL) is
-// a conformance break, so no live API is let off.
+// From casebook's mock, built in or standing alone behind a plain URL,
+// that is the spec's silence, a warning (the mock says so in
+// lint.SilenceHeader); the same answer from any other server is a
+// conformance break, so no live API is let off.
 func TestMockProtocolStatus(t *testing.T) {
 	cfg, err := FindConfig("testdata/protocol")
 	require.NoError(t, err)
@@ -208,23 +210,37 @@ func TestMockProtocolStatus(t *testing.T) {
 		require.Len(t, rs, 1)
 		return rs[0]
 	}
-
-	res := run(target.NewMockTarget())
-	assert.Equal(t, Passed, res.Status, "%v", res.Differences)
-	if assert.Len(t, res.Conformance, 1) {
-		assert.Equal(t, finding.Warning, res.Conformance[0].Severity)
-		assert.Equal(t, finding.RuleStatus, res.Conformance[0].Rule)
+	warned := func(res *Result) {
+		t.Helper()
+		assert.Equal(t, Passed, res.Status, "%v", res.Differences)
+		if assert.Len(t, res.Conformance, 1) {
+			assert.Equal(t, finding.Warning, res.Conformance[0].Severity)
+			assert.Equal(t, finding.RuleStatus, res.Conformance[0].Rule)
+		}
 	}
+	urlOf := func(h http.Handler) target.Target {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		tgt, err := target.NewURLTarget(srv.URL)
+		require.NoError(t, err)
+		return tgt
+	}
+
+	warned(run(target.NewMockTarget()))
 
 	s, err := spec.Load("testdata/protocol/specs/notes.yaml")
 	require.NoError(t, err)
 	mock, err := mockserver.New(mockserver.Config{Spec: s})
 	require.NoError(t, err)
-	plain := httptest.NewServer(mock)
-	t.Cleanup(plain.Close)
-	tgt, err := target.NewURLTarget(plain.URL)
-	require.NoError(t, err)
-	res = run(tgt)
+	warned(run(urlOf(mock)))
+
+	// Another server answering the same 415 without the mock's word for it.
+	other := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnsupportedMediaType)
+		fmt.Fprint(w, `{"message": "unsupported"}`)
+	})
+	res := run(urlOf(other))
 	assert.Equal(t, Failed, res.Status)
 	assert.Equal(t, []string{"conformance "}, partsOf(res.Differences))
 }

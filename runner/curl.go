@@ -10,6 +10,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/secret"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // A request as a curl command a person can read, check and run by hand:
@@ -21,24 +22,31 @@ import (
 
 // Curl writes each case's request as a curl command to w: the request the
 // runner would send, except that the case's ${NAME} variables are left to
-// the shell and its auth: credential is read from $CASEBOOK_TOKEN_<AUTH>.
-// base "" sends to ${CASEBOOK_BASE_URL}.
+// the shell and its auth: credential is read from $CASEBOOK_TOKEN_<AUTH>
+// (or $CASEBOOK_BASIC_<AUTH>), presented as the operation's security
+// scheme takes it (target.OverlayCurlAuth); each case's spec is loaded
+// for that. base "" sends to ${CASEBOOK_BASE_URL}.
 //
 // A multi-step case is written step by step, each step's captures read
 // from its answer into the variables the steps after it use.
 func Curl(w io.Writer, cases []*Case, base string) error {
 	cw := curl.NewWriter(w)
+	specs := newSpecCache(spec.LoadOptions{})
 	for _, c := range cases {
+		var s *spec.Spec // a case built in code may name no spec: Bearer then
+		if c.SpecPath != "" {
+			var err error
+			if s, err = specs.get(c.SpecPath); err != nil {
+				return err
+			}
+		}
 		for i, req := range c.Requests() {
 			x := &expander{keep: true, c: c, pending: curl.CaptureNames(c)}
 			p, err := prepareRequest(x, req.Request, req.Field)
 			if err != nil {
 				return err
 			}
-			var auth curl.Auth
-			if req.Auth != "" && req.Auth != "none" {
-				auth = curl.Bearer(curl.TokenVar(req.Auth), fmt.Sprintf("a token of credential %q", req.Auth))
-			}
+			auth := target.OverlayCurlAuth(s, p.method, p.path, req.Auth, fmt.Sprintf("credential %q", req.Auth))
 			cmd := p.command(base, auth)
 			cmd.Comment, cmd.Refs = fmt.Sprintf("%s (%s)", c.Name, c.Pos), true
 			if req.Step != nil {
@@ -70,7 +78,7 @@ func (r *Runner) printCurl(ctx context.Context, s *spec.Spec, c *casefile.Case, 
 	if err != nil {
 		return err
 	}
-	auth, err := r.target.CurlAuth(c.Auth)
+	auth, err := r.target.CurlAuth(s, p.method, p.path, c.Auth)
 	if err != nil {
 		return err
 	}
@@ -92,12 +100,12 @@ func (r *Runner) printSteps(ctx context.Context, s *spec.Spec, c *casefile.Case,
 	}
 	for i := range c.Steps {
 		st := &c.Steps[i]
-		auth, err := r.target.CurlAuth(c.AuthOf(st))
+		p, err := prepareRequest(r.expander(c, nil, false), &st.Request, fmt.Sprintf("steps[%d].request.", i))
 		if err != nil {
 			errored(res, err)
 			return
 		}
-		p, err := prepareRequest(r.expander(c, nil, false), &st.Request, fmt.Sprintf("steps[%d].request.", i))
+		auth, err := r.target.CurlAuth(s, p.method, p.path, c.AuthOf(st))
 		if err != nil {
 			errored(res, err)
 			return

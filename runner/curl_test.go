@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"bytes"
+	"context"
 	"os/exec"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/curl"
+	"github.com/casebook-dev/casebook/internal/target"
 	"github.com/casebook-dev/casebook/runner"
 )
 
@@ -57,4 +59,50 @@ func TestCurlThroughShell(t *testing.T) {
 	assert.Equal(t, "application/json", got.Header.Get("Content-Type"))
 	// The runner's own encoding: no HTML escaping, keys sorted.
 	assert.Equal(t, `{"note":"it's \"quoted\" $HOME <b>","to":"+1555","who":"agent-7"}`, string(got.Body))
+}
+
+// TestCurlFollowsSecurityScheme: the credential goes out as the
+// operation's security scheme takes it, not as a Bearer token always,
+// and only as a reference to a variable.
+func TestCurlFollowsSecurityScheme(t *testing.T) {
+	const schemes = "../mockserver/testdata/schemes.yaml"
+	for _, tc := range []struct {
+		path string
+		want string // the line of the curl command carrying the credential
+		note string
+	}{
+		{"/basic", `-u "${CASEBOOK_BASIC_CLIENT}"`, `# CASEBOOK_BASIC_CLIENT: id:secret of credential "client", sent as HTTP Basic`},
+		{"/key", `-H "X-Api-Key: ${CASEBOOK_TOKEN_CLIENT}"`, "# CASEBOOK_TOKEN_CLIENT: a token of credential \"client\", sent as the API key X-Api-Key (in header)"},
+		{"/qkey", `"${CASEBOOK_BASE_URL%/}/qkey?api_key=${CASEBOOK_TOKEN_CLIENT}"`, "sent as the API key api_key (in query)"},
+		{"/ckey", `-H "Cookie: session=${CASEBOOK_TOKEN_CLIENT}"`, "sent as the API key session (in cookie)"},
+		{"/either", `-u "${CASEBOOK_BASIC_CLIENT}"`, "sent as HTTP Basic"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			c := &casefile.Case{Name: "scheme", Auth: "client", SpecPath: schemes,
+				Request: casefile.Request{Method: "GET", Path: tc.path}}
+			var out bytes.Buffer
+			require.NoError(t, runner.Curl(&out, []*runner.Case{c}, ""))
+			assert.Contains(t, out.String(), tc.want)
+			assert.Contains(t, out.String(), tc.note)
+			assert.NotContains(t, out.String(), "Bearer")
+		})
+	}
+}
+
+// TestDryRunFollowsSecurityScheme: run --dry-run against the built-in mock
+// prints the credential the way the mock takes it for that operation.
+func TestDryRunFollowsSecurityScheme(t *testing.T) {
+	c := &casefile.Case{Name: "basic", Auth: "default", SpecPath: "../mockserver/testdata/schemes.yaml",
+		Request: casefile.Request{Method: "GET", Path: "/basic"}}
+	tg := target.NewMockTarget()
+	defer tg.Close()
+	var out bytes.Buffer
+	r := runner.New(runner.Options{Target: tg, DryRun: &out, Concurrency: 1})
+	defer r.Close()
+	res := r.Run(context.Background(), []*runner.Case{c})
+	require.Len(t, res, 1)
+	assert.Equal(t, runner.Skipped, res[0].Status, res[0].Reason)
+	assert.Contains(t, out.String(), `-u "${CASEBOOK_BASIC_DEFAULT}"`)
+	assert.Contains(t, out.String(), `# CASEBOOK_BASIC_DEFAULT: id:secret of the mock overlay's client "default"`)
+	assert.NotContains(t, out.String(), "Bearer")
 }

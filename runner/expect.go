@@ -13,7 +13,6 @@ import (
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
-	"github.com/casebook-dev/casebook/internal/target"
 )
 
 // lintDifferences compares the findings a case expects with those lint
@@ -122,15 +121,14 @@ func truncate(s string, n int) string {
 // conformance checks the answer against the declared responses of m (the
 // operation the request resolved to; nil: none, so nothing to hold the
 // answer to). Under casefile.ConformanceWarn its breaks are warnings. An
-// answer from the built-in mock says so (lint.Response.FromMock): its
-// protocol statuses the spec leaves undeclared are warnings; a URL or live
-// target's are errors.
+// answer from casebook's mock says so (lint.SilenceHeader): its protocol
+// statuses the spec leaves undeclared are warnings; any other server's are
+// errors.
 func (r *Runner) conformance(m *spec.Match, method string, resp *Response, policy string) []finding.Finding {
 	if m == nil || resp == nil {
 		return nil
 	}
-	_, fromMock := r.target.(*target.MockTarget)
-	fs := lint.CheckResponse(m, &lint.Response{Method: method, Status: resp.Status, Header: resp.Header, Body: resp.Body, FromMock: fromMock})
+	fs := lint.CheckResponse(m, &lint.Response{Method: method, Status: resp.Status, Header: resp.Header, Body: resp.Body})
 	if policy == casefile.ConformanceWarn {
 		for i := range fs {
 			fs[i].Severity = finding.Warning

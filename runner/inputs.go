@@ -7,10 +7,11 @@ import (
 
 // InputFiles are the files a run of cases reads: casebook.yaml and its
 // secrets file, the case files, each spec with the files its $refs led to,
-// and the overlay beside each spec (whether it exists or not). A report
-// written over one of them would destroy it; the CLI refuses such a
-// --report before anything runs. Specs not yet loaded are loaded here.
-func (r *Runner) InputFiles(cfg *Config, cases []*casefile.Case) []string {
+// the overlay beside each spec (whether it exists or not), and also: files
+// the command line names (--secrets). A report written over one of them
+// would destroy it; the CLI refuses such a --report before anything runs.
+// Specs not yet loaded are loaded here.
+func (r *Runner) InputFiles(cfg *Config, cases []*casefile.Case, also ...string) []string {
 	var out []string
 	seen := map[string]bool{"": true}
 	add := func(files ...string) {
@@ -25,6 +26,7 @@ func (r *Runner) InputFiles(cfg *Config, cases []*casefile.Case) []string {
 	if cfg.SecretsFile != "" {
 		add(cfg.Abs(cfg.SecretsFile))
 	}
+	add(also...)
 	for _, c := range cases {
 		add(c.Pos.File)
 		if c.SpecPath == "" || seen[c.SpecPath] {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/config"
 	"github.com/casebook-dev/casebook/internal/suggest"
 )
 
@@ -65,7 +66,7 @@ func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
 	if c.SpecPath == "" {
 		return &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "no spec: name one with spec: or map this folder to a spec in " + ConfigFile}
 	}
-	c.SpecPath = relToWorkDir(c.SpecPath)
+	c.SpecPath = config.RelToWorkDir(c.SpecPath)
 	if _, err := os.Stat(c.SpecPath); err != nil {
 		return &casefile.Error{Pos: c.FieldPos("spec"), Case: c.Name, Field: "spec", Msg: fmt.Sprintf("unknown spec file %s", c.SpecPath)}
 	}
@@ -135,25 +136,4 @@ func FindCases(cfg *Config, args []string) ([]*Case, error) {
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// UsageError is a mistake in how casebook was called.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-// relToWorkDir shortens an absolute path below the working directory, so
-// reports say specs/x.yaml rather than /home/.../specs/x.yaml.
-func relToWorkDir(p string) string {
-	if !filepath.IsAbs(p) {
-		return p
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return p
-	}
-	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
 }

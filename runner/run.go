@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,16 @@ import (
 // Version is casebook's version, set at build time with
 // -ldflags "-X github.com/casebook-dev/casebook/runner.Version=v1.2.3".
 var Version = "dev"
+
+// BuildVersion is Version, or when that was not set at build time the
+// module version `go install module@version` recorded ("dev" from a
+// checkout): what --version prints and the reports carry.
+func BuildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return Version
+}
 
 // Options configure a run.
 type Options struct {
@@ -283,15 +294,16 @@ func (r *Runner) guard(c *casefile.Case, req *casefile.Request, field string) (s
 }
 
 // mockSession opens the case's session where the target keeps one (the
-// built-in mock: a fresh state per case, and the case's mock faults). A
-// case that injects mock faults is skipped on any other target: its
+// built-in mock: a fresh state per case, and the case's mock faults; a
+// URL target: a fresh state on a standalone casebook mock). A case that
+// injects mock faults is skipped on any target but the built-in mock: its
 // expectations are about those faults.
 func (r *Runner) mockSession(ctx context.Context, s *spec.Spec, c *casefile.Case) (_ context.Context, done func(), skip string, _ error) {
+	if _, builtIn := r.target.(*target.MockTarget); !builtIn && len(c.Mock.Faults) > 0 {
+		return ctx, nil, "the case injects mock.faults, which only the built-in mock target can", nil
+	}
 	st, ok := r.target.(target.Sessions)
 	if !ok {
-		if len(c.Mock.Faults) > 0 {
-			return ctx, nil, "the case injects mock.faults, which only the built-in mock target can", nil
-		}
 		return ctx, func() {}, "", nil
 	}
 	ctx, done, err := st.OpenSession(ctx, s, c.Mock)

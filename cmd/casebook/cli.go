@@ -1,6 +1,7 @@
 package main
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -35,4 +36,20 @@ func didYouMeanCommand(name string) string {
 		names = append(names, c.name)
 	}
 	return suggest.Hint(name, names)
+}
+
+// helpFiles hold each command's long help (help/NAME.txt): prose a reader
+// reviews as text, apart from the flags and wiring of the command's Go.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// help is the long help of command name. A missing file is a build
+// mistake: TestHelpHasExamples fails on it.
+func help(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(fmt.Sprintf("casebook: no help for %s: %v", name, err))
+	}
+	return "\n" + string(b)
 }

@@ -1,44 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
 
-const docsHelp = `
-Write the documents generated from the cases, replayed against the built-in
-mock:
-
-  pitfalls  docs/pitfalls.md: for each pitfall the wrong request, what lint
-            says, what the API answers, the right request (the case its
-            fixedBy: names), and the source of the claim with its
-            verification status.
-  claims    docs/claims.md, when docs/claims.yaml exists: one row per claim
-            of the forum thread, quoted with its post and line, a verdict per
-            vendor with its sources, and the cases whose claims: name it.
-
-The shipped files are this output; a test fails when they are out of date.
-
-Examples:
-  casebook docs                          # rewrites docs/pitfalls.md and docs/claims.md
-  casebook docs --check                  # exit 1 when either is stale
-  casebook docs --doc claims --out -     # the claims ledger on stdout
-  casebook docs --doc pitfalls --out - cases/genesys-cloud
-`
-
 func cmdDocs(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", docsHelp)
+	fs := cli.NewFlagSet("docs", "[flags] [case files or folders]", help("docs"))
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	only := fs.String("doc", "", "write only this document: "+strings.Join(reports.DocumentNames(), ", "))
 	out := fs.String("out", "", `file to write the document --doc names to ("-" for stdout; default: its path beside casebook.yaml)`)
@@ -66,28 +40,17 @@ func cmdDocs(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	rs := r.Run(context.Background(), cases)
-	code := exitOK
-	for _, d := range docs {
-		doc, err := d.Generate(cfg.Dir, rs, runner.Version)
-		path := cmp.Or(*out, cfg.Abs(d.Path))
-		switch {
-		case errors.Is(err, reports.ErrNoInput) && *only == "":
-			continue // a project without docs/claims.yaml has no claims ledger
-		case err != nil:
-		case path == "-":
-			_, err = stdout.Write(doc)
-		case *check:
-			if old, rerr := os.ReadFile(path); rerr != nil || !bytes.Equal(old, doc) {
-				fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
-				code = max(code, exitFailed)
-			}
-		default:
-			err = atomicfile.Write(path, doc)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "casebook docs: %v\n", err)
-			code = exitUsage
-		}
+	stale, err := reports.WriteDocuments(docs, rs, runner.Version,
+		reports.DocumentTarget{Dir: cfg.Dir, Out: *out, Stdout: stdout, Check: *check, Named: *only != ""})
+	for _, path := range stale {
+		fmt.Fprintf(stderr, "casebook docs: %s is out of date; regenerate it with: go run ./cmd/casebook docs\n", path)
 	}
-	return code
+	if err != nil {
+		fmt.Fprintf(stderr, "casebook docs: %v\n", err)
+		return exitUsage
+	}
+	if len(stale) > 0 {
+		return exitFailed
+	}
+	return exitOK
 }

@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -17,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The end-to-end tests drive the real command as a user would, against
@@ -240,7 +245,14 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestHelpHasExamples runs in process: help is printed by dispatch alone,
+// and a process per command cost a second each under -race.
 func TestHelpHasExamples(t *testing.T) {
+	casebook := func(_ *testing.T, _ string, args ...string) outcome {
+		var out, errb bytes.Buffer
+		code := dispatch(args, &out, &errb)
+		return outcome{code, out.String(), errb.String()}
+	}
 	for _, c := range commands() {
 		o := casebook(t, "", c.name, "--help")
 		if o.code != exitOK || !strings.Contains(o.stdout, "casebook "+c.name) || !strings.Contains(strings.ToLower(o.stdout), "example") {
@@ -253,6 +265,21 @@ func TestHelpHasExamples(t *testing.T) {
 	o := casebook(t, "", "help")
 	if o.code != exitOK || !strings.Contains(o.stdout, "Exit codes") {
 		t.Errorf("casebook help: exit %d:\n%s", o.code, o.stdout)
+	}
+}
+
+// TestHelpFilesBelongToCommands: a help/NAME.txt no command shows is
+// documentation nobody reads.
+func TestHelpFilesBelongToCommands(t *testing.T) {
+	files, err := fs.Glob(helpFiles, "help/*.txt")
+	require.NoError(t, err)
+	names := []string{"casebook"} // casebook help
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".txt")
+		assert.Contains(t, names, name, "%s is the help of no command", f)
 	}
 }
 
@@ -399,4 +426,16 @@ func TestInitThenRun(t *testing.T) {
 	if o = casebook(t, dir, "init", "--spec", spec); o.code != exitUsage {
 		t.Errorf("casebook init twice: exit %d, want 2 (nothing overwritten)", o.code)
 	}
+}
+
+// TestBrokenConfig: casebook.yaml's problems read like a case file's:
+// file:line:col, the key, and a count that names the file.
+func TestBrokenConfig(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte("suites:\n  - cases: cases\n    spex: a.yaml\n"), 0o644))
+	o := casebook(t, dir, "lint")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Contains(t, o.stderr, `casebook.yaml:3:5: suites[0]: unknown key "spex" (did you mean "spec"?)`)
+	assert.Contains(t, o.stderr, "casebook: 1 problem(s) in casebook.yaml\n")
+	assert.NotContains(t, o.stderr, "case files")
 }

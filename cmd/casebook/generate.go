@@ -13,34 +13,9 @@ import (
 	"github.com/casebook-dev/casebook/mockserver"
 )
 
-const generateHelp = `
-Write a starting suite for an API you have never tested: for each operation
-of the spec, a case with a valid request built from the spec (every
-parameter, a JSON or form body with every property), expecting the status
-the built-in mock answers it with; with --negative also a case per mistake
-(each required field dropped, a wrong type, a value outside its enum or
-format, an undeclared field where the schema forbids one, a required
-parameter dropped, a wrong Content-Type, no credentials), expecting its lint
-finding and the mock's 400 (422 where the operation declares only that),
-415 or 401, its answer held to the spec like any other. Every case passes
-against the built-in mock serving the spec with no overlay; edit them into
-the suite you need. With an overlay beside the spec, --auth names one of its clients,
-and its rules and fixtures may answer otherwise (a GET of an id its
-fixtures lack is 404). One file per operation; an existing file is never
-overwritten.
-
-Example:
-  casebook generate --spec ../shared/specs-real/stripe-spec3-2022-04.json \
-    --operation "POST /v1/customers" --operation GetCustomers --negative --out cases/stripe
-  casebook run cases/stripe
-
-Exit codes: 0 written; 2 usage or spec error, an unknown operation, or a
-file that exists (nothing is written then).
-`
-
 func cmdGenerate(args []string, stdout, stderr io.Writer) int {
 	var opts generate.Options
-	fs := cli.NewFlagSet("generate", "--spec FILE [--operation \"METHOD /path\" | operationId]... [--negative] --out DIR", generateHelp)
+	fs := cli.NewFlagSet("generate", "--spec FILE [--operation \"METHOD /path\" | operationId]... [--negative] --out DIR", help("generate"))
 	fs.StringVar(&opts.SpecPath, "spec", "", "the OpenAPI 3 or Swagger 2.0 file (required)")
 	fs.Func("operation", `an operation, as "METHOD /path" or its operationId (repeatable; default: all)`, func(v string) error {
 		opts.Operations = append(opts.Operations, v)
@@ -91,15 +66,8 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) int {
 // overlay has its own clients, not the default overlay's.
 func checkAuth(opts generate.Options) error {
 	ov, err := mockserver.OverlayFor(opts.SpecPath)
-	if err != nil || ov == nil {
+	if err != nil || ov == nil || ov.Client(opts.Auth) != nil {
 		return err
 	}
-	var names []string
-	for _, c := range ov.Clients {
-		if c.Name == opts.Auth {
-			return nil
-		}
-		names = append(names, c.Name)
-	}
-	return fmt.Errorf("the overlay %s has no client %q for the cases' auth:; name one with --auth (%s)", ov.File, opts.Auth, strings.Join(names, ", "))
+	return fmt.Errorf("the overlay %s has no client %q for the cases' auth:; name one with --auth (%s)", ov.File, opts.Auth, strings.Join(ov.ClientNames(), ", "))
 }

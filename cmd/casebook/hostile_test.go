@@ -48,7 +48,7 @@ func TestAliasBombsAreRefused(t *testing.T) {
 		{"case, lint", bombCase, []string{"lint"}, filepath.Join("cases", "case.yaml")},
 		{"case, run", bombCase, []string{"run"}, filepath.Join("cases", "case.yaml")},
 		{"case, curl", bombCase, []string{"curl", "cases/case.yaml"}, filepath.Join("cases", "case.yaml")},
-		{"casebook.yaml, lint", bombConfig, []string{"lint"}, filepath.Join(bombConfig, "casebook.yaml")},
+		{"casebook.yaml, lint", bombConfig, []string{"lint"}, "casebook.yaml"},
 		{"overlay, mock", "", []string{"mock", "--spec", pcSpec, "--overlay", bombOverlay}, bombOverlay},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,7 +105,8 @@ paths:
 }
 
 // TestReportNeverOverwritesAnInput: --report naming a case, the spec,
-// casebook.yaml or the overlay, or two --reports naming one file, exit 2
+// casebook.yaml, the overlay, the config's secrets file or --secrets' file,
+// or two --reports naming one file, exit 2
 // before anything runs, and nothing is written.
 func TestReportNeverOverwritesAnInput(t *testing.T) {
 	dir := writeProject(t, brokenExpectation)
@@ -116,8 +117,10 @@ func TestReportNeverOverwritesAnInput(t *testing.T) {
 	must(t, os.WriteFile(spec, data, 0o644))
 	overlay := filepath.Join(dir, "specs", "api.overlay.yaml")
 	must(t, os.WriteFile(overlay, []byte("clients: []\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte("suites:\n  - {cases: cases, spec: specs/api.yaml}\n"), 0o644))
-	inputs := []string{"cases/case.yaml", "specs/api.yaml", "casebook.yaml", "specs/api.overlay.yaml"}
+	must(t, os.WriteFile(filepath.Join(dir, "casebook.yaml"), []byte("suites:\n  - {cases: cases, spec: specs/api.yaml}\nsecretsFile: config.env\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "config.env"), []byte("TOKEN=from-config\n"), 0o600))
+	must(t, os.WriteFile(filepath.Join(dir, "flag.env"), []byte("TOKEN=from-flag\n"), 0o600))
+	inputs := []string{"cases/case.yaml", "specs/api.yaml", "casebook.yaml", "specs/api.overlay.yaml", "config.env", "flag.env"}
 	before := map[string]string{}
 	for _, p := range inputs {
 		b, err := os.ReadFile(filepath.Join(dir, p))
@@ -129,6 +132,9 @@ func TestReportNeverOverwritesAnInput(t *testing.T) {
 		{"lint", "--report", "junit=specs/api.yaml"},
 		{"run", "--report", "html=casebook.yaml"},
 		{"run", "--report", "markdown=specs/api.overlay.yaml"},
+		{"run", "--report", "json=config.env"},
+		{"run", "--secrets", "flag.env", "--report", "json=flag.env"},
+		{"run", "--secrets", "flag.env", "--report", "junit=./flag.env"},
 		{"run", "--report", "json=out/r.json", "--report", "junit=out/./r.json"},
 	} {
 		o := casebook(t, dir, args...)

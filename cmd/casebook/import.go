@@ -6,34 +6,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 
-	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/capture"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/runner"
 )
-
-const importHelp = `
-Write a new case from a captured request and lint it at once: paste the
-failing curl (or export the browser's network log as HAR) and read what is
-wrong with the request. The case goes to --out or stdout; the findings,
-and what was changed on the way, go to stderr.
-
-Credentials never reach the case: an Authorization header becomes auth:
-(--auth names the credential), other credential headers, query
-parameters and body fields become ${CASEBOOK_NAME} variables. The spec is
---spec, else the one among casebook.yaml's specs that has the request's
-operation.
-
-Examples:
-  casebook import curl -- -X POST https://api.mypurecloud.com/api/v2/conversations/calls \
-      -H 'Authorization: Bearer ...' -d '{"phoneNumber": "+15550199"}'
-  casebook import curl --out cases/genesys-cloud/my-call.yaml -- curl 'https://...' --json '{...}'
-  casebook import har --entry 3 --out cases/genesys-cloud/from-browser.yaml session.har
-`
 
 func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "curl" && args[0] != "har" && args[0] != "-h" && args[0] != "--help" && args[0] != "help") {
@@ -44,7 +23,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	if kind != "curl" && kind != "har" {
 		kind, args = "curl", append([]string{"curl"}, args...)
 	}
-	fs := cli.NewFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], importHelp)
+	fs := cli.NewFlagSet("import "+kind, map[string]string{"curl": "[flags] -- <curl arguments>", "har": "[flags] FILE.har"}[kind], help("import"))
 	var o capture.Options
 	config := fs.String("config", "", "project config file (default: casebook.yaml in this folder or above)")
 	fs.StringVar(&o.Out, "out", "", "write the case to this file (default: stdout); an existing file is not overwritten")
@@ -84,12 +63,10 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casebook import: %v\n", err)
 		return exitUsage
 	}
-	printImport(stderr, c)
+	c.Summary(stderr)
 	if o.Out == "" {
 		_, err = stdout.Write(c.YAML)
-	} else if err = atomicfile.WriteNew(o.Out, c.YAML); errors.Is(err, os.ErrExist) {
-		err = fmt.Errorf("%s exists; choose another --out (nothing is overwritten)", o.Out)
-	} else if err == nil {
+	} else if err = c.WriteNew(o.Out); err == nil {
 		fmt.Fprintf(stderr, "wrote %s: fill in pitfall:, then casebook run %s\n", o.Out, o.Out)
 	}
 	if err != nil {
@@ -97,19 +74,4 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
-}
-
-// printImport says what changed on the way and what lint found.
-func printImport(w io.Writer, c *capture.Case) {
-	for _, n := range c.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	op := c.Operation
-	if op == "" {
-		op = "no operation"
-	}
-	fmt.Fprintf(w, "lint against %s (%s): %d finding(s)\n", c.SpecPath, op, len(c.Findings))
-	for _, f := range c.Findings {
-		fmt.Fprintf(w, "  %s\n", f)
-	}
 }

@@ -10,22 +10,8 @@ import (
 	"github.com/casebook-dev/casebook/internal/scaffold"
 )
 
-const initHelp = `
-Start a casebook project in this folder for a spec: casebook.yaml, whose
-suite checks the cases in cases/ against the spec; case.schema.json, for
-editors (each case's first line names it); and cases/first-case.yaml, a
-request to one of the spec's operations with what lint and the built-in mock
-make of it. casebook run passes at once; change the case into your pitfall.
-Nothing is overwritten.
-
-Example:
-  mkdir my-api && cd my-api
-  casebook init --spec ~/specs/openapi.yaml
-  casebook run
-`
-
 func cmdInit(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("init", "--spec FILE", initHelp)
+	fs := cli.NewFlagSet("init", "--spec FILE", help("init"))
 	specPath := fs.String("spec", "", "the OpenAPI 3 or Swagger 2.0 file the cases are checked against (required)")
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code

@@ -62,32 +62,22 @@ func (f *liveFlags) apply(opts *runner.Options, dryOut io.Writer) {
 	}
 }
 
+// inputFiles are the files the flags name for the run to read (--secrets);
+// none for lint, which has no live flags.
+func (f *liveFlags) inputFiles() []string {
+	if f == nil {
+		return nil
+	}
+	return []string{f.secrets}
+}
+
 func (f *liveFlags) targetOptions() runner.TargetOptions {
 	return runner.TargetOptions{AllowHTTP: f.allowHTTP, SecretsFile: f.secrets}
 }
 
-const driftHelp = `
-Run each case against two targets, usually the built-in mock and a live
-profile of casebook.yaml, and report case by case where their answers
-disagree: the status, the error code (Genesys "code", problem "code") and the
-body's shape (its top-level members and their JSON types). Where the mock
-and the live API disagree, the spec or the mock's overlay is wrong; each
-disagreement also says which side's answer breaks the spec's declared
-responses there (an undeclared status, an unpublished error code, a member
-its schema does not allow), if one does.
-
-The live side is safe by default: cases that may change something are not
-sent (see --allow-side-effects). Exit 1 when an answer drifted or a case
-could not be run on one side, 0 when every compared case agreed.
-
-Examples:
-  casebook drift --target mock,live cases/genesys-cloud
-  casebook drift --target mock,standin --allow-http --rate 5
-`
-
 // cmdDrift is "casebook drift --target a,b [paths]": run with two targets.
 func cmdDrift(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("drift", "--target a,b [flags] [case files or folders]", driftHelp)
+	fs := cli.NewFlagSet("drift", "--target a,b [flags] [case files or folders]", help("drift"))
 	inv := &invocation{stdout: stdout, stderr: stderr, live: &liveFlags{}}
 	fs.StringVar(&inv.target, "target", "mock,live", "the two targets to compare: mock, a base URL or a profile of casebook.yaml")
 	inv.common = registerCommon(fs.FlagSet)

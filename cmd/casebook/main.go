@@ -74,28 +74,11 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// usage is casebook's own help (help/casebook.txt) around the list of commands.
 func usage(w io.Writer) {
-	fmt.Fprint(w, `casebook turns API pitfalls into YAML cases: each case's request is linted
-against the OpenAPI spec, replayed against a vendor-realistic mock or the live
-API, and the answer is diffed against what the case expects.
-
-Usage:
-  casebook <command> [flags] [case files or folders]
-
-Commands:
-`)
+	var list strings.Builder
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(&list, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, `
-Examples:
-  casebook init --spec openapi.yaml     # a new project: casebook.yaml and a first case
-  casebook run                          # the cases against the built-in mock
-  casebook lint cases/genesys-cloud     # offline: what is wrong with each request
-  casebook mock --spec specs/genesys-cloud/openapi.yaml
-
-Exit codes: 0 all passed, 1 a case failed, 2 usage, config, spec or case-file
-error (nothing was run), 3 the cases ran but a report could not be written.
-Run "casebook help <command>" for a command's flags, "casebook --version" for the version.
-`)
+	fmt.Fprintf(w, strings.TrimPrefix(help("casebook"), "\n"), list.String())
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 // The notification channel end to end: "casebook mock" as its own process,
@@ -32,10 +34,7 @@ func wsClient(t *testing.T) (node, dir string) {
 	if err == nil {
 		return node, dir
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("node or the npm ws package is missing (%v); CI must run scripts/install-test-deps.sh first", err)
-	}
-	t.Skipf("node or the npm ws package is missing (%v): run scripts/install-test-deps.sh", err)
+	testenv.MissingTool(t, "node or the npm ws package is missing (%v)", err)
 	return "", ""
 }
 
@@ -63,6 +62,7 @@ func runWSClient(t *testing.T, mode, url string) map[string]any {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "check.mjs", mode, url)
 	cmd.Dir = dir
+	cmd.WaitDelay = 10 * time.Second // a child holding stdout open cannot hang Wait
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,49 +12,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 	"github.com/casebook-dev/casebook/reports"
 	"github.com/casebook-dev/casebook/runner"
 )
 
-const runHelp = `
-Lint each case against its spec, replay its request against a target and
-compare the answer with what the case expects. With no paths, runs the
-suites of casebook.yaml (found in this folder or above) against the
-built-in mock: a real HTTP server on loopback, started in-process.
-
-Targets: mock (the default), any base URL, or a profile named in
-casebook.yaml (see docs/live.md). Live profiles are safe by default: only
-read-only or safeForLive cases are sent unless --allow-side-effects.
-"--target mock,live" compares the two case by case (see casebook drift).
-
-Examples:
-  casebook run
-  casebook run cases/genesys-cloud/no-station.yaml
-  casebook run --target http://127.0.0.1:8080 cases/personal-connection
-  casebook run --format junit --report html=report.html --shard 2/4
-  casebook run --target live --dry-run cases/genesys-cloud
-  casebook run --coverage --min-coverage 60 cases/genesys-cloud
-
-Every answer is also held to the responses its operation declares (status,
-content type, headers, body schema, Genesys error codes): a break fails the
-case unless it or casebook.yaml says conformance: warn.
-
---coverage adds, per spec, which operations, declared statuses and auth
-outcomes (401, 403, success) the answers exercised; --min-coverage PERCENT
-exits 1 when all of them together are below PERCENT.
-
-Exit codes: 0 every case passed, 1 a case failed (or coverage is below
---min-coverage), 2 usage, config, spec or case-file error (nothing was run),
-3 the cases ran but a report could not be written (the other reports and
-stdout are still written).
-`
-
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("run", "[flags] [case files or folders]", runHelp)
+	fs := cli.NewFlagSet("run", "[flags] [case files or folders]", help("run"))
 	inv := &invocation{stdout: stdout, stderr: stderr}
 	fs.StringVar(&inv.target, "target", "mock", "where requests go: mock (built-in), a base URL, a profile of casebook.yaml, or a,b to compare two")
 	fs.BoolVar(&inv.coverage, "coverage", false, "report which operations, declared statuses and auth outcomes the answers exercised")
@@ -70,20 +36,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	return inv.execute()
 }
 
-const lintHelp = `
-Check each case's request against the OpenAPI operation it names, offline,
-and print every finding: its JSON pointer, the rule, the allowed values and
-a "did you mean". A case passes when lint finds exactly the findings listed
-under expect.lint (none listed: the request must lint clean).
-
-Examples:
-  casebook lint
-  casebook lint cases/genesys-cloud/thread-recipient-body.yaml
-  casebook lint --format json cases/personal-connection
-`
-
 func cmdLint(args []string, stdout, stderr io.Writer) int {
-	fs := cli.NewFlagSet("lint", "[flags] [case files or folders]", lintHelp)
+	fs := cli.NewFlagSet("lint", "[flags] [case files or folders]", help("lint"))
 	inv := &invocation{stdout: stdout, stderr: stderr, lintOnly: true}
 	inv.register(fs.FlagSet)
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
@@ -179,7 +133,7 @@ func (inv *invocation) execute() int {
 	if err := r.LoadSpecs(cases); err != nil {
 		return fail(inv.stderr, err)
 	}
-	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded)); err != nil {
+	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
@@ -227,7 +181,7 @@ func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
 	if inv.live != nil && inv.live.dryRun {
 		out = inv.stderr
 	}
-	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.Version, Coverage: cov}
+	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.BuildVersion(), Coverage: cov}
 	if err := inv.report.Write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
 		return exitReport
@@ -252,17 +206,18 @@ func fail(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
-// printLoadError prints each case-file problem on its own line, file:line:col first.
+// printLoadError prints each problem of a case file or casebook.yaml on
+// its own line, file:line:col first, then how many and where.
 func printLoadError(w io.Writer, err error) {
-	var list casefile.ErrorList
-	if errors.As(err, &list) {
-		for _, e := range list {
-			fmt.Fprintln(w, e)
-		}
-		fmt.Fprintf(w, "casebook: %d problem(s) in case files\n", len(list))
+	list, ok := strictyaml.Problems(err)
+	if !ok {
+		fmt.Fprintf(w, "casebook: %v\n", err)
 		return
 	}
-	fmt.Fprintf(w, "casebook: %v\n", err)
+	for _, e := range list {
+		fmt.Fprintln(w, e)
+	}
+	fmt.Fprintf(w, "casebook: %s\n", list.Summary())
 }
 
 // newProgress is the progress line on stderr, only on a terminal: when

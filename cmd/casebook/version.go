@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/runner"
@@ -15,10 +14,6 @@ func cmdVersion(args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stdout, stderr); !ok {
 		return code
 	}
-	v := runner.Version
-	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
-	}
-	fmt.Fprintf(stdout, "casebook %s (%s %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(stdout, "casebook %s (%s %s/%s)\n", runner.BuildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
 }

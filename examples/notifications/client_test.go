@@ -185,7 +185,14 @@ func startRig(t *testing.T, faults string, edit func(*mockserver.Notifications))
 		defer close(done)
 		_ = c.Run(ctx, func(e notifications.Event) { r.eventsIn <- e })
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(hangGuard): // a hang guard, not a speed claim
+			t.Errorf("the client's Run did not return after its context was cancelled; traces: %v", r.seen)
+		}
+	})
 	return r
 }
 
@@ -219,7 +226,14 @@ func (r *rig) saw(kind notifications.TraceKind, detail string) bool {
 // placeCall places a call as the agent, which the mock publishes on the agent's calls topic.
 func (r *rig) placeCall() string {
 	r.t.Helper()
-	resp, err := r.agent.Post(r.srv.URL()+"/api/v2/conversations/calls", "application/json", strings.NewReader(`{"phoneNumber": "+13175550123"}`))
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "POST", r.srv.URL()+"/api/v2/conversations/calls", strings.NewReader(`{"phoneNumber": "+13175550123"}`))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := r.agent.Do(req)
 	if err != nil {
 		r.t.Fatal(err)
 	}

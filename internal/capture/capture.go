@@ -7,13 +7,17 @@
 package capture
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/curl"
 	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/har"
@@ -173,12 +177,9 @@ func defaultAuth(opts Options, specPath string) (string, string) {
 		return opts.Credentials[0], ""
 	}
 	ov, err := mockserver.OverlayFor(specPath)
-	if err != nil || ov == nil || len(ov.Clients) == 0 {
+	names := ov.ClientNames()
+	if err != nil || len(names) == 0 {
 		return "default", ""
-	}
-	var names []string
-	for _, c := range ov.Clients {
-		names = append(names, c.Name)
 	}
 	return names[0], fmt.Sprintf("auth: %s is the first client of the mock's overlay %s (its clients: %s); --auth picks another, or a credential of casebook.yaml for a live target",
 		names[0], ov.File, strings.Join(names, ", "))
@@ -198,4 +199,27 @@ func absPath(p string) string {
 		return a
 	}
 	return p
+}
+
+// Summary writes what changed on the way and what lint found, for the
+// person importing (casebook import prints it on stderr).
+func (c *Case) Summary(w io.Writer) {
+	for _, n := range c.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	op := cmp.Or(c.Operation, "no operation")
+	fmt.Fprintf(w, "lint against %s (%s): %d finding(s)\n", c.SpecPath, op, len(c.Findings))
+	for _, f := range c.Findings {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
+}
+
+// WriteNew writes the case to path, which must not exist: an import never
+// overwrites a file.
+func (c *Case) WriteNew(path string) error {
+	err := atomicfile.WriteNew(path, c.YAML)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists; choose another --out (nothing is overwritten)", path)
+	}
+	return err
 }

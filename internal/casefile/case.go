@@ -239,6 +239,12 @@ const (
 // Verification levels.
 var Verifications = []string{"published-spec", "vendor-sdk", "live", "unverified"}
 
+// TagCorrect marks a case that shows correct behaviour: the right call and
+// the success it gets. The pitfall catalogue lists such a case under
+// "Correct behaviour" (or as the fix of the pitfalls whose fixedBy names
+// it), never among the pitfalls.
+const TagCorrect = "correct"
+
 // FieldPos returns where a field was written ("request.body", "expect.status"),
 // or the case's own position when the field is absent.
 func (c *Case) FieldPos(field string) Pos {

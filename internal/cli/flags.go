@@ -147,3 +147,9 @@ func isString(f *flag.Flag) bool {
 func (fs *FlagSet) UsageHint() string {
 	return fmt.Sprintf("Run 'casebook help %s' for usage.", strings.Fields(fs.Command)[0])
 }
+
+// UsageError is a mistake in how casebook was called: an unknown target,
+// case name or tag, a bad --shard. The command exits 2 and runs nothing.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }

@@ -23,11 +23,15 @@ import (
 // written, only a reference to the environment variable holding it:
 //
 //   - CASEBOOK_BASE_URL: where to send, when no base URL was given.
-//   - CASEBOOK_TOKEN_<AUTH>: the bearer token of the credential a case's
-//     auth: names (auth: pc-service reads CASEBOOK_TOKEN_PC_SERVICE),
-//     unless casebook.yaml names the variables of that credential (a live
-//     profile's tokenEnv, keyEnv, clientIdEnv, clientSecretEnv...): then
-//     those, and an OAuth2 token is fetched into CASEBOOK_TOKEN_<AUTH> first.
+//   - CASEBOOK_TOKEN_<AUTH>: the token of the credential a case's auth:
+//     names (auth: pc-service reads CASEBOOK_TOKEN_PC_SERVICE), sent as
+//     the operation's security scheme takes it: a Bearer token, or an API
+//     key in its header, query parameter or cookie. Unless casebook.yaml
+//     names the variables of that credential (a live profile's tokenEnv,
+//     keyEnv, clientIdEnv, clientSecretEnv...): then those, and an OAuth2
+//     token is fetched into CASEBOOK_TOKEN_<AUTH> first.
+//   - CASEBOOK_BASIC_<AUTH>: user:password of that credential, for an
+//     operation that takes HTTP Basic (curl -u "${CASEBOOK_BASIC_<AUTH>}").
 //   - CASEBOOK_<NAME>: a credential the request itself carries in the
 //     header, query parameter or form field NAME, its whole value, except
 //     that an Authorization header keeps its scheme ("Authorization: Bearer
@@ -38,6 +42,10 @@ const BaseURLVar = "CASEBOOK_BASE_URL"
 
 // TokenVar is the variable holding the bearer token of credential auth.
 func TokenVar(auth string) string { return "CASEBOOK_TOKEN_" + envName(auth) }
+
+// BasicVar is the variable holding user:password of credential auth, for
+// an operation that takes HTTP Basic.
+func BasicVar(auth string) string { return "CASEBOOK_BASIC_" + envName(auth) }
 
 // Var is the variable holding a credential carried by the header, query
 // parameter or form field name.
@@ -107,6 +115,8 @@ type Auth struct {
 	header word
 	// user is curl's -u user:password.
 	user word
+	// query is a query parameter carrying the credential ("api_key=${...}").
+	query word
 }
 
 // Bearer is a token read from the variable name; note says what it must
@@ -120,13 +130,40 @@ func Bearer(name, note string) Auth {
 }
 
 // APIKey is a key read from the variable name, sent in header.
-func APIKey(header, name string) Auth {
-	return Auth{header: append(lit(header+": "), ref(name)...)}
+func APIKey(header, name string) Auth { return APIKeyIn("header", header, name, "") }
+
+// APIKeyIn is a key read from the variable name, sent where an OpenAPI
+// apiKey scheme puts it: in ("header", "query" or "cookie") under key;
+// note says what the variable must hold ("" says nothing).
+func APIKeyIn(in, key, name, note string) Auth {
+	var a Auth
+	switch in {
+	case "query":
+		a.query = append(lit(url.QueryEscape(key)+"="), ref(name)...)
+	case "cookie":
+		a.header = append(lit("Cookie: "+key+"="), ref(name)...)
+	default:
+		a.header = append(lit(key+": "), ref(name)...)
+	}
+	if note != "" {
+		a.setup = []string{fmt.Sprintf("# %s: %s", name, note)}
+	}
+	return a
 }
 
 // Basic is HTTP Basic: the user as written or from userVar, the password from passVar.
 func Basic(user, userVar, passVar string) Auth {
 	return Auth{user: append(valueOrRef(user, userVar), append(lit(":"), ref(passVar)...)...)}
+}
+
+// BasicFrom is HTTP Basic with user:password read whole from the variable
+// name; note says what it must hold.
+func BasicFrom(name, note string) Auth {
+	a := Auth{user: ref(name)}
+	if note != "" {
+		a.setup = []string{fmt.Sprintf("# %s: %s", name, note)}
+	}
+	return a
 }
 
 // ClientCredentials fetches a token from tokenURL into TokenVar(auth)
@@ -277,6 +314,13 @@ func (c *Command) url(setup *[]string) word {
 			w = append(w, lit(sep+url.QueryEscape(k)+"=")...)
 			w = append(w, c.escaped(c.credential("query parameter", k, v, setup))...)
 		}
+	}
+	if len(c.Auth.query) > 0 {
+		sep := "&"
+		if len(c.Query) == 0 {
+			sep = "?"
+		}
+		w = append(append(w, lit(sep)...), c.Auth.query...)
 	}
 	return w
 }

@@ -265,7 +265,7 @@ func (h *harness) checkAnswer(op *spec.Operation, method string, rec *httptest.R
 // conformance is what lint.CheckResponse finds in an answer of the mock's.
 func (h *harness) conformance(op *spec.Operation, method string, rec *httptest.ResponseRecorder) []finding.Finding {
 	m := &spec.Match{Operation: op}
-	return lint.CheckResponse(m, &lint.Response{Method: method, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes(), FromMock: true})
+	return lint.CheckResponse(m, &lint.Response{Method: method, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()})
 }
 
 func (h *harness) mutation(op *spec.Operation, m generate.Mutation, r *row) {
@@ -437,8 +437,9 @@ Invalid input is 422 where an operation declares 422 and leaves 400 undeclared (
 declare at all (no such status, no range, no default): the mock still answers HTTP's status for the
 mistake (400 validation, 401 credentials, 415 media type...), since answering a declared status
 such as 200 or 404 instead would make the verdict wrong. lint.CheckResponse reports such an answer
-as a warning naming the spec's silence, and only for the built-in mock (Response.FromMock): the
-same status from a URL or live target is a conformance error.
+as a warning naming the spec's silence, and only for the mock's answers, which say so in a
+Casebook-Undeclared-Status header (lint.SilenceHeader), whether the mock is built in or stands
+alone behind a URL: the same status from any other server is a conformance error.
 `
 
 const docHeader = `# Conformance: casebook's verdicts on published specs

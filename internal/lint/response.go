@@ -25,13 +25,16 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
-	// FromMock says the answer is casebook's own mock's, which only the
-	// caller knows (the built-in mock target, a mock in process): where
-	// the operation declares nothing for a protocol status the mock
-	// answers (MockProtocolStatus), the finding is a warning that says so.
-	// From any other server an undeclared status stays an error.
-	FromMock bool
 }
+
+// SilenceHeader is the header casebook's mock adds to an answer whose
+// status the operation does not declare, when it answers a mistake the
+// spec names no status for with HTTP's own (mockProtocolStatuses). An
+// answer that carries it, from the built-in mock or a standalone
+// `casebook mock` behind a URL, gets a warning naming the spec's silence
+// instead of an error; no other server sends it, so from anything else an
+// undeclared status stays an error.
+const SilenceHeader = "Casebook-Undeclared-Status"
 
 // mockProtocolStatuses are the statuses casebook's mock answers from its
 // own checks, whatever the spec declares: HTTP's answer to the mistake.
@@ -47,7 +50,7 @@ var mockProtocolStatuses = map[int]string{
 
 // CheckResponse checks an answer to a request that resolved to m against
 // what the operation declares: the status is declared (exactly, as a range
-// such as 4XX, or through a default; see Response.FromMock for the
+// such as 4XX, or through a default; see SilenceHeader for the
 // mock's own protocol statuses), a body comes in a declared content
 // type and validates against its schema, the required headers are there
 // and hold what their schemas allow, and a Genesys Cloud error's code is
@@ -88,7 +91,7 @@ func undeclaredStatus(m *spec.Match, r *Response) finding.Finding {
 	slices.Sort(declared)
 	f := finding.Finding{Severity: finding.Error, Location: finding.InStatus, Rule: finding.RuleStatus,
 		Message: fmt.Sprintf("%d is not a status %s declares, and it declares no default", r.Status, m.Operation), Allowed: declared}
-	if what, ok := mockProtocolStatuses[r.Status]; ok && r.FromMock {
+	if what, ok := mockProtocolStatuses[r.Status]; ok && r.Header.Get(SilenceHeader) != "" {
 		f.Severity = finding.Warning
 		f.Message += fmt.Sprintf("; casebook's mock answers %s with HTTP's %d where the spec names no status for it", what, r.Status)
 	}

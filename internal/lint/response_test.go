@@ -22,7 +22,7 @@ func TestCheckResponse(t *testing.T) {
 		status int
 		header http.Header
 		body   string
-		// fromMock: the answer is casebook's mock's (Response.FromMock).
+		// fromMock: the answer is casebook's mock's (it carries SilenceHeader).
 		fromMock bool
 		want     []want
 	}{
@@ -142,7 +142,11 @@ func TestCheckResponse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := CheckResponse(m, &Response{Method: tt.method, Status: tt.status, Header: tt.header, Body: []byte(tt.body), FromMock: tt.fromMock})
+			header := tt.header.Clone()
+			if tt.fromMock {
+				header.Set(SilenceHeader, "the spec names no status for this answer")
+			}
+			got := CheckResponse(m, &Response{Method: tt.method, Status: tt.status, Header: header, Body: []byte(tt.body)})
 			if len(got) != len(tt.want) {
 				t.Fatalf("CheckResponse = %d findings, want %d:\n%s", len(got), len(tt.want), render(got))
 			}

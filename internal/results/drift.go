@@ -22,6 +22,9 @@ func (d *DriftResult) Drifted() bool { return len(d.Differences) > 0 }
 
 // DriftDifference is one disagreement.
 type DriftDifference struct {
+	// Step names the step of a multi-step case whose answers disagree; ""
+	// for a case with one request.
+	Step string
 	// Aspect is DriftStatus, DriftCode or DriftShape.
 	Aspect string
 	// Pointer is the top-level member for DriftShape ("/contextId").
@@ -49,3 +52,7 @@ const (
 
 // Absent stands for a member or code one side does not have.
 const Absent = "(absent)"
+
+// NoAnswer stands for a step one side did not send (its case stopped
+// before it).
+const NoAnswer = "(no answer)"

@@ -6,6 +6,7 @@
 package strictyaml
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -102,9 +103,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
 		d.decodeSelf(n, v.Addr().Interface().(NodeDecoder), field)
 		return
 	case v.Type() == anyType:
-		val, err := JSONValue(n)
+		val, err := JSONValue(d.file, n, Float64)
 		if err != nil {
-			d.fail(n, field, "%v", err)
+			e := err.(*Error)
+			e.Field = cmp.Or(e.Field, field)
+			d.errs = append(d.errs, e)
 			return
 		}
 		if val != nil {
@@ -326,57 +329,4 @@ func kindWord(k reflect.Kind) string {
 		return "a number"
 	}
 	return "a string"
-}
-
-// JSONValue turns a node into the value encoding/json would decode into an
-// any: maps, slices, strings, float64, bool, nil. Nesting is bounded so a
-// hostile file cannot exhaust the stack.
-func JSONValue(n *yaml.Node) (any, error) { return jsonValue(n, 0) }
-
-func jsonValue(n *yaml.Node, depth int) (any, error) {
-	if depth > 64 {
-		return nil, fmt.Errorf("value nested more than 64 levels deep")
-	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := jsonValue(n.Content[i+1], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[n.Content[i].Value] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := jsonValue(c, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, v)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		return scalarValue(n), nil
-	}
-	return nil, nil
-}
-
-func scalarValue(n *yaml.Node) any {
-	switch n.Tag {
-	case "!!null":
-		return nil
-	case "!!bool":
-		return strings.EqualFold(n.Value, "true")
-	case "!!int", "!!float":
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil {
-			return f
-		}
-	}
-	return n.Value
 }

@@ -1,6 +1,7 @@
 package strictyaml
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,4 +79,30 @@ func (l ErrorList) Unwrap() []error {
 		out[i] = e
 	}
 	return out
+}
+
+// Problems finds the file problems in err: its ErrorList, or its one
+// *Error as a list; ok is false when err holds neither.
+func Problems(err error) (l ErrorList, ok bool) {
+	var e *Error
+	switch {
+	case errors.As(err, &l):
+		return l, true
+	case errors.As(err, &e):
+		return ErrorList{e}, true
+	}
+	return nil, false
+}
+
+// Summary counts the problems and says where: "2 problem(s) in
+// casebook.yaml", or "5 problem(s) in 3 files".
+func (l ErrorList) Summary() string {
+	files := map[string]bool{}
+	for _, e := range l {
+		files[e.Pos.File] = true
+	}
+	if len(files) == 1 && len(l) > 0 {
+		return fmt.Sprintf("%d problem(s) in %s", len(l), l[0].Pos.File)
+	}
+	return fmt.Sprintf("%d problem(s) in %d files", len(l), len(files))
 }

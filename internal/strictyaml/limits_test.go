@@ -75,7 +75,7 @@ func TestParseKeepsModestAliases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := JSONValue(doc.Content[0])
+	v, err := JSONValue("d.yaml", doc.Content[0], Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

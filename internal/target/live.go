@@ -62,17 +62,18 @@ func NewLiveTarget(cfg LiveConfig) (*LiveTarget, error) {
 	}
 	l := &LiveTarget{cfg: cfg, hosts: map[string]bool{}, tokens: tokenCache{m: map[string]*cachedToken{}}}
 	var err error
-	if l.base, err = l.allowURL("baseURL", cfg.BaseURL); err != nil {
+	profile := "targets." + cfg.Name + "."
+	if l.base, err = l.allowURL(profile+"baseURL", cfg.BaseURL); err != nil {
 		return nil, err
 	}
 	if cfg.TokenURL != "" {
-		if _, err := l.allowURL("tokenURL", cfg.TokenURL); err != nil {
+		if _, err := l.allowURL(profile+"tokenURL", cfg.TokenURL); err != nil {
 			return nil, err
 		}
 	}
-	for _, cr := range cfg.Credentials {
-		if cr.TokenURL != "" {
-			if _, err := l.allowURL("tokenURL", cr.TokenURL); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Credentials)) {
+		if cr := cfg.Credentials[name]; cr.TokenURL != "" {
+			if _, err := l.allowURL("credentials."+name+".tokenURL", cr.TokenURL); err != nil {
 				return nil, err
 			}
 		}
@@ -87,15 +88,16 @@ func NewLiveTarget(cfg LiveConfig) (*LiveTarget, error) {
 	return l, nil
 }
 
-// allowURL parses one of the profile's URLs and allows its host.
+// allowURL parses one of the profile's URLs (field is its key in
+// casebook.yaml) and allows its host.
 func (l *LiveTarget) allowURL(field, raw string) (*url.URL, error) {
 	if msg := checkURL(raw); msg != "" {
-		return nil, &ConfigError{Msg: fmt.Sprintf("target %s: %s: %s", l.cfg.Name, field, msg)}
+		return nil, &ConfigError{Field: field, Reason: msg}
 	}
 	u, _ := url.Parse(raw)
 	if u.Scheme == "http" && !l.cfg.AllowHTTP {
-		return nil, &ConfigError{Msg: fmt.Sprintf("target %s: %s is plain http; a live target needs https "+
-			"(allowHTTP: true in the profile or --allow-http for a stand-in on loopback)", l.cfg.Name, field)}
+		return nil, &ConfigError{Field: field, Reason: "plain http; a live target needs https " +
+			"(allowHTTP: true in the profile or --allow-http for a stand-in on loopback)"}
 	}
 	l.hosts[strings.ToLower(u.Host)] = true
 	return u, nil
@@ -288,7 +290,7 @@ func (l *LiveTarget) CredentialHeader(name string) bool {
 
 // CurlAuth shows a credential as shell: the variables casebook.yaml names
 // for it, never their values; an OAuth2 token is fetched first.
-func (l *LiveTarget) CurlAuth(auth string) (curl.Auth, error) {
+func (l *LiveTarget) CurlAuth(_ *spec.Spec, _, _, auth string) (curl.Auth, error) {
 	if noAuth(auth) {
 		return curl.Auth{}, nil
 	}

@@ -60,6 +60,10 @@ func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefil
 
 type sessionKey struct{}
 
+// statelessKey marks a session a URL target asks a standalone mock to
+// answer from the spec alone (mockserver.SessionStateHeader).
+type statelessKey struct{}
+
 // sessionTransport sends the mock session a request's context names as
 // the mock's session header. It is the target's business, not the case's,
 // so reports do not show it.
@@ -69,6 +73,9 @@ func (t sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if id, ok := req.Context().Value(sessionKey{}).(string); ok {
 		req = req.Clone(req.Context())
 		req.Header.Set(mockserver.SessionHeader, id)
+		if off, _ := req.Context().Value(statelessKey{}).(bool); off {
+			req.Header.Set(mockserver.SessionStateHeader, "off")
+		}
 	}
 	return t.base.RoundTrip(req)
 }
@@ -165,22 +172,15 @@ func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, 
 // unknownClient is the error for an auth: that names no client of ov:
 // where says whose overlay it is, hint what to do.
 func unknownClient(ov *mockserver.Overlay, auth, where, hint string) error {
-	var names []string
-	for _, c := range ov.Clients {
-		names = append(names, c.Name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(slices.Values(ov.ClientNames()))
 	return &AuthError{Auth: auth, Msg: fmt.Sprintf("%s defines no client %q%s; its clients: %s%s",
 		where, auth, suggest.Hint(auth, names), strings.Join(names, ", "), hint)}
 }
 
-// CurlAuth is a token of the overlay client auth names, read from
-// $CASEBOOK_TOKEN_<AUTH>.
-func (m *MockTarget) CurlAuth(auth string) (curl.Auth, error) {
-	if noAuth(auth) {
-		return curl.Auth{}, nil
-	}
-	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the mock overlay's client %q (from its /oauth/token)", auth)), nil
+// CurlAuth is the overlay client auth names, as the operation takes it
+// (see OverlayCurlAuth).
+func (m *MockTarget) CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error) {
+	return OverlayCurlAuth(s, method, path, auth, fmt.Sprintf("the mock overlay's client %q (from its /oauth/token)", auth)), nil
 }
 
 // ChannelHeaders gives a case's notification channel its WebSocket

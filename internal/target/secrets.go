@@ -25,7 +25,7 @@ type Secrets struct {
 func LoadSecrets(path string) (*Secrets, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &ConfigError{Msg: fmt.Sprintf("secrets file: %v", err)}
+		return nil, &SecretsError{Err: err}
 	}
 	s := &Secrets{File: path, values: map[string]string{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -100,3 +100,10 @@ func (s *secretSet) scrub(b []byte) []byte {
 	}
 	return b
 }
+
+// SecretsError is a secrets file that cannot be read; it wraps the
+// *fs.PathError, which names the file and never its contents.
+type SecretsError struct{ Err error }
+
+func (e *SecretsError) Error() string { return "secrets file: " + e.Err.Error() }
+func (e *SecretsError) Unwrap() error { return e.Err }

@@ -21,6 +21,8 @@ package target
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,9 +46,11 @@ type Target interface {
 	BaseURL(ctx context.Context, s *spec.Spec) (string, error)
 	// Authorize adds the credentials a case's auth: names to req.
 	Authorize(ctx context.Context, req *http.Request, s *spec.Spec, auth string) error
-	// CurlAuth is the credential auth names as shell, for a curl command:
-	// references to the variables holding it, never its value.
-	CurlAuth(auth string) (curl.Auth, error)
+	// CurlAuth is the credential auth names as shell, for a curl command
+	// to the operation method path routes to in s: references to the
+	// variables holding it, never its value, presented as the target
+	// would send it.
+	CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error)
 	// Client sends the requests.
 	Client() *http.Client
 	// Close releases what the target started.
@@ -110,7 +114,7 @@ func NewURLTarget(base string) (*URLTarget, error) {
 		return nil, &ConfigError{Msg: fmt.Sprintf("target %q: want mock or an http:// or https:// base URL", base)}
 	}
 	return &URLTarget{
-		Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second},
+		Base: strings.TrimRight(base, "/"), client: &http.Client{Timeout: 30 * time.Second, Transport: sessionTransport{http.DefaultTransport}},
 		tokens: tokenCache{m: map[string]*cachedToken{}}, overlays: map[*spec.Spec]*mockserver.Overlay{},
 	}, nil
 }
@@ -119,6 +123,27 @@ func (u *URLTarget) Name() string                                        { retur
 func (u *URLTarget) Client() *http.Client                                { return u.client }
 func (u *URLTarget) BaseURL(context.Context, *spec.Spec) (string, error) { return u.Base, nil }
 func (u *URLTarget) Close() error                                        { return nil }
+
+// OpenSession gives a case a state of its own on a standalone casebook
+// mock, as the built-in target does: its requests carry a fresh
+// Casebook-Session header (mockserver.SessionHeader), which such a mock
+// answers from a fresh state seeded from its fixtures (or, for a case that
+// says mock.state: off, from the spec alone: SessionStateHeader), and any
+// other server ignores. A case that says mock.state: shared sends none:
+// the mock's shared state. Mock faults cannot travel in a header: the
+// runner skips a case that injects them on this target.
+func (u *URLTarget) OpenSession(ctx context.Context, _ *spec.Spec, mock casefile.Mock) (context.Context, func(), error) {
+	if mock.State == casefile.StateShared {
+		return ctx, func() {}, nil
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	ctx = context.WithValue(ctx, sessionKey{}, "case-"+hex.EncodeToString(b[:]))
+	if mock.State == casefile.StateOff {
+		ctx = context.WithValue(ctx, statelessKey{}, true)
+	}
+	return ctx, func() {}, nil
+}
 
 // Authorize fetches a token for the overlay client auth names from the
 // target's token path. "" and "none" send no credentials.
@@ -158,13 +183,34 @@ func (u *URLTarget) overlay(s *spec.Spec) (*mockserver.Overlay, error) {
 	return ov, nil
 }
 
-// CurlAuth is a token of the overlay client auth names, read from
-// $CASEBOOK_TOKEN_<AUTH>.
-func (u *URLTarget) CurlAuth(auth string) (curl.Auth, error) {
+// CurlAuth is the overlay client auth names, as the operation takes it
+// (see OverlayCurlAuth).
+func (u *URLTarget) CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error) {
+	return OverlayCurlAuth(s, method, path, auth, fmt.Sprintf("the overlay client %q (from %s's token endpoint)", auth, u.Base)), nil
+}
+
+// OverlayCurlAuth is the credential of auth as shell, in the form the
+// operation method path routes to in s takes (mockserver.PresentationIn),
+// as the mock and URL targets send it: HTTP Basic from
+// $CASEBOOK_BASIC_<AUTH> (id:secret), else a token from
+// $CASEBOOK_TOKEN_<AUTH> as an API key where the scheme is one, else as a
+// Bearer token (also without a spec). whose names the credential for the
+// note on its variable.
+func OverlayCurlAuth(s *spec.Spec, method, path, auth, whose string) curl.Auth {
 	if noAuth(auth) {
-		return curl.Auth{}, nil
+		return curl.Auth{}
 	}
-	return curl.Bearer(curl.TokenVar(auth), fmt.Sprintf("a token of the overlay client %q (from %s's token endpoint)", auth, u.Base)), nil
+	var how mockserver.Presentation
+	if s != nil {
+		how = mockserver.PresentationIn(s, method, path)
+	}
+	switch {
+	case how.Basic:
+		return curl.BasicFrom(curl.BasicVar(auth), "id:secret of "+whose+", sent as HTTP Basic")
+	case how.KeyIn != "":
+		return curl.APIKeyIn(how.KeyIn, how.KeyName, curl.TokenVar(auth), fmt.Sprintf("a token of %s, sent as the API key %s (in %s)", whose, how.KeyName, how.KeyIn))
+	}
+	return curl.Bearer(curl.TokenVar(auth), "a token of "+whose)
 }
 
 // AuthError reports credentials that could not be had. It never holds a secret.
@@ -186,9 +232,20 @@ func (e *AuthError) Unwrap() error { return e.Err }
 
 // ConfigError is a target that cannot be built as configured: a bad URL,
 // plain http to a live API. It never repeats a URL that may hold a secret.
-type ConfigError struct{ Msg string }
+// Field, when set, is the key of casebook.yaml at fault
+// ("targets.live.baseURL"), and Reason what is wrong with it: the config
+// places the error at the key's file:line:col.
+type ConfigError struct {
+	Msg           string
+	Field, Reason string
+}
 
-func (e *ConfigError) Error() string { return e.Msg }
+func (e *ConfigError) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Reason
+	}
+	return e.Msg
+}
 
 // basePath is the path part of a base URL ("/prefix" of http://host/prefix).
 func basePath(base string) string {

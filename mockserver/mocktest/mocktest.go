@@ -38,17 +38,7 @@ type TB interface {
 // does not load fails the test at once, naming file:line:col.
 func Start(t TB, specPath string) *mockserver.Server {
 	t.Helper()
-	s, err := spec.Load(specPath)
-	if err != nil {
-		t.Fatalf("mocktest: %v", err)
-		return nil
-	}
-	ov, err := mockserver.OverlayFor(specPath)
-	if err != nil {
-		t.Fatalf("mocktest: %v", err)
-		return nil
-	}
-	srv, err := mockserver.New(mockserver.Config{Spec: s, Overlay: ov})
+	srv, err := mockserver.Open(specPath, "", spec.LoadOptions{}, mockserver.Config{})
 	if err != nil {
 		t.Fatalf("mocktest: %v", err)
 		return nil
