@@ -132,7 +132,7 @@ func (r *Runner) expander(c *casefile.Case, captured map[string]any, placeholder
 func expandExpect(x *expander, e *casefile.Expect, field string) (*casefile.Expect, error) {
 	out := *e
 	if e.Body != nil {
-		out.Body = &casefile.Value{V: x.expandAny(field+"body", place{}, e.Body.V), Node: e.Body.Node}
+		out.Body = &casefile.Value{V: x.expandAny(field+"body", place{}, e.Body.V), Pos: e.Body.Pos}
 	}
 	if e.Headers != nil {
 		out.Headers = make(map[string]string, len(e.Headers))

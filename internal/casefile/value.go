@@ -17,8 +17,11 @@ import (
 type Value struct {
 	// V is the value as encoding/json would decode it: map[string]any,
 	// []any, string, float64 or json.Number, bool, nil.
-	V    any
-	Node *yaml.Node
+	V any
+	// Pos is where the value starts. Only the position is kept, not the
+	// yaml.Node: a node holds its whole subtree (values, comments, lines),
+	// several times V's size, and a run holds every case until it reports.
+	Pos Pos
 }
 
 // DecodeNode implements strictyaml.NodeDecoder.
@@ -27,7 +30,7 @@ func (v *Value) DecodeNode(file string, n *yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	v.V, v.Node = val, n
+	v.V, v.Pos = val, strictyaml.NodePos(file, n)
 	return nil
 }
 
