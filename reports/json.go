@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -25,11 +26,48 @@ func init() { Register("json", JSON) }
 
 // JSON writes the machine-readable report: the stable contract CI tooling
 // and dashboards read. Its shape is docs/report-schema.json.
+//
+// The bytes are those of NewJSONReport encoded whole, but written a case
+// at a time: the document is encoded with no cases, and each case is
+// encoded and written where the empty list was. A run of 100,000 cases
+// never holds its report (hundreds of MB) in memory, only one case's.
 func JSON(w io.Writer, rs []*results.Result, opts Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewJSONReport(rs, opts))
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(jsonHead(rs, opts)); err != nil {
+		return err
+	}
+	const emptyCases = "\n  \"cases\": []"
+	before, after, ok := strings.Cut(buf.String(), emptyCases)
+	if !ok {
+		return fmt.Errorf("json report: no %q member to fill in", "cases")
+	}
+	if _, err := io.WriteString(w, before+strings.TrimSuffix(emptyCases, "]")); err != nil {
+		return err
+	}
+	enc.SetIndent("    ", "  ")
+	for i, r := range rs {
+		buf.Reset()
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		if err := enc.Encode(jsonResult(r)); err != nil {
+			return fmt.Errorf("json report, case %s: %w", r.Case.Name, err)
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	end := "]"
+	if len(rs) > 0 {
+		end = "\n  ]"
+	}
+	_, err := io.WriteString(w, end+after)
+	return err
 }
 
 // JSONReport is the JSON report's document.
@@ -216,22 +254,32 @@ type JSONMessage struct {
 
 // NewJSONReport builds the report document, secrets redacted.
 func NewJSONReport(rs []*results.Result, opts Options) *JSONReport {
-	s := results.Summarize(rs)
-	rep := &JSONReport{
-		SchemaVersion: SchemaVersion,
-		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, unknownVersion)},
-		Cases:         make([]JSONResult, 0, len(rs)),
-	}
-	var total float64
+	rep := jsonHead(rs, opts)
 	for _, r := range rs {
-		jr := jsonResult(r)
-		total += jr.DurationMs
-		rep.Cases = append(rep.Cases, jr)
+		rep.Cases = append(rep.Cases, jsonResult(r))
 	}
-	rep.Coverage = jsonCoverage(opts.Coverage)
-	rep.Summary = JSONSummary{Total: len(rs), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total}
 	return rep
 }
+
+// jsonHead is the report document without its cases (an empty list): the
+// summary, the tool, the coverage.
+func jsonHead(rs []*results.Result, opts Options) *JSONReport {
+	s := results.Summarize(rs)
+	var total float64
+	for _, r := range rs {
+		total += durationMs(r.Duration)
+	}
+	return &JSONReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, unknownVersion)},
+		Summary:       JSONSummary{Total: len(rs), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total},
+		Cases:         make([]JSONResult, 0, len(rs)),
+		Coverage:      jsonCoverage(opts.Coverage),
+	}
+}
+
+// durationMs is a duration in milliseconds, to the microsecond.
+func durationMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func jsonResult(r *results.Result) JSONResult {
 	c := r.Case
@@ -245,7 +293,7 @@ func jsonResult(r *results.Result) JSONResult {
 		Conformance: r.Conformance,
 		Expected:    jsonExpected(&c.Expect),
 		Differences: jsonDifferences(safeDifferences(r.Differences)),
-		DurationMs:  float64(r.Duration.Microseconds()) / 1000,
+		DurationMs:  durationMs(r.Duration),
 		Attempts:    r.Attempts,
 		Correlation: r.CorrelationID,
 		TraceID:     r.TraceID,

@@ -168,3 +168,36 @@ func TestEveryFormatShowsConformance(t *testing.T) {
 		}
 	}
 }
+
+// JSON writes a case at a time; what it writes must be NewJSONReport's
+// document encoded whole, byte for byte, with and without cases and coverage.
+func TestJSONStreamsTheWholeDocument(t *testing.T) {
+	tests := []struct {
+		name string
+		rs   []*results.Result
+		opts Options
+	}{
+		{"cases", richResults(), Options{Version: "test"}},
+		{"no cases", nil, Options{Version: "test"}},
+		{"one case, coverage after the cases", richResults()[:1], Options{Version: "test", Coverage: sampleCoverage()}},
+		{"a version that spells the cases member", richResults()[:2], Options{Version: "\n  \"cases\": []"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(NewJSONReport(tt.rs, tt.opts)); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := JSON(&got, tt.rs, tt.opts); err != nil {
+				t.Fatalf("JSON() error: %v", err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("JSON() = %s\nwant NewJSONReport encoded whole:\n%s", got.String(), want.String())
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,18 +28,65 @@ func init() { Register("junit", JUnit) }
 // must split "]]>" and cannot carry control characters at all. Characters
 // XML 1.0 forbids (NUL, ESC, ...) are written as visible \u001b escapes so
 // that a strict parser accepts the file and a reader still sees them.
+//
+// The document is written a case at a time (JUnitTestSuites is its shape):
+// a first pass counts each suite, the second encodes each case as it
+// writes it, so a run of 100,000 cases never holds its report in memory.
 func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
-	doc := newJUnitReport(rs)
+	doc, members := junitSuites(rs)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: junitCounts(doc.Name, doc.Tests, doc.Failures, doc.Errors, doc.Skipped, doc.Time)}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	for i, s := range doc.Suites {
+		if err := junitSuite(enc, &s, rs, members[i]); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitSuite writes one testsuite element: its counts, its properties,
+// then each of its cases (members, indexes into rs), encoded one by one.
+func junitSuite(enc *xml.Encoder, s *JUnitTestSuite, rs []*results.Result, members []int) error {
+	start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: junitCounts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.Time)}
+	if err := enc.EncodeToken(start); err != nil {
+		return err
+	}
+	if len(s.Properties) > 0 {
+		props := struct {
+			Property []JUnitProperty `xml:"property"`
+		}{s.Properties}
+		if err := enc.EncodeElement(props, xml.StartElement{Name: xml.Name{Local: "properties"}}); err != nil {
+			return err
+		}
+	}
+	tc := xml.StartElement{Name: xml.Name{Local: "testcase"}}
+	for _, i := range members {
+		if err := enc.EncodeElement(junitCase(rs[i], s.Name), tc); err != nil {
+			return err
+		}
+	}
+	return enc.EncodeToken(start.End())
+}
+
+// junitCounts are the attributes testsuites and testsuite share, in order.
+func junitCounts(name string, tests, failures, errs, skipped int, time string) []xml.Attr {
+	attr := func(k, v string) xml.Attr { return xml.Attr{Name: xml.Name{Local: k}, Value: v} }
+	return []xml.Attr{attr("name", name), attr("tests", strconv.Itoa(tests)), attr("failures", strconv.Itoa(failures)),
+		attr("errors", strconv.Itoa(errs)), attr("skipped", strconv.Itoa(skipped)), attr("time", time)}
 }
 
 // JUnitTestSuites is the document root.
@@ -116,11 +164,15 @@ func (p JUnitProblem) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	return p.Text.MarshalXML(e, start)
 }
 
-func newJUnitReport(rs []*results.Result) *JUnitTestSuites {
-	doc := &JUnitTestSuites{Name: "casebook"}
+// junitSuites is the document without its cases: each suite (a folder of
+// cases, in the order first met) with its counts and time, and members,
+// for each suite, the indexes in rs of its cases. One pass over rs.
+func junitSuites(rs []*results.Result) (doc *JUnitTestSuites, members [][]int) {
+	doc = &JUnitTestSuites{Name: "casebook"}
 	index := map[string]int{}
+	durations := []time.Duration{}
 	var total time.Duration
-	for _, r := range rs {
+	for n, r := range rs {
 		name := suiteName(r)
 		i, ok := index[name]
 		if !ok {
@@ -131,10 +183,12 @@ func newJUnitReport(rs []*results.Result) *JUnitTestSuites {
 				s.Properties = append(s.Properties, JUnitProperty{Name: "spec", Value: xmlSafe(r.SpecPath)})
 			}
 			doc.Suites = append(doc.Suites, s)
+			members = append(members, nil)
+			durations = append(durations, 0)
 		}
 		s := &doc.Suites[i]
-		tc := junitCase(r, name)
-		s.Cases = append(s.Cases, tc)
+		members[i] = append(members[i], n)
+		durations[i] += r.Duration
 		s.Tests++
 		switch r.Status {
 		case results.Failed:
@@ -148,20 +202,14 @@ func newJUnitReport(rs []*results.Result) *JUnitTestSuites {
 	}
 	for i := range doc.Suites {
 		s := &doc.Suites[i]
-		var d time.Duration
-		for _, r := range rs {
-			if suiteName(r) == s.Name {
-				d += r.Duration
-			}
-		}
-		s.Time = seconds(d)
+		s.Time = seconds(durations[i])
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 	}
 	doc.Time = seconds(total)
-	return doc
+	return doc, members
 }
 
 // suiteName is the folder holding the case file, else the spec.

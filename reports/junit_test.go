@@ -8,7 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
@@ -162,5 +165,50 @@ print(len(root.findall("testsuite/testcase")), len(root.findall("testsuite/testc
 	}
 	if got := strings.TrimSpace(string(out)); got != "5 2" {
 		t.Errorf("expat read %q testcases and failures, want \"5 2\"", got)
+	}
+}
+
+// JUnit groups a suite's cases even when the run interleaves folders, and
+// each suite's time is its own cases' (written a case at a time, the
+// document still reads as xml.Marshal of JUnitTestSuites would write it).
+func TestJUnitInterleavedSuites(t *testing.T) {
+	rich := richResults()
+	// richResults: two personal-connection cases, then three genesys-cloud ones.
+	rs := []*results.Result{rich[2], rich[0], rich[3], rich[1], rich[4]}
+	for i, r := range rs {
+		r.Duration = time.Duration(i+1) * time.Second
+	}
+	var doc JUnitTestSuites
+	if err := xml.Unmarshal(renderJUnit(t, rs), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range doc.Suites {
+		var names []string
+		for _, c := range s.Cases {
+			names = append(names, c.Name)
+		}
+		got = append(got, s.Name+" "+s.Time+": "+strings.Join(names, ","))
+	}
+	want := []string{
+		"cases/genesys-cloud 9.000: " + rich[2].Case.Name + "," + rich[3].Case.Name + "," + rich[4].Case.Name,
+		"cases/personal-connection 6.000: " + rich[0].Case.Name + "," + rich[1].Case.Name,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JUnit suites mismatch (-want +got):\n%s", diff)
+	}
+	if doc.Time != "15.000" {
+		t.Errorf("testsuites time = %s, want 15.000", doc.Time)
+	}
+}
+
+// No cases is an empty testsuites element, as encoding the empty document writes it.
+func TestJUnitNoCases(t *testing.T) {
+	want, err := xml.MarshalIndent(&JUnitTestSuites{Name: "casebook", Time: "0.000"}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(renderJUnit(t, nil)); got != xml.Header+string(want)+"\n" {
+		t.Errorf("JUnit(no cases) = %q, want %q", got, xml.Header+string(want)+"\n")
 	}
 }

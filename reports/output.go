@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -70,7 +69,8 @@ func (o *Outputs) CheckFiles(inputs []string) error {
 
 // Write renders rs: every file first (atomically, so a reader never sees
 // half a report, and whatever the results, so a failing or interrupted
-// run still leaves its reports), then the stdout format. opts.Color
+// run still leaves its reports), then the stdout format. Each file is
+// rendered straight into its temporary file, never whole in memory. opts.Color
 // applies to text on stdout only. It returns every error joined.
 func (o *Outputs) Write(rs []*results.Result, stdout io.Writer, opts Options) error {
 	var errs []error
@@ -78,12 +78,15 @@ func (o *Outputs) Write(rs []*results.Result, stdout io.Writer, opts Options) er
 	fileOpts.Color = false
 	for _, f := range o.Files {
 		render, _ := Lookup(f.Format)
-		var buf bytes.Buffer
-		if err := render(&buf, rs, fileOpts); err != nil {
-			errs = append(errs, fmt.Errorf("%s report %s: %w", f.Format, f.Path, err))
-			continue
-		}
-		if err := atomicfile.Write(f.Path, buf.Bytes()); err != nil {
+		var renderErr error
+		err := atomicfile.WriteFunc(f.Path, func(w io.Writer) error {
+			renderErr = render(w, rs, fileOpts)
+			return renderErr
+		})
+		switch {
+		case renderErr != nil:
+			errs = append(errs, fmt.Errorf("%s report %s: %w", f.Format, f.Path, renderErr))
+		case err != nil:
 			errs = append(errs, fmt.Errorf("%s report: %w", f.Format, err))
 		}
 	}

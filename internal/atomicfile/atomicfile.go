@@ -4,7 +4,9 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,13 +18,22 @@ import (
 // device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
 // renaming over it would replace it with a plain file.
 func Write(path string, data []byte) error {
+	return WriteFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFunc is Write for content too large to hold: write streams it into
+// the temporary file through a buffer, so a report of 100,000 cases never
+// sits in memory whole. When write fails, path keeps its old content.
+func WriteFunc(path string, write func(io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return err
 		}
-		_, err = f.Write(data)
-		return errors.Join(err, f.Close())
+		return errors.Join(writeBuffered(f, write), f.Close())
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -33,7 +44,7 @@ func Write(path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
-	if _, err := tmp.Write(data); err != nil {
+	if err := writeBuffered(tmp, write); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -48,6 +59,15 @@ func Write(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// writeBuffered runs write over a buffer in front of f and flushes it.
+func writeBuffered(f *os.File, write func(io.Writer) error) error {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // WriteNew writes data to path like Write, unless path exists: then it

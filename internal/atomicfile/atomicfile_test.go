@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,4 +41,31 @@ func TestWriteNewKeepsWhatExists(t *testing.T) {
 	assert.True(t, errors.Is(err, fs.ErrExist), "WriteNew over a file: %v, want ErrExist", err)
 	got, _ := os.ReadFile(path)
 	assert.Equal(t, "first", string(got))
+}
+
+// A report whose rendering fails halfway must not replace the last good one.
+func TestWriteFuncFailureKeepsOld(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+	broken := errors.New("renderer broke")
+	err := WriteFunc(path, func(w io.Writer) error {
+		if _, err := w.Write([]byte("half a rep")); err != nil {
+			return err
+		}
+		return broken
+	})
+	assert.ErrorIs(t, err, broken)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "old", string(got))
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))
+	assert.Empty(t, leftovers, "temporary files left behind")
+
+	require.NoError(t, WriteFunc(path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	}))
+	got, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(got))
 }
