@@ -132,32 +132,73 @@ func (r *Runner) SpecProblems() []SpecProblems {
 // It returns early, with the results so far (the rest Skipped), when ctx ends.
 func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) []*Result {
 	results := make([]*Result, len(cases))
-	n := r.opts.Concurrency
-	if n <= 0 {
-		n = 4 * runtime.GOMAXPROCS(0)
+	r.RunEach(ctx, len(cases), func(i int) (*Case, error) { return cases[i], nil },
+		func(i int, res *Result) { results[i] = res })
+	return results
+}
+
+// RunEach runs n cases concurrently, as Run does, without holding them or
+// their results for the whole run: a worker asks caseAt for case i when it
+// starts it (so cases may be decoded as they go), and emit receives each
+// result in case order, from the calling goroutine, as soon as the results
+// before it are in. At most a window of cases ahead of the oldest one not
+// yet emitted is started, so a slow case holds back a bounded number of
+// results. When caseAt fails, the case it returns (enough to name it in a
+// report) errors. When ctx ends, the cases not started are Skipped.
+func (r *Runner) RunEach(ctx context.Context, n int, caseAt func(i int) (*Case, error), emit func(i int, res *Result)) {
+	workers := r.opts.Concurrency
+	if workers <= 0 {
+		workers = 4 * runtime.GOMAXPROCS(0)
 	}
+	type done struct {
+		i   int
+		res *Result
+	}
+	window := make(chan struct{}, 4*workers) // a slot per case started and not yet emitted
 	jobs := make(chan int)
+	out := make(chan done)
 	var wg sync.WaitGroup
-	for range min(n, max(len(cases), 1)) {
+	for range min(workers, max(n, 1)) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i] = r.RunCase(ctx, cases[i])
-				if r.opts.OnResult != nil {
-					r.opts.OnResult(results[i])
+				c, err := caseAt(i)
+				var res *Result
+				if err != nil {
+					res = errored(&Result{Case: c, SpecPath: c.SpecPath}, err)
+				} else {
+					res = r.RunCase(ctx, c)
 				}
+				if r.opts.OnResult != nil {
+					r.opts.OnResult(res)
+				}
+				out <- done{i, res}
 			}
 		})
 	}
-	for i := range cases {
-		if ctx.Err() != nil {
-			results[i] = &Result{Case: cases[i], SpecPath: cases[i].SpecPath, Status: Skipped, Reason: "run interrupted"}
-			continue
+	go func() {
+		defer func() { wg.Wait(); close(out) }()
+		defer close(jobs)
+		for i := range n {
+			window <- struct{}{}
+			if ctx.Err() != nil {
+				c, _ := caseAt(i)
+				out <- done{i, &Result{Case: c, SpecPath: c.SpecPath, Status: Skipped, Reason: "run interrupted"}}
+				continue
+			}
+			jobs <- i
 		}
-		jobs <- i
+	}()
+	pending := map[int]*Result{}
+	next := 0
+	for d := range out {
+		pending[d.i] = d.res
+		for res, ok := pending[next]; ok; res, ok = pending[next] {
+			delete(pending, next)
+			emit(next, res)
+			next++
+			<-window
+		}
 	}
-	close(jobs)
-	wg.Wait()
-	return results
 }
 
 // RunCase lints one case and, unless the run is lint-only, replays it.
