@@ -32,42 +32,78 @@ func init() { Register("json", JSON) }
 // encoded and written where the empty list was. A run of 100,000 cases
 // never holds its report (hundreds of MB) in memory, only one case's.
 func JSON(w io.Writer, rs []*results.Result, opts Options) error {
+	before, after, err := jsonFrame(jsonHead(rs, opts))
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, before); err != nil {
+		return err
+	}
+	cw := newJSONCaseWriter()
+	for _, r := range rs {
+		if err := cw.write(w, r); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(w, cw.end()+after)
+	return err
+}
+
+// jsonFrame encodes the document head (its cases empty) and cuts it where
+// the cases go: before ends with the list's "[", after starts past its "]".
+func jsonFrame(head *JSONReport) (before, after string, err error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(jsonHead(rs, opts)); err != nil {
-		return err
+	if err := enc.Encode(head); err != nil {
+		return "", "", err
 	}
 	const emptyCases = "\n  \"cases\": []"
 	before, after, ok := strings.Cut(buf.String(), emptyCases)
 	if !ok {
-		return fmt.Errorf("json report: no %q member to fill in", "cases")
+		return "", "", fmt.Errorf("json report: no %q member to fill in", "cases")
 	}
-	if _, err := io.WriteString(w, before+strings.TrimSuffix(emptyCases, "]")); err != nil {
-		return err
+	return before + strings.TrimSuffix(emptyCases, "]"), after, nil
+}
+
+// jsonCaseWriter writes the cases of the list, one at a time, indented as
+// the whole document's encoding would indent them.
+type jsonCaseWriter struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+func newJSONCaseWriter() *jsonCaseWriter {
+	cw := &jsonCaseWriter{}
+	cw.enc = json.NewEncoder(&cw.buf)
+	cw.enc.SetEscapeHTML(false)
+	cw.enc.SetIndent("    ", "  ")
+	return cw
+}
+
+func (cw *jsonCaseWriter) write(w io.Writer, r *results.Result) error {
+	cw.buf.Reset()
+	if cw.n > 0 {
+		cw.buf.WriteByte(',')
 	}
-	enc.SetIndent("    ", "  ")
-	for i, r := range rs {
-		buf.Reset()
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString("\n    ")
-		if err := enc.Encode(jsonResult(r)); err != nil {
-			return fmt.Errorf("json report, case %s: %w", r.Case.Name, err)
-		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return err
-		}
+	cw.n++
+	cw.buf.WriteString("\n    ")
+	if err := cw.enc.Encode(jsonResult(r)); err != nil {
+		return fmt.Errorf("json report, case %s: %w", r.Case.Name, err)
 	}
-	end := "]"
-	if len(rs) > 0 {
-		end = "\n  ]"
-	}
-	_, err := io.WriteString(w, end+after)
+	cw.buf.Truncate(cw.buf.Len() - 1) // Encode's newline
+	_, err := w.Write(cw.buf.Bytes())
 	return err
+}
+
+// end closes the list.
+func (cw *jsonCaseWriter) end() string {
+	if cw.n == 0 {
+		return "]"
+	}
+	return "\n  ]"
 }
 
 // JSONReport is the JSON report's document.
@@ -264,16 +300,23 @@ func NewJSONReport(rs []*results.Result, opts Options) *JSONReport {
 // jsonHead is the report document without its cases (an empty list): the
 // summary, the tool, the coverage.
 func jsonHead(rs []*results.Result, opts Options) *JSONReport {
-	s := results.Summarize(rs)
 	var total float64
 	for _, r := range rs {
 		total += durationMs(r.Duration)
 	}
+	h := jsonHeadOf(len(rs), results.Summarize(rs), total, opts)
+	h.Cases = make([]JSONResult, 0, len(rs))
+	return h
+}
+
+// jsonHeadOf is jsonHead from the number of cases, their counts and the
+// sum of their durationMs (in case order: the float sum is the document's).
+func jsonHeadOf(n int, s results.Summary, total float64, opts Options) *JSONReport {
 	return &JSONReport{
 		SchemaVersion: SchemaVersion,
 		Tool:          JSONTool{Name: "casebook", Version: orDefault(opts.Version, unknownVersion)},
-		Summary:       JSONSummary{Total: len(rs), Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total},
-		Cases:         make([]JSONResult, 0, len(rs)),
+		Summary:       JSONSummary{Total: n, Passed: s.Passed, Failed: s.Failed, Errored: s.Errored, Skipped: s.Skipped, DurationMs: total},
+		Cases:         []JSONResult{},
 		Coverage:      jsonCoverage(opts.Coverage),
 	}
 }

@@ -31,9 +31,83 @@ func init() { Register("junit", JUnit) }
 //
 // The document is written a case at a time (JUnitTestSuites is its shape):
 // a first pass counts each suite, the second encodes each case as it
-// writes it, so a run of 100,000 cases never holds its report in memory.
+// writes it, so a run of 100,000 cases never holds its report in memory
+// (see Stream for a run that does not hold its results either).
 func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
-	doc, members := junitSuites(rs)
+	var doc junitDoc
+	var members [][]int
+	for n, r := range rs {
+		i := doc.add(r)
+		if i == len(members) {
+			members = append(members, nil)
+		}
+		members[i] = append(members[i], n)
+	}
+	return doc.write(w, func(suite int, each func(JUnitTestCase) error) error {
+		for _, n := range members[suite] {
+			if err := each(junitCase(rs[n], suiteName(rs[n]))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// junitDoc is the document without its cases, built a result at a time:
+// each suite (a folder of cases, in the order first met) with its counts
+// and time.
+type junitDoc struct {
+	JUnitTestSuites
+	index     map[string]int
+	durations []time.Duration
+	total     time.Duration
+}
+
+// add counts r in its suite and returns the suite's index.
+func (d *junitDoc) add(r *results.Result) int {
+	name := suiteName(r)
+	i, ok := d.index[name]
+	if !ok {
+		if d.index == nil {
+			d.index = map[string]int{}
+		}
+		i = len(d.Suites)
+		d.index[name] = i
+		s := JUnitTestSuite{Name: xmlSafe(name)}
+		if r.SpecPath != "" {
+			s.Properties = append(s.Properties, JUnitProperty{Name: "spec", Value: xmlSafe(r.SpecPath)})
+		}
+		d.Suites = append(d.Suites, s)
+		d.durations = append(d.durations, 0)
+	}
+	s := &d.Suites[i]
+	d.durations[i] += r.Duration
+	d.total += r.Duration
+	s.Tests++
+	switch r.Status {
+	case results.Failed:
+		s.Failures++
+	case results.Errored:
+		s.Errors++
+	case results.Skipped:
+		s.Skipped++
+	}
+	return i
+}
+
+// write writes the document; cases calls each with the cases of a suite,
+// in order, encoded one at a time.
+func (d *junitDoc) write(w io.Writer, cases func(suite int, each func(JUnitTestCase) error) error) error {
+	doc := &d.JUnitTestSuites
+	doc.Name, doc.Time = "casebook", seconds(d.total)
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Time = seconds(d.durations[i])
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -43,8 +117,8 @@ func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
 	if err := enc.EncodeToken(root); err != nil {
 		return err
 	}
-	for i, s := range doc.Suites {
-		if err := junitSuite(enc, &s, rs, members[i]); err != nil {
+	for i := range doc.Suites {
+		if err := junitSuite(enc, &doc.Suites[i], func(each func(JUnitTestCase) error) error { return cases(i, each) }); err != nil {
 			return err
 		}
 	}
@@ -59,8 +133,8 @@ func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
 }
 
 // junitSuite writes one testsuite element: its counts, its properties,
-// then each of its cases (members, indexes into rs), encoded one by one.
-func junitSuite(enc *xml.Encoder, s *JUnitTestSuite, rs []*results.Result, members []int) error {
+// then each of its cases, encoded one by one.
+func junitSuite(enc *xml.Encoder, s *JUnitTestSuite, cases func(each func(JUnitTestCase) error) error) error {
 	start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: junitCounts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.Time)}
 	if err := enc.EncodeToken(start); err != nil {
 		return err
@@ -74,10 +148,8 @@ func junitSuite(enc *xml.Encoder, s *JUnitTestSuite, rs []*results.Result, membe
 		}
 	}
 	tc := xml.StartElement{Name: xml.Name{Local: "testcase"}}
-	for _, i := range members {
-		if err := enc.EncodeElement(junitCase(rs[i], s.Name), tc); err != nil {
-			return err
-		}
+	if err := cases(func(c JUnitTestCase) error { return enc.EncodeElement(c, tc) }); err != nil {
+		return err
 	}
 	return enc.EncodeToken(start.End())
 }
@@ -162,54 +234,6 @@ func (p JUnitProblem) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "type"}, Value: p.Type})
 	}
 	return p.Text.MarshalXML(e, start)
-}
-
-// junitSuites is the document without its cases: each suite (a folder of
-// cases, in the order first met) with its counts and time, and members,
-// for each suite, the indexes in rs of its cases. One pass over rs.
-func junitSuites(rs []*results.Result) (doc *JUnitTestSuites, members [][]int) {
-	doc = &JUnitTestSuites{Name: "casebook"}
-	index := map[string]int{}
-	durations := []time.Duration{}
-	var total time.Duration
-	for n, r := range rs {
-		name := suiteName(r)
-		i, ok := index[name]
-		if !ok {
-			i = len(doc.Suites)
-			index[name] = i
-			s := JUnitTestSuite{Name: xmlSafe(name)}
-			if r.SpecPath != "" {
-				s.Properties = append(s.Properties, JUnitProperty{Name: "spec", Value: xmlSafe(r.SpecPath)})
-			}
-			doc.Suites = append(doc.Suites, s)
-			members = append(members, nil)
-			durations = append(durations, 0)
-		}
-		s := &doc.Suites[i]
-		members[i] = append(members[i], n)
-		durations[i] += r.Duration
-		s.Tests++
-		switch r.Status {
-		case results.Failed:
-			s.Failures++
-		case results.Errored:
-			s.Errors++
-		case results.Skipped:
-			s.Skipped++
-		}
-		total += r.Duration
-	}
-	for i := range doc.Suites {
-		s := &doc.Suites[i]
-		s.Time = seconds(durations[i])
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
-	}
-	doc.Time = seconds(total)
-	return doc, members
 }
 
 // suiteName is the folder holding the case file, else the spec.

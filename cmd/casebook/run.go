@@ -137,12 +137,59 @@ func (inv *invocation) execute() int {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
+	loaded = nil
+	if !inv.coverage && inv.minCoverage == 0 {
+		if code, ok := inv.stream(ctx, r, cases); ok {
+			return code
+		}
+	}
 	rs := r.Run(ctx, cases)
 	var cov *runner.Coverage
 	if inv.coverage || inv.minCoverage > 0 {
 		cov = r.Coverage(rs)
 	}
 	return inv.finish(rs, cov)
+}
+
+// stream runs the cases and hands each result to the reports as it comes,
+// then lets go of it and of its case, so a run holds what is in flight and
+// not every case and result (100,000 cases: a few hundred MB less). It
+// reports false, having run nothing, when a report needs every result at
+// once (html, markdown, coverage) or cannot spool: then execute runs the
+// cases whole.
+func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) (code int, ok bool) {
+	out, ropts := inv.reportOptions(nil)
+	if !inv.report.Streams(ropts) {
+		return 0, false
+	}
+	st, err := inv.report.Stream(out, ropts)
+	if err != nil {
+		return 0, false
+	}
+	r.RunEach(ctx, len(cases), func(i int) (*runner.Case, error) { return cases[i], nil },
+		func(i int, res *runner.Result) {
+			st.Add(res)
+			cases[i] = nil
+		})
+	sum, err := st.Close()
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
+		return exitReport, true
+	}
+	if !sum.OK() {
+		return exitFailed, true
+	}
+	return exitOK, true
+}
+
+// reportOptions are where the report goes and how it is rendered. With
+// --dry-run the curl commands own stdout, so the report goes to stderr.
+func (inv *invocation) reportOptions(cov *runner.Coverage) (io.Writer, reports.Options) {
+	out := inv.stdout
+	if inv.live != nil && inv.live.dryRun {
+		out = inv.stderr
+	}
+	return out, reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.BuildVersion(), Coverage: cov}
 }
 
 // setMinCoverage reads --min-coverage: a percentage from 0 to 100.
@@ -174,14 +221,9 @@ func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, f
 	return opts, closeTarget, nil
 }
 
-// finish writes the reports and picks the exit code. With --dry-run the
-// curl commands own stdout, so the report goes to stderr.
+// finish writes the reports and picks the exit code.
 func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
-	out := inv.stdout
-	if inv.live != nil && inv.live.dryRun {
-		out = inv.stderr
-	}
-	ropts := reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.BuildVersion(), Coverage: cov}
+	out, ropts := inv.reportOptions(cov)
 	if err := inv.report.Write(rs, out, ropts); err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
 		return exitReport

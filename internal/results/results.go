@@ -151,18 +151,23 @@ type Summary struct {
 func Summarize(results []*Result) Summary {
 	var s Summary
 	for _, r := range results {
-		switch r.Status {
-		case Passed:
-			s.Passed++
-		case Failed:
-			s.Failed++
-		case Skipped:
-			s.Skipped++
-		case Errored:
-			s.Errored++
-		}
+		s.Add(r)
 	}
 	return s
+}
+
+// Add counts one result.
+func (s *Summary) Add(r *Result) {
+	switch r.Status {
+	case Passed:
+		s.Passed++
+	case Failed:
+		s.Failed++
+	case Skipped:
+		s.Skipped++
+	case Errored:
+		s.Errored++
+	}
 }
 
 // OK reports whether nothing failed.

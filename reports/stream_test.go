@@ -1,0 +1,119 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casebook-dev/casebook/internal/results"
+)
+
+// A stream writes the very bytes Write writes, in every format it takes,
+// on stdout and in files, whatever order the suites' cases come in.
+func TestStreamWritesWhatWriteWrites(t *testing.T) {
+	rich := richResults()
+	interleaved := []*results.Result{rich[2], rich[0], rich[3], rich[1], rich[4], stepsResult()}
+	tests := []struct {
+		name   string
+		stdout string
+		rs     []*results.Result
+		opts   Options
+	}{
+		{"text on stdout", "", rich, Options{Version: "test"}},
+		{"text in colour, verbose", "text", interleaved, Options{Version: "test", Color: true, Verbose: true}},
+		{"json on stdout", "json", interleaved, Options{Version: "test"}},
+		{"junit on stdout", "junit", interleaved, Options{Version: "test"}},
+		{"no cases", "json", nil, Options{Version: "test"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			write := func(stream bool) map[string]string {
+				dir := t.TempDir()
+				o := Outputs{Format: tt.stdout}
+				for _, f := range []string{"json", "junit", "text"} {
+					o.Files = append(o.Files, File{Format: f, Path: filepath.Join(dir, "report."+f)})
+				}
+				var stdout bytes.Buffer
+				if !stream {
+					if err := o.Write(tt.rs, &stdout, tt.opts); err != nil {
+						t.Fatalf("Write() error: %v", err)
+					}
+				} else {
+					if !o.Streams(tt.opts) {
+						t.Fatalf("Streams() = false for %+v, want true", o)
+					}
+					s, err := o.Stream(&stdout, tt.opts)
+					if err != nil {
+						t.Fatalf("Stream() error: %v", err)
+					}
+					for _, r := range tt.rs {
+						s.Add(r)
+					}
+					sum, err := s.Close()
+					if err != nil {
+						t.Fatalf("Close() error: %v", err)
+					}
+					if want := results.Summarize(tt.rs); sum != want {
+						t.Errorf("Close() summary = %+v, want %+v", sum, want)
+					}
+				}
+				out := map[string]string{"stdout": stdout.String()}
+				for _, f := range o.Files {
+					data, err := os.ReadFile(f.Path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out[f.Format] = string(data)
+				}
+				return out
+			}
+			if diff := cmp.Diff(write(false), write(true)); diff != "" {
+				t.Errorf("streamed reports differ from Write's (-write +stream):\n%s", diff)
+			}
+		})
+	}
+}
+
+// What needs every result at once is not streamed.
+func TestStreamsOnlyWhatCanBe(t *testing.T) {
+	tests := []struct {
+		o    Outputs
+		opts Options
+		want bool
+	}{
+		{Outputs{}, Options{}, true},
+		{Outputs{Format: "junit", Files: []File{{"json", "r.json"}, {"text", "r.txt"}}}, Options{}, true},
+		{Outputs{Files: []File{{"html", "r.html"}}}, Options{}, false},
+		{Outputs{Format: "markdown"}, Options{}, false},
+		{Outputs{}, Options{Coverage: sampleCoverage()}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.o.Streams(tt.opts); got != tt.want {
+			t.Errorf("%s.Streams(coverage %t) = %t, want %t", fmt.Sprint(tt.o), tt.opts.Coverage != nil, got, tt.want)
+		}
+	}
+}
+
+// The spools are temporary files: none is left behind.
+func TestStreamRemovesItsSpools(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	o := Outputs{Format: "json", Files: []File{{Format: "junit", Path: filepath.Join(t.TempDir(), "r.xml")}}}
+	s, err := o.Stream(&bytes.Buffer{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range richResults() {
+		s.Add(r)
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("spools left in TMPDIR: %v", left)
+	}
+}
