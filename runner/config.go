@@ -46,6 +46,18 @@ func LoadConfig(path string) (*Config, error) { return config.Load(path) }
 // from the working directory upwards) and the cases of paths (none: the
 // config's suites).
 func Load(configFile string, paths []string) (*Config, []*Case, error) {
+	return load(configFile, paths, nil)
+}
+
+// LoadSlim is Load for a run too large to hold its cases: each case is
+// read and checked as Load checks it, and only its Slim copy is kept (a
+// Reloader gives the whole case back when the run starts it).
+func LoadSlim(configFile string, paths []string) (*Config, []*Case, error) {
+	return load(configFile, paths, Slim)
+}
+
+// load is Load; keep, when set, is what is kept of each case.
+func load(configFile string, paths []string, keep func(*Case) *Case) (*Config, []*Case, error) {
 	cfg, err := config.Open(configFile)
 	if err != nil {
 		return nil, nil, err
@@ -57,6 +69,6 @@ func Load(configFile string, paths []string) (*Config, []*Case, error) {
 				"start a project with casebook init --spec FILE, or name case files or folders (casebook run PATH...)"}
 		}
 	}
-	cases, err := LoadCases(cfg, paths)
+	cases, err := loadCases(cfg, paths, keep)
 	return cfg, cases, err
 }

@@ -19,6 +19,11 @@ import (
 // for *.yaml and *.yml) and resolves each case's spec. Every problem in every
 // file is reported together as a casefile.ErrorList.
 func LoadCases(cfg *Config, paths []string) ([]*casefile.Case, error) {
+	return loadCases(cfg, paths, nil)
+}
+
+// loadCases is LoadCases; keep, when set, is what is kept of each case.
+func loadCases(cfg *Config, paths []string, keep func(*Case) *Case) ([]*casefile.Case, error) {
 	files, err := caseFiles(paths)
 	if err != nil {
 		return nil, err
@@ -44,6 +49,9 @@ func LoadCases(cfg *Config, paths []string) ([]*casefile.Case, error) {
 			if err := resolveSpec(cfg, c); err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			if keep != nil {
+				c = keep(c)
 			}
 			all = append(all, c)
 		}

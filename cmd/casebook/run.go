@@ -107,7 +107,12 @@ func (inv *invocation) execute() int {
 			return fail(inv.stderr, err)
 		}
 	}
-	cfg, loaded, err := runner.Load(inv.common.config, inv.paths)
+	streaming := inv.streams()
+	load := runner.Load
+	if streaming {
+		load = runner.LoadSlim
+	}
+	cfg, loaded, err := load(inv.common.config, inv.paths)
 	var cases []*runner.Case
 	if err == nil {
 		cases, err = runner.Select(loaded, inv.sel)
@@ -137,11 +142,8 @@ func (inv *invocation) execute() int {
 		return fail(inv.stderr, err)
 	}
 	reports.SpecWarnings(inv.stderr, r.SpecProblems())
-	loaded = nil
-	if !inv.coverage && inv.minCoverage == 0 {
-		if code, ok := inv.stream(ctx, r, cases); ok {
-			return code
-		}
+	if streaming {
+		return inv.stream(ctx, r, cases)
 	}
 	rs := r.Run(ctx, cases)
 	var cov *runner.Coverage
@@ -151,35 +153,46 @@ func (inv *invocation) execute() int {
 	return inv.finish(rs, cov)
 }
 
-// stream runs the cases and hands each result to the reports as it comes,
-// then lets go of it and of its case, so a run holds what is in flight and
-// not every case and result (100,000 cases: a few hundred MB less). It
-// reports false, having run nothing, when a report needs every result at
-// once (html, markdown, coverage) or cannot spool: then execute runs the
-// cases whole.
-func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) (code int, ok bool) {
-	out, ropts := inv.reportOptions(nil)
-	if !inv.report.Streams(ropts) {
-		return 0, false
+// streams reports whether the run's reports can be written as its results
+// come (reports.Outputs.Streams: text, json, junit; no coverage) against
+// one target: then the run holds neither its cases nor its results.
+func (inv *invocation) streams() bool {
+	if inv.coverage || inv.minCoverage > 0 || (inv.live != nil && strings.Contains(inv.target, ",")) {
+		return false
 	}
+	_, ropts := inv.reportOptions(nil)
+	return inv.report.Streams(ropts)
+}
+
+// stream runs the slim cases (runner.LoadSlim), each decoded again as a
+// worker starts it, and hands each result to the reports as it comes,
+// then lets go of it and of its case: a run holds what is in flight, not
+// every case and result (100,000 cases: about 2 GB less). When the
+// reports cannot spool (no temporary folder to write to), the results are
+// held and written at the end.
+func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) int {
+	reload := runner.NewReloader(cases)
+	caseAt := func(i int) (*runner.Case, error) { return reload.Case(cases[i]) }
+	out, ropts := inv.reportOptions(nil)
 	st, err := inv.report.Stream(out, ropts)
 	if err != nil {
-		return 0, false
+		rs := make([]*runner.Result, len(cases))
+		r.RunEach(ctx, len(cases), caseAt, func(i int, res *runner.Result) { rs[i] = res })
+		return inv.finish(rs, nil)
 	}
-	r.RunEach(ctx, len(cases), func(i int) (*runner.Case, error) { return cases[i], nil },
-		func(i int, res *runner.Result) {
-			st.Add(res)
-			cases[i] = nil
-		})
+	r.RunEach(ctx, len(cases), caseAt, func(i int, res *runner.Result) {
+		st.Add(res)
+		cases[i] = nil
+	})
 	sum, err := st.Close()
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
-		return exitReport, true
+		return exitReport
 	}
 	if !sum.OK() {
-		return exitFailed, true
+		return exitFailed
 	}
-	return exitOK, true
+	return exitOK
 }
 
 // reportOptions are where the report goes and how it is rendered. With
