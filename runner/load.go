@@ -7,8 +7,11 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/config"
@@ -23,35 +26,31 @@ func LoadCases(cfg *Config, paths []string) ([]*casefile.Case, error) {
 }
 
 // loadCases is LoadCases; keep, when set, is what is kept of each case.
+// The files are read and decoded in parallel (decoding is most of a
+// large run's load); names are then checked in file order, so the errors
+// and the cases come in the order a sequential read gives.
 func loadCases(cfg *Config, paths []string, keep func(*Case) *Case) ([]*casefile.Case, error) {
 	files, err := caseFiles(paths)
 	if err != nil {
 		return nil, err
 	}
+	read := readCaseFiles(cfg, files, keep)
 	var (
 		all  []*casefile.Case
 		errs casefile.ErrorList
 		seen = map[string]casefile.Pos{}
 	)
-	for _, f := range files {
-		cases, err := casefile.ReadFile(f)
-		var list casefile.ErrorList
-		if errors.As(err, &list) {
-			errs = append(errs, list...)
-			continue
-		}
-		for _, c := range cases {
+	for _, f := range read {
+		errs = append(errs, f.errs...)
+		for i, c := range f.cases {
 			if prev, dup := seen[c.Name]; dup {
 				errs = append(errs, &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "another case has this name, at " + prev.String()})
 				continue
 			}
 			seen[c.Name] = c.Pos
-			if err := resolveSpec(cfg, c); err != nil {
+			if err := f.specErrs[i]; err != nil {
 				errs = append(errs, err)
 				continue
-			}
-			if keep != nil {
-				c = keep(c)
 			}
 			all = append(all, c)
 		}
@@ -60,6 +59,46 @@ func loadCases(cfg *Config, paths []string, keep func(*Case) *Case) ([]*casefile
 		return nil, errs
 	}
 	return all, nil
+}
+
+// readFile is one case file read: its cases (what keep kept of them) and,
+// for each, the error resolving its spec (nil: none); or its errors.
+type readFile struct {
+	cases    []*casefile.Case
+	specErrs []*casefile.Error
+	errs     casefile.ErrorList
+}
+
+// readCaseFiles reads and decodes files on every CPU, results in file order.
+func readCaseFiles(cfg *Config, files []string, keep func(*Case) *Case) []readFile {
+	out := make([]readFile, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				out[i] = readCaseFile(cfg, files[i], keep)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func readCaseFile(cfg *Config, file string, keep func(*Case) *Case) readFile {
+	cases, err := casefile.ReadFile(file)
+	var list casefile.ErrorList
+	if errors.As(err, &list) {
+		return readFile{errs: list}
+	}
+	specErrs := make([]*casefile.Error, len(cases))
+	for i, c := range cases {
+		specErrs[i] = resolveSpec(cfg, c)
+		if keep != nil {
+			cases[i] = keep(c)
+		}
+	}
+	return readFile{cases: cases, specErrs: specErrs}
 }
 
 func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
