@@ -86,13 +86,14 @@ gen_cases() {
 		}'
 }
 
-# gen_spec K FILE: an OpenAPI 3.0 document (JSON) with K operations.
+# gen_spec K FILE: an OpenAPI 3.0 document (JSON) with K operations, a
+# path or a schema a line.
 gen_spec() {
 	awk -v k="$1" 'BEGIN {
 		printf "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"synthetic %d operations\",\"version\":\"1\"},", k
 		printf "\"security\":[{\"oauth\":[]}],\"paths\":{"
 		for (i = 0; i < k; i++) {
-			printf "%s\"/api/v2/res%d/{id}/items\":{\"post\":{\"operationId\":\"postItems%d\",", (i ? "," : ""), i, i
+			printf "%s\n\"/api/v2/res%d/{id}/items\":{\"post\":{\"operationId\":\"postItems%d\",", (i ? "," : ""), i, i
 			printf "\"parameters\":[{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9-]+$\"}}],"
 			printf "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Item%d\"}}}},", i
 			printf "\"responses\":{\"200\":{\"description\":\"ok\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Item%d\"}}}},", i
@@ -102,7 +103,7 @@ gen_spec() {
 		printf "\"Error\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}},"
 		printf "\"Address\":{\"type\":\"object\",\"required\":[\"type\",\"address\"],\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"phone\",\"email\"]},\"address\":{\"type\":\"string\",\"maxLength\":64}}}"
 		for (i = 0; i < k; i++) {
-			printf ",\"Item%d\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{", i
+			printf ",\n\"Item%d\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{", i
 			printf "\"name\":{\"type\":\"string\",\"minLength\":1},\"count\":{\"type\":\"integer\",\"minimum\":0},"
 			printf "\"kind\":{\"type\":\"string\",\"enum\":[\"a%d\",\"b%d\"]},\"to\":{\"$ref\":\"#/components/schemas/Address\"}}}", i, i
 		}

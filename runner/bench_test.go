@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -27,6 +28,48 @@ func BenchmarkRunShipped(b *testing.B) {
 // distinct names) against the built-in mock; target: under 1 s per op.
 func BenchmarkRun1000Cases(b *testing.B) {
 	benchRun(b, thousandCases(b), runner.Options{}, 1000)
+}
+
+// BenchmarkRunEach1000Cases runs the same 1,000 cases the way casebook run
+// does when its reports stream: loaded slim, each decoded again when a
+// worker starts it, each result handed on in case order and let go. Its
+// ratio to BenchmarkRun1000Cases is the price of holding neither cases nor
+// results (the second decode).
+func BenchmarkRunEach1000Cases(b *testing.B) {
+	dir := thousandCases(b)
+	run := func() results.Summary {
+		cfg, err := runner.FindConfig(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, cases, err := runner.LoadSlim(cfg.File, nil)
+		if err != nil || len(cases) != 1000 {
+			b.Fatalf("LoadSlim = %d cases, %v; want 1000", len(cases), err)
+		}
+		r := runner.New(runner.Options{})
+		defer r.Close()
+		if err := r.LoadSpecs(cases); err != nil {
+			b.Fatal(err)
+		}
+		reload := runner.NewReloader(cases)
+		var s results.Summary
+		r.RunEach(context.Background(), len(cases), func(i int) (*runner.Case, error) { return reload.Case(cases[i]) },
+			func(i int, res *runner.Result) {
+				s.Add(res)
+				cases[i] = nil
+			})
+		if s.Passed != 1000 {
+			b.Fatalf("RunEach = %+v, want all 1000 cases passed", s)
+		}
+		return s
+	}
+	run()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n += run().Passed
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cases/s")
 }
 
 // BenchmarkLint1000Cases lints the same 1,000 cases, sending nothing
@@ -130,7 +173,10 @@ var caseName = regexp.MustCompile(`(?m)^(name|fixedBy): *(\S+)`)
 // thousandCases writes 1,000 case files into a temp dir: the shipped cases,
 // copy after copy, each copy's names suffixed so that every name is
 // distinct (and fixedBy still names a case of the same copy), with a
-// casebook.yaml mapping the folders to the shipped specs.
+// casebook.yaml mapping the folders to the shipped specs. A case that
+// waits by design (an event expected absent listens for its whole window,
+// 500 ms in gc-channel-not-resubscribed) is left out, as bench/scale.sh
+// leaves it out: 43 copies of it made the run 3.4 s of waiting.
 func thousandCases(b *testing.B) string {
 	b.Helper()
 	root, err := filepath.Abs("..")
@@ -157,6 +203,9 @@ func thousandCases(b *testing.B) string {
 			data, err := os.ReadFile(f)
 			if err != nil {
 				b.Fatal(err)
+			}
+			if bytes.Contains(data, []byte("absent: true")) {
+				continue
 			}
 			srcs = append(srcs, src{s.cases, filepath.Base(f), data})
 		}

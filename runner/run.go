@@ -137,14 +137,22 @@ func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) []*Result {
 	return results
 }
 
+// emitWindow is how many cases per worker RunEach starts ahead of the
+// oldest result not yet emitted. A case that waits (for an event, a retry)
+// holds back that many results; too few and the other workers stall
+// behind it, too many and they pile up. 64 per worker is 512 results on 2
+// CPUs: a few MB.
+const emitWindow = 64
+
 // RunEach runs n cases concurrently, as Run does, without holding them or
 // their results for the whole run: a worker asks caseAt for case i when it
 // starts it (so cases may be decoded as they go), and emit receives each
 // result in case order, from the calling goroutine, as soon as the results
 // before it are in. At most a window of cases ahead of the oldest one not
-// yet emitted is started, so a slow case holds back a bounded number of
-// results. When caseAt fails, the case it returns (enough to name it in a
-// report) errors. When ctx ends, the cases not started are Skipped.
+// yet emitted is started (emitWindow), so a slow case holds back a
+// bounded number of results. When caseAt fails, the case it returns
+// (enough to name it in a report) errors. When ctx ends, the cases not
+// started are Skipped.
 func (r *Runner) RunEach(ctx context.Context, n int, caseAt func(i int) (*Case, error), emit func(i int, res *Result)) {
 	workers := r.opts.Concurrency
 	if workers <= 0 {
@@ -154,7 +162,7 @@ func (r *Runner) RunEach(ctx context.Context, n int, caseAt func(i int) (*Case, 
 		i   int
 		res *Result
 	}
-	window := make(chan struct{}, 4*workers) // a slot per case started and not yet emitted
+	window := make(chan struct{}, emitWindow*workers) // a slot per case started and not yet emitted
 	jobs := make(chan int)
 	out := make(chan done)
 	var wg sync.WaitGroup

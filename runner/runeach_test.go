@@ -14,7 +14,9 @@ import (
 // turns a case caseAt cannot give into an errored result.
 func TestRunEachEmitsInCaseOrder(t *testing.T) {
 	_, loaded := loadProject(t)
-	const n = 40
+	const workers = 2
+	window := emitWindow * workers
+	n := window + 10
 	cases := make([]*Case, n)
 	for i := range cases {
 		c := *loaded[i%len(loaded)]
@@ -24,13 +26,12 @@ func TestRunEachEmitsInCaseOrder(t *testing.T) {
 	broken := errors.New("case file changed since it was checked")
 	release := make(chan struct{})
 	started := make(chan int, n)
-	r := New(Options{LintOnly: true, Concurrency: 2, Vars: map[string]string{"THING_ID": "t-1"}, OnResult: func(res *Result) {
+	r := New(Options{LintOnly: true, Concurrency: workers, Vars: map[string]string{"THING_ID": "t-1"}, OnResult: func(res *Result) {
 		if res.Case.Name == cases[0].Name {
 			<-release // case 0 finishes only after the window has filled behind it
 		}
 	}})
 	defer r.Close()
-	window := 4 * 2
 	var emittedN atomic.Int32
 	caseAt := func(i int) (*Case, error) {
 		if ahead := i - int(emittedN.Load()); ahead >= window {
