@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/results"
@@ -45,3 +46,37 @@ type countingWriter struct{ n int }
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += len(p); return len(p), nil }
 
 var _ io.Writer = (*countingWriter)(nil)
+
+// BenchmarkStream writes 1,000 results in a JSON file, a JUnit file and
+// JSON on stdout, as Outputs.Write does with every result in hand
+// ("write") and as a streamed run does, a result at a time, spooled and
+// then assembled ("stream"): the ratio is what streaming costs in time.
+func BenchmarkStream(b *testing.B) {
+	rs := manyResults(1000)
+	dir := b.TempDir()
+	o := Outputs{Format: "json", Files: []File{
+		{Format: "junit", Path: filepath.Join(dir, "r.xml")}, {Format: "json", Path: filepath.Join(dir, "r.json")}}}
+	b.Run("write", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stream", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s, err := o.Stream(&countingWriter{}, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range rs {
+				s.Add(r)
+			}
+			if _, err := s.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
