@@ -78,16 +78,8 @@ func (o *Outputs) Write(rs []*results.Result, stdout io.Writer, opts Options) er
 	fileOpts.Color = false
 	for _, f := range o.Files {
 		render, _ := Lookup(f.Format)
-		var renderErr error
-		err := atomicfile.WriteFunc(f.Path, func(w io.Writer) error {
-			renderErr = render(w, rs, fileOpts)
-			return renderErr
-		})
-		switch {
-		case renderErr != nil:
-			errs = append(errs, fmt.Errorf("%s report %s: %w", f.Format, f.Path, renderErr))
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s report: %w", f.Format, err))
+		if err := writeFile(f, func(w io.Writer) error { return render(w, rs, fileOpts) }); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	format := o.Format
@@ -105,4 +97,21 @@ func (o *Outputs) Write(rs []*results.Result, stdout io.Writer, opts Options) er
 		errs = append(errs, fmt.Errorf("%s report on stdout: %w", format, err))
 	}
 	return errors.Join(errs...)
+}
+
+// writeFile writes a report file atomically with render; an error says
+// whether rendering or writing failed.
+func writeFile(f File, render func(io.Writer) error) error {
+	var renderErr error
+	err := atomicfile.WriteFunc(f.Path, func(w io.Writer) error {
+		renderErr = render(w)
+		return renderErr
+	})
+	switch {
+	case renderErr != nil:
+		return fmt.Errorf("%s report %s: %w", f.Format, f.Path, renderErr)
+	case err != nil:
+		return fmt.Errorf("%s report: %w", f.Format, err)
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/casebook-dev/casebook/internal/atomicfile"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -135,16 +134,8 @@ func (s *Stream) Close() (results.Summary, error) {
 			errs = append(errs, fmt.Errorf("%s report %s: %w", p.format, p.path, p.err))
 			continue
 		}
-		var renderErr error
-		err := atomicfile.WriteFunc(p.path, func(w io.Writer) error {
-			renderErr = p.f.finish(w, p.spool, s, p)
-			return renderErr
-		})
-		switch {
-		case renderErr != nil:
-			errs = append(errs, fmt.Errorf("%s report %s: %w", p.format, p.path, renderErr))
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s report: %w", p.format, err))
+		if err := writeFile(File{p.format, p.path}, func(w io.Writer) error { return p.f.finish(w, p.spool, s, p) }); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if p := s.parts[len(s.parts)-1]; p.err != nil {
