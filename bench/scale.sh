@@ -135,7 +135,8 @@ run_cases() {
 }
 
 # start_mock SPEC PORT: starts the mock, polls until it answers, prints
-# "first_answer_s rss_kb hwm_kb".
+# "first_answer_s rss_kb hwm_kb cpu_s" (CPU: user and system time the mock
+# spent until then, /proc/PID/stat; less swayed by the machine's load).
 start_mock() {
 	local spec=$1 port=$2 started code deadline
 	started=$(now_ns)
@@ -154,7 +155,8 @@ start_mock() {
 		sleep 0.01
 	done
 	awk -v a="$started" -v b="$(now_ns)" 'BEGIN { printf "%.3f ", (b - a) / 1e9 }'
-	awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { print r, h }' "/proc/$MOCK_PID/status"
+	awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { printf "%s %s ", r, h }' "/proc/$MOCK_PID/status"
+	awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / tck }' "/proc/$MOCK_PID/stat"
 	kill "$MOCK_PID"
 	wait "$MOCK_PID" 2>/dev/null || true
 	MOCK_PID=
@@ -175,18 +177,18 @@ fi
 
 if [ "$ONLY" != cases ]; then
 	echo
-	echo "| operations | spec MB | first answer s | RSS MB | peak RSS MB | ms per operation | KB RSS per operation |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| operations | spec MB | first answer s | CPU s | RSS MB | peak RSS MB | wall ms per operation | CPU ms per operation | KB RSS per operation |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	port=$((20000 + RANDOM % 20000))
 	for k in $OPS; do
 		spec=$WORK/synthetic-$k.json
 		[ -f "$spec" ] || gen_spec "$k" "$spec"
-		best= rss= hwm=
+		best= rss= hwm= cpu=
 		for ((r = 0; r < RUNS; r++)); do
-			read -r t m h < <(start_mock "$spec" "$port") || { log "no figures for $k operations"; exit 1; }
-			if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t rss=$m hwm=$h; fi
+			read -r t m h c < <(start_mock "$spec" "$port") || { log "no figures for $k operations"; exit 1; }
+			if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t rss=$m hwm=$h cpu=$c; fi
 		done
-		awk -v k="$k" -v t="$best" -v m="$rss" -v h="$hwm" -v sz="$(stat -c %s "$spec")" 'BEGIN {
-			printf "| %d | %.1f | %.3f | %.0f | %.0f | %.3f | %.1f |\n", k, sz / 1048576, t, m / 1024, h / 1024, t * 1000 / k, m / k }'
+		awk -v k="$k" -v t="$best" -v m="$rss" -v h="$hwm" -v c="$cpu" -v sz="$(stat -c %s "$spec")" 'BEGIN {
+			printf "| %d | %.1f | %.3f | %.2f | %.0f | %.0f | %.3f | %.3f | %.1f |\n", k, sz / 1048576, t, c, m / 1024, h / 1024, t * 1000 / k, c * 1000 / k, m / k }'
 	done
 fi
