@@ -152,6 +152,7 @@ start_mock() {
 		if ! kill -0 "$MOCK_PID" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
 			log "mock on $spec: no 401 (last status $code):"
 			cat "$WORK/mock.log" >&2
+			kill "$MOCK_PID" 2>/dev/null || true
 			return 1
 		fi
 		sleep 0.01
@@ -183,6 +184,7 @@ if [ "$ONLY" != cases ]; then
 	echo "|---|---|---|---|---|---|---|---|---|"
 	port=$((20000 + RANDOM % 20000))
 	for k in $OPS; do
+		port=$((port + 1)) # a port of its own: nothing left of the last mock can answer
 		spec=$WORK/synthetic-$k.json
 		[ -f "$spec" ] || gen_spec "$k" "$spec"
 		best= rss= hwm= cpu=
