@@ -51,13 +51,8 @@ func BenchmarkRunEach1000Cases(b *testing.B) {
 		if err := r.LoadSpecs(cases); err != nil {
 			b.Fatal(err)
 		}
-		reload := runner.NewReloader(cases)
 		var s results.Summary
-		r.RunEach(context.Background(), len(cases), func(i int) (*runner.Case, error) { return reload.Case(cases[i]) },
-			func(i int, res *runner.Result) {
-				s.Add(res)
-				cases[i] = nil
-			})
+		r.RunSlim(context.Background(), cases, func(res *runner.Result) { s.Add(res) })
 		if s.Passed != 1000 {
 			b.Fatalf("RunEach = %+v, want all 1000 cases passed", s)
 		}

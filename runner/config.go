@@ -3,6 +3,7 @@ package runner
 import (
 	"os"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/cli"
 	"github.com/casebook-dev/casebook/internal/config"
 	"github.com/casebook-dev/casebook/internal/target"
@@ -53,7 +54,7 @@ func Load(configFile string, paths []string) (*Config, []*Case, error) {
 // read and checked as Load checks it, and only its Slim copy is kept (a
 // Reloader gives the whole case back when the run starts it).
 func LoadSlim(configFile string, paths []string) (*Config, []*Case, error) {
-	return load(configFile, paths, Slim)
+	return load(configFile, paths, casefile.Slim)
 }
 
 // load is Load; keep, when set, is what is kept of each case.

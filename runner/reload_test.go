@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/casebook-dev/casebook/internal/casefile"
 )
 
 const twoCases = `- name: first
@@ -53,7 +55,7 @@ func TestReloaderGivesBackWholeCases(t *testing.T) {
 	if len(slim) != 2 || slim[0].Request.Body != nil || slim[0].Name != "first" || slim[0].Tags[0] != "a" || slim[1].SpecPath != whole[1].SpecPath {
 		t.Fatalf("LoadSlim = %+v, want the two cases' names, tags and specs, no requests", slim)
 	}
-	l := NewReloader(slim)
+	l := casefile.NewReloader(slim)
 	for i := range slim {
 		got, err := l.Case(slim[i])
 		if err != nil {
@@ -78,7 +80,7 @@ func TestReloaderFileChanged(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Replace(twoCases, "name: second", "name: renamed", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := NewReloader(slim)
+	l := casefile.NewReloader(slim)
 	if _, err := l.Case(slim[0]); err != nil {
 		t.Errorf("Case(first) error: %v, want the case (it did not change)", err)
 	}

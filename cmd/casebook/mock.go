@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"sync"
 	"syscall"
 	"time"
 
@@ -61,7 +60,7 @@ func cmdMock(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	// The request log's flusher and the spec's warnings write from their own goroutines.
-	stderr = &lockedWriter{w: stderr}
+	stderr = &cli.LockedWriter{W: stderr}
 	// Listen for signals before serving, so none is missed in between.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -142,16 +141,4 @@ func printStart(w io.Writer, srv *mockserver.Server) {
 	for _, n := range slices.Sorted(maps.Keys(ids)) {
 		fmt.Fprintf(w, "  client %-24s id %s\n", n, ids[n])
 	}
-}
-
-// lockedWriter serialises writes to w.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

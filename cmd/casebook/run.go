@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +24,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	inv := &invocation{stdout: stdout, stderr: stderr}
 	fs.StringVar(&inv.target, "target", "mock", "where requests go: mock (built-in), a base URL, a profile of casebook.yaml, or a,b to compare two")
 	fs.BoolVar(&inv.coverage, "coverage", false, "report which operations, declared statuses and auth outcomes the answers exercised")
-	fs.Func("min-coverage", "exit 1 when coverage (operations, statuses and auth outcomes together) is below this percentage, e.g. 80", inv.setMinCoverage)
+	fs.Func("min-coverage", "exit 1 when coverage (operations, statuses and auth outcomes together) is below this percentage, e.g. 80", cli.Percent(&inv.minCoverage))
 	inv.register(fs.FlagSet)
 	inv.live = &liveFlags{}
 	inv.live.register(fs.FlagSet)
@@ -60,14 +59,7 @@ func registerCommon(fs *flag.FlagSet) *commonFlags {
 	c := &commonFlags{vars: map[string]string{}}
 	fs.StringVar(&c.config, "config", "", "project config file (default: casebook.yaml in this folder or above)")
 	fs.BoolVar(&c.verbose, "v", false, "show passing cases in full")
-	fs.Func("var", "set a ${NAME} variable used in cases, as NAME=value (repeatable)", func(s string) error {
-		name, value, ok := strings.Cut(s, "=")
-		if !ok || name == "" {
-			return fmt.Errorf("want NAME=value, got %q", s)
-		}
-		c.vars[name] = value
-		return nil
-	})
+	fs.Func("var", "set a ${NAME} variable used in cases, as NAME=value (repeatable)", cli.KeyValue(c.vars))
 	registerRefFlags(fs, &c.specs)
 	return c
 }
@@ -171,19 +163,14 @@ func (inv *invocation) streams() bool {
 // reports cannot spool (no temporary folder to write to), the results are
 // held and written at the end.
 func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) int {
-	reload := runner.NewReloader(cases)
-	caseAt := func(i int) (*runner.Case, error) { return reload.Case(cases[i]) }
 	out, ropts := inv.reportOptions(nil)
 	st, err := inv.report.Stream(out, ropts)
 	if err != nil {
-		rs := make([]*runner.Result, len(cases))
-		r.RunEach(ctx, len(cases), caseAt, func(i int, res *runner.Result) { rs[i] = res })
+		var rs []*runner.Result
+		r.RunSlim(ctx, cases, func(res *runner.Result) { rs = append(rs, res) })
 		return inv.finish(rs, nil)
 	}
-	r.RunEach(ctx, len(cases), caseAt, func(i int, res *runner.Result) {
-		st.Add(res)
-		cases[i] = nil
-	})
+	r.RunSlim(ctx, cases, st.Add)
 	sum, err := st.Close()
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
@@ -203,16 +190,6 @@ func (inv *invocation) reportOptions(cov *runner.Coverage) (io.Writer, reports.O
 		out = inv.stderr
 	}
 	return out, reports.Options{Color: cli.UseColor(out, os.Getenv), Verbose: inv.common.verbose, Version: runner.BuildVersion(), Coverage: cov}
-}
-
-// setMinCoverage reads --min-coverage: a percentage from 0 to 100.
-func (inv *invocation) setMinCoverage(s string) error {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err != nil || v < 0 || v > 100 {
-		return fmt.Errorf("want a percentage from 0 to 100, got %q", s)
-	}
-	inv.minCoverage = v
-	return nil
 }
 
 // options builds the runner's options: variables, the target, live safety

@@ -1,10 +1,8 @@
-package runner
+package casefile
 
 import (
 	"fmt"
 	"sync"
-
-	"github.com/casebook-dev/casebook/internal/casefile"
 )
 
 // Slim is what a run needs of c before it starts it: what selects it
@@ -26,7 +24,7 @@ type Reloader struct {
 
 type reloadFile struct {
 	once  sync.Once
-	cases map[casefile.Pos]*Case
+	cases map[Pos]*Case
 	err   error
 	left  int // cases not yet asked for
 }
@@ -63,12 +61,12 @@ func (l *Reloader) Case(slim *Case) (*Case, error) {
 		return slim, fmt.Errorf("%s: case %s is not one of this run's, or was asked for twice", file, slim.Name)
 	}
 	f.once.Do(func() {
-		cases, err := casefile.ReadFile(file)
+		cases, err := ReadFile(file)
 		if err != nil {
 			f.err = err
 			return
 		}
-		f.cases = make(map[casefile.Pos]*Case, len(cases))
+		f.cases = make(map[Pos]*Case, len(cases))
 		for _, c := range cases {
 			f.cases[c.Pos] = c
 		}
