@@ -104,14 +104,14 @@ func routeFinding(err error) finding.Finding {
 // CheckHTTP lints an HTTP request already routed to m. body is the request
 // body (hr.Body is not read).
 func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []finding.Finding {
-	schemaOpts := SchemaOptions(s.Doc, AsRequest)
-	c := &collector{opts: schemaOpts}
+	v := NewValidator(s.Doc, AsRequest)
+	c := &collector{v: &v}
 	if !opts.SkipSecurity {
 		c.security(s, m, hr, opts.AuthSupplied)
 	}
-	c.parameters(m, hr, schemaOpts)
+	c.parameters(m, hr, v)
 	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
-		c.body(ctx, m, hr, body, schemaOpts)
+		c.body(ctx, m, hr, body, v)
 	}
 	return c.sorted()
 }
@@ -121,7 +121,7 @@ func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Reques
 // with the same validator; other media types the validator can decode
 // (multipart, text) are left to it; the rest is a warning that names what
 // was not checked, never a rejection.
-func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, body []byte, opts []openapi3.SchemaValidationOption) {
+func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, body []byte, v Validator) {
 	rb := m.Op.RequestBody.Value
 	contentType := hr.Header.Get("Content-Type")
 	media, mt, ok := c.bodyPrecheck(rb, contentType, body)
@@ -143,7 +143,7 @@ func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, b
 			c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InBody, Rule: finding.RuleSyntax, Message: "the body is not a valid form: " + err.Error()})
 			return
 		}
-		value = (&coercer{opts: opts}).coerce(form, media.Schema)
+		value = (&coercer{v: v}).coerce(form, media.Schema)
 	case openapi3filter.RegisteredBodyDecoder(mt) != nil:
 		c.validatorBody(ctx, m, hr, body)
 		return
@@ -152,7 +152,7 @@ func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, b
 			Message: fmt.Sprintf("not checked: casebook cannot read a body of media type %s", mt)})
 		return
 	}
-	if err := media.Schema.Value.VisitJSON(value, opts...); err != nil {
+	if err := v.Visit(media.Schema.Value, value); err != nil {
 		c.add(err, finding.InBody, "")
 	}
 	c.undeclared(value, media.Schema, "")

@@ -17,7 +17,7 @@ import (
 // text: the validator then names it ("value must be an integer" at
 // /Timeout), instead of a parser giving up on the whole request.
 type coercer struct {
-	opts []openapi3.SchemaValidationOption
+	v Validator
 	// depth bounds the walk through schemas that recurse into themselves.
 	depth int
 }
@@ -63,7 +63,7 @@ func (c *coercer) alternatives(v any, alts openapi3.SchemaRefs) any {
 		if alt == nil || alt.Value == nil {
 			continue
 		}
-		if typed := c.coerce(v, alt); alt.Value.VisitJSON(typed, c.opts...) == nil {
+		if typed := c.coerce(v, alt); c.v.Visit(alt.Value, typed) == nil {
 			return typed
 		}
 	}

@@ -22,9 +22,9 @@ import (
 type collector struct {
 	findings []finding.Finding
 	seen     map[string]bool
-	// opts validate a value again where an anyOf says only that no member
-	// matched (see closestMember).
-	opts []openapi3.SchemaValidationOption
+	// v validates a value again where an anyOf says only that no member
+	// matched (see closestMember); nil leaves the composite finding.
+	v *Validator
 }
 
 func (c *collector) addFinding(f finding.Finding) {
@@ -69,6 +69,9 @@ func (c *collector) add(err error, loc finding.Location, base string) {
 		return
 	case *openapi3.SchemaError:
 		c.schemaError(e, loc, base)
+		return
+	case *error31:
+		c.error31(e, e.verr, "", loc, base)
 		return
 	case *openapi3filter.ParseError:
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: base, Rule: finding.RuleSyntax, Message: parseReason(e)})
@@ -128,31 +131,76 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, b
 		c.add(e.Origin, loc, base)
 		return
 	}
-	ptr := base + pointer(e.JSONPointer())
-	if c.closestMember(e, loc, ptr) {
+	c.leaf(schemaLeaf{loc: loc, ptr: base + pointer(e.JSONPointer()), field: e.SchemaField, reason: e.Reason,
+		schema: e.Schema, value: e.Value, kind: kind2020(e)})
+}
+
+// error31 walks the error tree of a compiled 3.1 schema as schemaError
+// walks kin-openapi's conversion of the same tree (openapi3's
+// formatValidationError): causes stand for their parent, and a leaf reads
+// its pointer, keyword, schema and value off the validator's error. path
+// is the conversion's reason prefix, kept word for word.
+func (c *collector) error31(e *error31, verr *jsonschema.ValidationError, parentPath string, loc finding.Location, base string) {
+	path := "/" + strings.Join(verr.InstanceLocation, "/")
+	if parentPath != "" && path != "/" {
+		path = parentPath + path
+	} else if path == "/" {
+		path = parentPath
+	}
+	if len(verr.Causes) > 0 {
+		for _, cause := range verr.Causes {
+			c.error31(e, cause, path, loc, base)
+		}
 		return
 	}
-	f := finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: e.SchemaField, Message: e.Reason}
-	if k := kind2020(e); k != nil {
-		if c.perProperty2020(e, k, loc, ptr) {
+	reason := verr.Error()
+	if path != "" {
+		reason = `error at "` + path + `": ` + reason
+	}
+	l := schemaLeaf{loc: loc, ptr: base + pointer(verr.InstanceLocation), reason: reason,
+		schema: e.plan.schemaAt(verr.SchemaURL), value: valueAt(e.root, verr.InstanceLocation), kind: verr.ErrorKind}
+	if keywords := verr.ErrorKind.KeywordPath(); len(keywords) > 0 {
+		l.field = keywords[len(keywords)-1]
+	}
+	c.leaf(l)
+}
+
+// schemaLeaf is one failed keyword: where, which, and against what.
+type schemaLeaf struct {
+	loc    finding.Location
+	ptr    string
+	field  string // the schema keyword that failed
+	reason string
+	schema *openapi3.Schema // nil when the validator does not say
+	value  any
+	kind   jsonschema.ErrorKind // the 2020-12 error kind, nil for 3.0
+}
+
+func (c *collector) leaf(l schemaLeaf) {
+	if c.closestMember(l) {
+		return
+	}
+	f := finding.Finding{Severity: finding.Error, Location: l.loc, Pointer: l.ptr, Rule: l.field, Message: l.reason}
+	if l.kind != nil {
+		if c.perProperty2020(l) {
 			return
 		}
-		if msg := message2020(k); msg != "" {
+		if msg := message2020(l.kind); msg != "" {
 			f.Message = msg
 		}
 	}
-	if e.SchemaField == "properties" && e.Schema != nil {
-		if obj, ok := e.Value.(map[string]any); ok && c.unsupported(e.Schema, obj, loc, ptr) {
+	if l.field == "properties" && l.schema != nil {
+		if obj, ok := l.value.(map[string]any); ok && c.unsupported(l.schema, obj, l.loc, l.ptr) {
 			return
 		}
 	}
 	if f.Rule == "" {
 		f.Rule = "invalid"
 	}
-	if e.Schema != nil {
-		f.Allowed = allowed(e.Schema, e.SchemaField)
-		if e.SchemaField == "enum" {
-			if s, ok := e.Value.(string); ok {
+	if l.schema != nil {
+		f.Allowed = allowed(l.schema, l.field)
+		if l.field == "enum" {
+			if s, ok := l.value.(string); ok {
 				f.DidYouMean = suggest.Closest(s, f.Allowed)
 			}
 		}
@@ -163,20 +211,20 @@ func (c *collector) schemaError(e *openapi3.SchemaError, loc finding.Location, b
 // perProperty2020 reports a 2020-12 required or additionalProperties error
 // as the 3.0 validator does: one finding per property, at the property's
 // own pointer. It reports whether it did.
-func (c *collector) perProperty2020(e *openapi3.SchemaError, k jsonschema.ErrorKind, loc finding.Location, ptr string) bool {
-	switch k := k.(type) {
+func (c *collector) perProperty2020(l schemaLeaf) bool {
+	switch k := l.kind.(type) {
 	case *kind.Required:
 		for _, name := range k.Missing {
-			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(name), Rule: "required",
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: l.loc, Pointer: l.ptr + jsonptr.Join(name), Rule: "required",
 				Message: fmt.Sprintf("property %q is missing", name)})
 		}
 		return true
 	case *kind.AdditionalProperties:
-		if obj, ok := e.Value.(map[string]any); ok && e.Schema != nil && c.unsupported(e.Schema, obj, loc, ptr) {
+		if obj, ok := l.value.(map[string]any); ok && l.schema != nil && c.unsupported(l.schema, obj, l.loc, l.ptr) {
 			return true
 		}
 		for _, name := range k.Properties {
-			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(name), Rule: "additionalProperties",
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: l.loc, Pointer: l.ptr + jsonptr.Join(name), Rule: "additionalProperties",
 				Message: fmt.Sprintf("property %q is not allowed here", name)})
 		}
 		return true
@@ -189,13 +237,13 @@ func (c *collector) perProperty2020(e *openapi3.SchemaError, k jsonschema.ErrorK
 // (Stripe's created[gt]=soon fits anyOf [range object, integer] nowhere;
 // the object member says why: /created/gt must be an integer). It reports
 // whether it did.
-func (c *collector) closestMember(e *openapi3.SchemaError, loc finding.Location, ptr string) bool {
-	if (e.SchemaField != "anyOf" && e.SchemaField != "oneOf") || e.Schema == nil || c.opts == nil {
+func (c *collector) closestMember(l schemaLeaf) bool {
+	if (l.field != "anyOf" && l.field != "oneOf") || l.schema == nil || c.v == nil {
 		return false
 	}
 	var member *openapi3.Schema
-	for _, alt := range append(slices.Clip(e.Schema.AnyOf), e.Schema.OneOf...) {
-		if alt == nil || alt.Value == nil || !admits(alt.Value, e.Value) {
+	for _, alt := range append(slices.Clip(l.schema.AnyOf), l.schema.OneOf...) {
+		if alt == nil || alt.Value == nil || !admits(alt.Value, l.value) {
 			continue
 		}
 		if member != nil {
@@ -206,11 +254,11 @@ func (c *collector) closestMember(e *openapi3.SchemaError, loc finding.Location,
 	if member == nil {
 		return false
 	}
-	err := member.VisitJSON(e.Value, c.opts...)
+	err := c.v.Visit(member, l.value)
 	if err == nil {
 		return false
 	}
-	c.add(err, loc, ptr)
+	c.add(err, l.loc, l.ptr)
 	return true
 }
 

@@ -20,7 +20,7 @@ import (
 // serialised does not matter when it is not there (Stripe declares
 // `expand` as a deepObject array, a style OpenAPI leaves undefined, on
 // every list operation).
-func (c *collector) parameters(m *spec.Match, hr *http.Request, opts []openapi3.SchemaValidationOption) {
+func (c *collector) parameters(m *spec.Match, hr *http.Request, v Validator) {
 	var query url.Values
 	for _, p := range m.Parameters() {
 		if spec.IgnoredHeader(p) {
@@ -32,7 +32,7 @@ func (c *collector) parameters(m *spec.Match, hr *http.Request, opts []openapi3.
 		if p.In == openapi3.ParameterInQuery && query == nil {
 			query = hr.URL.Query()
 		}
-		c.parameter(p, rawParam{path: m.PathParams, query: query, header: hr.Header, req: hr}, opts)
+		c.parameter(p, rawParam{path: m.PathParams, query: query, header: hr.Header, req: hr}, v)
 	}
 }
 
@@ -44,7 +44,7 @@ type rawParam struct {
 	req    *http.Request
 }
 
-func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, opts []openapi3.SchemaValidationOption) {
+func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, val Validator) {
 	loc, ptr := finding.Location(p.In), jsonptr.Join(p.Name)
 	schema := p.Schema
 	var v any
@@ -78,9 +78,9 @@ func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, opts []openap
 			return
 		}
 	}
-	co := &coercer{opts: opts}
+	co := &coercer{v: val}
 	v = co.coerce(v, schema)
-	if err := schema.Value.VisitJSON(v, opts...); err != nil {
+	if err := val.Visit(schema.Value, v); err != nil {
 		c.add(err, loc, ptr)
 	}
 }

@@ -120,7 +120,7 @@ func (c *collector) responseHeaders(m *spec.Match, resp *openapi3.Response, r *R
 		if s == nil || s.Value == nil || s.Value.Type.Is("array") || s.Value.Type.Is("object") {
 			continue // a serialised array or object is not checked
 		}
-		if err := s.Value.VisitJSON(headerValue(values[0], s.Value), SchemaOptions(m.Route.Spec, AsResponse)...); err != nil {
+		if err := NewValidator(m.Route.Spec, AsResponse).Visit(s.Value, headerValue(values[0], s.Value)); err != nil {
 			c.add(err, finding.InHeader, jsonptr.Join(name))
 		}
 	}
@@ -165,7 +165,7 @@ func (c *collector) responseBody(m *spec.Match, resp *openapi3.Response, r *Resp
 		return
 	}
 	if media.Schema != nil && media.Schema.Value != nil {
-		if err := media.Schema.Value.VisitJSON(v, SchemaOptions(m.Route.Spec, AsResponse)...); err != nil {
+		if err := NewValidator(m.Route.Spec, AsResponse).Visit(media.Schema.Value, v); err != nil {
 			c.add(err, finding.InBody, "")
 		}
 	}
