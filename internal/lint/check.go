@@ -105,7 +105,7 @@ func routeFinding(err error) finding.Finding {
 // body (hr.Body is not read).
 func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Request, body []byte, opts Options) []finding.Finding {
 	v := NewValidator(s.Doc, AsRequest)
-	c := &collector{v: &v}
+	c := &collector{v: v}
 	if !opts.SkipSecurity {
 		c.security(s, m, hr, opts.AuthSupplied)
 	}

@@ -23,8 +23,9 @@ type collector struct {
 	findings []finding.Finding
 	seen     map[string]bool
 	// v validates a value again where an anyOf says only that no member
-	// matched (see closestMember); nil leaves the composite finding.
-	v *Validator
+	// matched (see closestMember); the zero Validator leaves the
+	// composite finding.
+	v Validator
 }
 
 func (c *collector) addFinding(f finding.Finding) {
@@ -238,7 +239,7 @@ func (c *collector) perProperty2020(l schemaLeaf) bool {
 // the object member says why: /created/gt must be an integer). It reports
 // whether it did.
 func (c *collector) closestMember(l schemaLeaf) bool {
-	if (l.field != "anyOf" && l.field != "oneOf") || l.schema == nil || c.v == nil {
+	if (l.field != "anyOf" && l.field != "oneOf") || l.schema == nil || c.v.isZero() {
 		return false
 	}
 	var member *openapi3.Schema

@@ -50,6 +50,9 @@ func (v Validator) Visit(s *openapi3.Schema, value any) error {
 	return s.VisitJSON(value, v.opts...)
 }
 
+// isZero reports a Validator not built by NewValidator.
+func (v Validator) isZero() bool { return v.opts == nil }
+
 // plans31 holds the compiled plan of each schema of one 3.1 document.
 type plans31 struct {
 	m sync.Map // *openapi3.Schema -> *plan31

@@ -118,7 +118,7 @@ func TestValidatorFindsWhatKinOpenAPIFinds(t *testing.T) {
 }
 
 func findings31(v Validator, s *openapi3.Schema, value any) []finding.Finding {
-	c := &collector{v: &v}
+	c := &collector{v: v}
 	if err := v.Visit(s, value); err != nil {
 		c.add(err, finding.InBody, "")
 	}
