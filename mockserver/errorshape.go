@@ -62,7 +62,7 @@ func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool)
 	}
 	fill := func(careful bool) any {
 		v := generate.DeepCopy(skel)
-		sh := &shaper{srv: s, opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d, careful: careful}
+		sh := &shaper{srv: s, v: lint.NewValidator(s.spec.Doc, lint.AsResponse), d: d, careful: careful}
 		if obj, ok := v.(map[string]any); ok {
 			sh.fill(obj, schema.Value, about{message: d.message, f: first}, 0, sh.validator(schema.Value, &v))
 		}
@@ -70,7 +70,7 @@ func (s *Server) shapeError(schema *openapi3.SchemaRef, d diagnosis) (any, bool)
 	}
 	// Bold first: every change, then one check of the whole; only a body
 	// that then fails its schema is made again, checked change by change.
-	if v := fill(false); schema.Value.VisitJSON(v, lint.SchemaOptions(s.spec.Doc, lint.AsResponse)...) == nil {
+	if v := fill(false); lint.NewValidator(s.spec.Doc, lint.AsResponse).Visit(schema.Value, v) == nil {
 		return v, true
 	}
 	return fill(true), true
@@ -94,7 +94,7 @@ func (s *Server) errorSkeleton(schema *openapi3.SchemaRef, d diagnosis) (any, bo
 	if v, ok := s.skeletons.Load(key); ok {
 		return v, v != nil
 	}
-	sh := &shaper{opts: lint.SchemaOptions(s.spec.Doc, lint.AsResponse), d: d, careful: true}
+	sh := &shaper{v: lint.NewValidator(s.spec.Doc, lint.AsResponse), d: d, careful: true}
 	seed := fnvString(fnvOffset, d.code) ^ uint64(d.status)
 	gen := generate.NewValues(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), s.spec.Doc, lint.AsResponse)
 	v := gen.Value(schema, "")
@@ -109,9 +109,9 @@ func (s *Server) errorSkeleton(schema *openapi3.SchemaRef, d diagnosis) (any, bo
 
 // shaper writes one diagnosis into one generated value.
 type shaper struct {
-	srv  *Server // for errorSkeleton
-	opts []openapi3.SchemaValidationOption
-	d    diagnosis
+	srv *Server // for errorSkeleton
+	v   lint.Validator
+	d   diagnosis
 	// careful checks the body after every change; otherwise the caller
 	// checks it once at the end.
 	careful bool
@@ -123,7 +123,7 @@ func (sh *shaper) validator(s *openapi3.Schema, v *any) func() bool {
 	if !sh.careful {
 		return func() bool { return true }
 	}
-	return func() bool { return s.VisitJSON(*v, sh.opts...) == nil }
+	return func() bool { return sh.v.Visit(s, *v) == nil }
 }
 
 // maxShapeDepth bounds the walk: error bodies are shallow, and the

@@ -56,7 +56,7 @@ func (e *answerExample) get(media *openapi3.MediaType, doc *openapi3.T) (any, bo
 		if ex == nil {
 			return
 		}
-		if media.Schema != nil && media.Schema.Value != nil && media.Schema.Value.VisitJSON(ex, lint.SchemaOptions(doc, lint.AsResponse)...) != nil {
+		if media.Schema != nil && media.Schema.Value != nil && lint.NewValidator(doc, lint.AsResponse).Visit(media.Schema.Value, ex) != nil {
 			return
 		}
 		e.value, e.ok = ex, true

@@ -27,7 +27,7 @@ type Values struct {
 	rng     *rand.Rand
 	dir     lint.Direction
 	doc     *openapi3.T
-	opts    []openapi3.SchemaValidationOption
+	v       lint.Validator // checks values as lint does
 	onStack map[*openapi3.Schema]int
 }
 
@@ -41,7 +41,7 @@ const (
 // is the document the schemas come from (its version decides how values
 // are checked); it may be nil.
 func NewValues(rng *rand.Rand, doc *openapi3.T, dir lint.Direction) *Values {
-	return &Values{rng: rng, dir: dir, doc: doc, opts: lint.SchemaOptions(doc, dir), onStack: map[*openapi3.Schema]int{}}
+	return &Values{rng: rng, dir: dir, doc: doc, v: lint.NewValidator(doc, dir), onStack: map[*openapi3.Schema]int{}}
 }
 
 // Value is a value for the schema, or nil when the schema admits nothing
@@ -54,7 +54,7 @@ func (g *Values) Value(ref *openapi3.SchemaRef, name string) any {
 
 // valid reports whether v validates against s, as lint checks it.
 func (g *Values) valid(s *openapi3.Schema, v any) bool {
-	return s.VisitJSON(v, g.opts...) == nil
+	return g.v.Visit(s, v) == nil
 }
 
 func (g *Values) value(ref *openapi3.SchemaRef, name string, depth int) any {

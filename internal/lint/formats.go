@@ -115,8 +115,9 @@ const (
 // SchemaOptions are the options lint validates a value with: every error
 // rather than the first, casebook's formats, the direction, and JSON
 // Schema 2020-12 for an OpenAPI 3.1 document. Whoever else checks a value
-// against a schema (the generator, the corpus test) uses them too, so
-// "valid" means one thing. The slices are shared: do not append to them.
+// against a schema (the generator, the mock) does it through NewValidator,
+// which applies them, so "valid" means one thing. The slices are shared:
+// do not append to them.
 func SchemaOptions(doc *openapi3.T, dir Direction) []openapi3.SchemaValidationOption {
 	version := 0
 	if doc != nil && doc.IsOpenAPI31OrLater() {

@@ -29,11 +29,17 @@ func TestFormats(t *testing.T) {
 			doc := &openapi3.T{OpenAPI: version}
 			s := &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: tc.format}
 			opts := SchemaOptions(doc, AsRequest)
-			if err := s.VisitJSON(tc.good, opts...); err != nil {
-				t.Errorf("%s %s: %q refused: %v", version, tc.format, tc.good, err)
-			}
-			if err := s.VisitJSON(tc.bad, opts...); err == nil {
-				t.Errorf("%s %s: %q accepted", version, tc.format, tc.bad)
+			v := NewValidator(doc, AsRequest) // 3.1: the schema compiled once, not by kin-openapi
+			for _, visit := range []func(any) error{
+				func(x any) error { return s.VisitJSON(x, opts...) },
+				func(x any) error { return v.Visit(s, x) },
+			} {
+				if err := visit(tc.good); err != nil {
+					t.Errorf("%s %s: %q refused: %v", version, tc.format, tc.good, err)
+				}
+				if err := visit(tc.bad); err == nil {
+					t.Errorf("%s %s: %q accepted", version, tc.format, tc.bad)
+				}
 			}
 		}
 	}
