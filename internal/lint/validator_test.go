@@ -124,3 +124,28 @@ func findings31(v Validator, s *openapi3.Schema, value any) []finding.Finding {
 	}
 	return c.sorted()
 }
+
+// TestValidatorConcurrent: the mock checks requests on many goroutines at
+// once; they compile a schema's plan and share it (run with -race).
+func TestValidatorConcurrent(t *testing.T) {
+	doc := inline(t, schemas31).Doc
+	thing := doc.Components.Schemas["Thing"].Value
+	bad, err := decodeJSON([]byte(values31[14]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 8
+	got := make(chan []finding.Finding, workers)
+	for range workers {
+		go func() { got <- findings31(NewValidator(doc, AsRequest), thing, bad) }()
+	}
+	want := findings31(Validator{opts: SchemaOptions(doc, AsRequest)}, thing, bad) // kin-openapi's
+	if len(want) == 0 {
+		t.Fatal("the bad value found nothing: the test checks nothing")
+	}
+	for range workers {
+		if diff := cmp.Diff(want, <-got); diff != "" {
+			t.Errorf("findings on a concurrent check (-kin-openapi +compiled):\n%s", diff)
+		}
+	}
+}
