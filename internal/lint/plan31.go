@@ -139,19 +139,28 @@ func valueAt(root any, location []string) any {
 // containsComponentRef reports a "$ref" to "#/components/schemas/..."
 // anywhere in the marshalled schema.
 func containsComponentRef(node any) bool {
+	return someObject(node, func(m map[string]any) bool {
+		ref, ok := m["$ref"].(string)
+		return ok && strings.HasPrefix(ref, "#/components/schemas/")
+	})
+}
+
+// someObject reports whether f holds for an object anywhere in the decoded
+// JSON node, stopping at the first.
+func someObject(node any, f func(map[string]any) bool) bool {
 	switch node := node.(type) {
 	case map[string]any:
-		if ref, ok := node["$ref"].(string); ok && strings.HasPrefix(ref, "#/components/schemas/") {
+		if f(node) {
 			return true
 		}
 		for _, v := range node {
-			if containsComponentRef(v) {
+			if someObject(v, f) {
 				return true
 			}
 		}
 	case []any:
 		for _, v := range node {
-			if containsComponentRef(v) {
+			if someObject(v, f) {
 				return true
 			}
 		}
@@ -207,20 +216,14 @@ func registerFormats(c *jsonschema.Compiler, schema map[string]any) {
 	c.AssertFormat()
 }
 
+// collectFormats names every "format" of the marshalled schema.
 func collectFormats(node any, names map[string]bool) {
-	switch node := node.(type) {
-	case map[string]any:
-		if f, ok := node["format"].(string); ok && f != "" {
+	someObject(node, func(m map[string]any) bool {
+		if f, ok := m["format"].(string); ok && f != "" {
 			names[f] = true
 		}
-		for _, v := range node {
-			collectFormats(v, names)
-		}
-	case []any:
-		for _, v := range node {
-			collectFormats(v, names)
-		}
-	}
+		return false
+	})
 }
 
 func formatCheck(name string) func(any) error {
