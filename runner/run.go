@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,14 +116,21 @@ func (r *Runner) LoadSpecs(cases []*casefile.Case) error {
 }
 
 // SpecProblems lists, per spec loaded so far, where it breaks the OpenAPI
-// rules without breaking casebook (see spec.Spec.Problems), sorted by path.
+// rules without breaking casebook, sorted by path: the problems that
+// concern the operations the cases run so far touched and the document as
+// a whole (spec.Spec.ProblemsOf), not those of operations no case touched,
+// since on a big spec validating everything is most of a lint.
 func (r *Runner) SpecProblems() []SpecProblems {
 	r.specs.mu.Lock()
 	defer r.specs.mu.Unlock()
 	var out []SpecProblems
 	for _, path := range slices.Sorted(maps.Keys(r.specs.specs)) {
-		if e := r.specs.specs[path]; e.s != nil && len(e.s.Problems()) > 0 {
-			out = append(out, SpecProblems{Path: path, Problems: e.s.Problems()})
+		e := r.specs.specs[path]
+		if e.s == nil {
+			continue
+		}
+		if p := e.s.ProblemsOf(e.usedOps()); len(p) > 0 {
+			out = append(out, SpecProblems{Path: path, Problems: p})
 		}
 	}
 	return out
@@ -240,6 +248,7 @@ func (r *Runner) RunCase(ctx context.Context, c *casefile.Case) *Result {
 		return errored(res, err)
 	}
 	lr := lint.Check(ctx, s, p.lintRequest(), lintOptions(c.Auth))
+	r.specs.use(c.SpecPath, lr.Match)
 	res.Findings = lr.Findings
 	if lr.Match != nil {
 		res.Operation = lr.Match.Operation.String()
@@ -396,6 +405,40 @@ type specEntry struct {
 	once sync.Once
 	s    *spec.Spec
 	err  error
+
+	mu   sync.Mutex
+	used map[*spec.Operation]bool // the operations cases matched (use)
+}
+
+// use records that a case's request matched op of the spec at path, for
+// SpecProblems.
+func (c *specCache) use(path string, m *spec.Match) {
+	if m == nil {
+		return
+	}
+	c.mu.Lock()
+	e := c.specs[path]
+	c.mu.Unlock()
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.used == nil {
+		e.used = map[*spec.Operation]bool{}
+	}
+	e.used[m.Operation] = true
+}
+
+// usedOps are the operations use recorded, by path then method.
+func (e *specEntry) usedOps() []*spec.Operation {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ops := slices.Collect(maps.Keys(e.used))
+	slices.SortFunc(ops, func(a, b *spec.Operation) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Method, b.Method))
+	})
+	return ops
 }
 
 func newSpecCache(opts spec.LoadOptions) *specCache {
@@ -411,10 +454,7 @@ func (c *specCache) get(path string) (*spec.Spec, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		// Validated while the cases run: SpecProblems reports it at the end.
-		if e.s, e.err = spec.LoadWith(path, c.opts); e.err == nil {
-			e.s.Validate()
-		}
+		e.s, e.err = spec.LoadWith(path, c.opts)
 	})
 	return e.s, e.err
 }

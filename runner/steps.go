@@ -155,6 +155,7 @@ func (r *Runner) lintStep(ctx context.Context, s *spec.Spec, c *casefile.Case, i
 		return nil, nil
 	}
 	lr := lint.Check(ctx, s, p.lintRequest(), lintOptions(c.AuthOf(st)))
+	r.specs.use(c.SpecPath, lr.Match)
 	for _, f := range lr.Findings {
 		if !x.standIn(f) {
 			sr.Findings = append(sr.Findings, f)

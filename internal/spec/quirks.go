@@ -13,25 +13,52 @@ import (
 // Genesys Cloud's boolean `download`). No value is both a boolean and the
 // text "true", so read literally the parameter accepts nothing; a query
 // string carries text, and the spec means the values that text spells. The
-// enum is read as those values, and each repair is reported as a problem.
-func textEnums(ops []*Operation) []string {
-	var problems []string
-	seen := map[*openapi3.Schema]bool{}
+// enum is read as those values, and each repair is reported as a problem,
+// once per operation whose parameter has the repaired schema.
+func textEnums(ops []*Operation) []repair {
+	var repairs []repair
+	repaired := map[*openapi3.Schema]bool{}
 	for _, op := range ops {
 		for _, p := range op.Parameters() {
-			if p.Schema == nil || p.Schema.Value == nil || seen[p.Schema.Value] {
+			if p.Schema == nil || p.Schema.Value == nil {
 				continue
 			}
 			s := p.Schema.Value
-			seen[s] = true
-			if typed, ok := typedEnum(s); ok {
-				s.Enum = typed
-				problems = append(problems, fmt.Sprintf("%s: %s parameter %q is typed %s but its enum lists text; read as %s values",
-					op, p.In, p.Name, s.Type.Slice()[0], s.Type.Slice()[0]))
+			if _, seen := repaired[s]; !seen {
+				typed, ok := typedEnum(s)
+				if ok {
+					s.Enum = typed
+				}
+				repaired[s] = ok
+			}
+			if repaired[s] {
+				repairs = append(repairs, repair{op: op, schema: s, problem: fmt.Sprintf("%s: %s parameter %q is typed %s but its enum lists text; read as %s values",
+					op, p.In, p.Name, s.Type.Slice()[0], s.Type.Slice()[0])})
 			}
 		}
 	}
-	return problems
+	return repairs
+}
+
+// repair is a quirk Load repaired in the schema of a parameter of op.
+type repair struct {
+	op      *Operation
+	schema  *openapi3.Schema
+	problem string
+}
+
+// repairProblems are the problems of the repairs of ops (nil: every
+// operation), one per repaired schema, the first operation's.
+func repairProblems(repairs []repair, ops map[*Operation]bool) []string {
+	var out []string
+	told := map[*openapi3.Schema]bool{}
+	for _, r := range repairs {
+		if (ops == nil || ops[r.op]) && !told[r.schema] {
+			told[r.schema] = true
+			out = append(out, r.problem)
+		}
+	}
+	return out
 }
 
 func typedEnum(s *openapi3.Schema) ([]any, bool) {
