@@ -104,7 +104,7 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 		s.fail(w, m.Operation, aerr)
 		return
 	}
-	if verr := s.validate(r, m, ex.body); verr != nil {
+	if verr := s.validate(ex); verr != nil {
 		s.fail(w, m.Operation, verr)
 		return
 	}
@@ -135,10 +135,14 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 // validate lints the request exactly as `casebook lint` does; only error
 // findings fail it: 400 (422 where the operation declares only that, see
 // spec.Operation.BadRequestStatus). A Content-Type the operation does not
-// take is 415.
-func (s *Server) validate(r *http.Request, m *spec.Match, body []byte) *apiError {
+// take is 415. The JSON body lint decodes is kept in ex for the rules.
+func (s *Server) validate(ex *exchange) *apiError {
+	r, m := ex.r, ex.match
 	var errs []finding.Finding
-	for _, f := range lint.CheckHTTP(r.Context(), s.spec, m, r, body, lint.Options{SkipSecurity: true}) {
+	opts := lint.Options{SkipSecurity: true, Decoded: &ex.linted}
+	findings := lint.CheckHTTP(r.Context(), s.spec, m, r, ex.body, opts)
+	ex.hasLinted = ex.linted != nil
+	for _, f := range findings {
 		if f.Severity == finding.Error {
 			errs = append(errs, f)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/spec"
@@ -21,20 +22,59 @@ type exchange struct {
 	// OnChange (nil when nobody follows changes or the mock keeps no state).
 	acted *actedItem
 
+	// linted is the body as lint decoded it (numbers as json.Number), when
+	// it did (lint.Options.Decoded): json reads it instead of the bytes.
+	linted    any
+	hasLinted bool
+
 	parsed  bool
 	doc     any
 	hasBody bool
 }
 
-// json decodes the body once; a body that is not JSON has no members.
+// json decodes the body once, as json.Unmarshal does (numbers as float64),
+// from lint's decoding when there is one; a body that is not JSON has no
+// members.
 func (ex *exchange) json() (any, bool) {
 	if !ex.parsed {
 		ex.parsed = true
-		if len(bytes.TrimSpace(ex.body)) > 0 && json.Unmarshal(ex.body, &ex.doc) == nil {
+		if ex.hasLinted {
+			ex.doc, ex.hasBody = asUnmarshalled(ex.linted)
+		} else if len(bytes.TrimSpace(ex.body)) > 0 && json.Unmarshal(ex.body, &ex.doc) == nil {
 			ex.hasBody = true
 		}
 	}
 	return ex.doc, ex.hasBody
+}
+
+// asUnmarshalled is v, a JSON document decoded with UseNumber, as
+// json.Unmarshal decodes it into an any: a copy with float64 numbers. ok
+// is false where Unmarshal fails, on a number beyond float64's range.
+func asUnmarshalled(v any) (any, bool) {
+	switch v := v.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(v), 64)
+		return f, err == nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			var ok bool
+			if out[k], ok = asUnmarshalled(e); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			var ok bool
+			if out[i], ok = asUnmarshalled(e); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return v, true
 }
 
 // value reads what a Ref names; ok is false when it is absent (a JSON

@@ -1,9 +1,13 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -45,6 +49,33 @@ func TestConditions(t *testing.T) {
 	for _, tt := range tests {
 		if got := srv.holds(ex, &tt.c); got != tt.want {
 			t.Errorf("%s: holds = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAsUnmarshalled: the rules read the body lint decoded (UseNumber) as
+// json.Unmarshal would have decoded it, failures included.
+func TestAsUnmarshalled(t *testing.T) {
+	for _, body := range []string{
+		`{"a": 1, "b": [1.5, -0, 1e3, 12345678901234567890], "c": {"d": null, "e": true, "f": "x"}}`,
+		`[{"n": 9007199254740993}, [], {}]`,
+		`"text"`, `0`, `null`, `{"big": 1e999}`, `[1, 2, -1e400]`, `{"u": "\u00e9\ud83d\ude00"}`,
+	} {
+		var want any
+		wantErr := json.Unmarshal([]byte(body), &want)
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		var numbers any
+		if err := dec.Decode(&numbers); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		got, ok := asUnmarshalled(numbers)
+		if ok != (wantErr == nil) {
+			t.Errorf("asUnmarshalled(%s) ok = %v, want %v (json.Unmarshal: %v)", body, ok, wantErr == nil, wantErr)
+			continue
+		}
+		if diff := cmp.Diff(want, got); ok && diff != "" {
+			t.Errorf("asUnmarshalled(%s) (-want +got):\n%s", body, diff)
 		}
 	}
 }

@@ -42,6 +42,11 @@ type Options struct {
 	// request passes the security check when casebook can supply one of the
 	// operation's requirements.
 	AuthSupplied bool
+	// Decoded, when set, receives the JSON body lint decoded (numbers as
+	// json.Number), so that a caller reading the body too (the mock's rules
+	// and hooks) does not decode it a second time. Lint does not change
+	// it. It is left alone when lint decoded no JSON body.
+	Decoded *any
 }
 
 // Result is what Check found: the operation the request resolves to (nil
@@ -113,6 +118,9 @@ func CheckHTTP(ctx context.Context, s *spec.Spec, m *spec.Match, hr *http.Reques
 	if rb := m.Op.RequestBody; rb != nil && rb.Value != nil {
 		c.body(ctx, m, hr, body, v)
 	}
+	if opts.Decoded != nil && c.decoded {
+		*opts.Decoded = c.jsonBody
+	}
 	return c.sorted()
 }
 
@@ -137,6 +145,7 @@ func (c *collector) body(ctx context.Context, m *spec.Match, hr *http.Request, b
 			return
 		}
 		value = v
+		c.jsonBody, c.decoded = v, true
 	case mt == formMedia:
 		form, err := decodeForm(body, media)
 		if err != nil {

@@ -26,6 +26,9 @@ type collector struct {
 	// matched (see closestMember); the zero Validator leaves the
 	// composite finding.
 	v Validator
+	// jsonBody is the JSON body decoded, when decoded (Options.Decoded).
+	jsonBody any
+	decoded  bool
 }
 
 func (c *collector) addFinding(f finding.Finding) {
