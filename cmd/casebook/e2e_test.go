@@ -439,3 +439,47 @@ func TestBrokenConfig(t *testing.T) {
 	assert.Contains(t, o.stderr, "casebook: 1 problem(s) in casebook.yaml\n")
 	assert.NotContains(t, o.stderr, "case files")
 }
+
+// TestLintWarnsOfTouchedSpecProblems: lint warns of the spec's problems in
+// the operations its cases touch, not of those elsewhere in the spec (which
+// casebook mock reports), whether or not the reports stream.
+func TestLintWarnsOfTouchedSpecProblems(t *testing.T) {
+	dir := t.TempDir()
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      responses: {"200": {description: ok}}
+  /fine:
+    get:
+      responses: {"200": {description: ok}}
+`
+	files := map[string]string{
+		"spec.yaml":   spec,
+		"fine.yaml":   "spec: spec.yaml\nrequest: {method: GET, path: /fine}\n",
+		"things.yaml": "spec: spec.yaml\nrequest: {method: GET, path: /things/1}\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"lint", "fine.yaml"}, false},
+		{[]string{"lint", "things.yaml"}, true},
+		{[]string{"lint", "--format", "json", "things.yaml"}, true},
+		{[]string{"lint", "--format", "json", "--report", "junit=out.xml", "fine.yaml", "things.yaml"}, true},
+	} {
+		o := casebook(t, dir, tt.args...)
+		if o.code != exitOK {
+			t.Fatalf("casebook %v exited %d\n%s", tt.args, o.code, o.stderr)
+		}
+		if got := strings.Contains(o.stderr, "path parameters"); got != tt.warn {
+			t.Errorf("casebook %v: stderr = %q, want the undeclared path parameter warned of: %v", tt.args, o.stderr, tt.warn)
+		}
+	}
+}

@@ -133,7 +133,8 @@ func (inv *invocation) execute() int {
 	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
 	}
-	reports.SpecWarnings(inv.stderr, r.SpecProblems())
+	// After the cases: the warnings are of the operations they touched.
+	defer func() { reports.SpecWarnings(inv.stderr, r.SpecProblems()) }()
 	if streaming {
 		return inv.stream(ctx, r, cases)
 	}
