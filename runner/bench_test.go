@@ -70,8 +70,8 @@ func BenchmarkLint1000Cases(b *testing.B) {
 // BenchmarkLintCase lints one loaded case (the per-case cost of lint,
 // spec already loaded): the runner's lint step alone.
 func BenchmarkLintCase(b *testing.B) {
-	_, cases := loadAll(b, "..")
-	r := runner.New(runner.Options{LintOnly: true})
+	cfg, cases := loadAll(b, "..")
+	r := runner.New(runner.Options{LintOnly: true, Vars: cfg.RunVars(nil)}) // casebook.yaml's vars, as the CLI passes them
 	defer r.Close()
 	if err := r.LoadSpecs(cases); err != nil {
 		b.Fatal(err)
@@ -133,10 +133,11 @@ func loadAll(b *testing.B, dir string) (*runner.Config, []*casefile.Case) {
 func benchRun(b *testing.B, dir string, opts runner.Options, want int) {
 	b.Helper()
 	run := func() runner.Summary {
-		_, cases := loadAll(b, dir)
+		cfg, cases := loadAll(b, dir)
 		if want > 0 && len(cases) != want {
 			b.Fatalf("loaded %d cases, want %d", len(cases), want)
 		}
+		opts.Vars = cfg.RunVars(nil) // casebook.yaml's vars, as the CLI passes them
 		r := runner.New(opts)
 		defer r.Close()
 		if err := r.LoadSpecs(cases); err != nil {
