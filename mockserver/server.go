@@ -255,7 +255,7 @@ func (s *Server) Start() error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -346,6 +346,13 @@ func Open(specPath, overlayPath string, refs spec.LoadOptions, cfg Config) (*Ser
 	cfg.Spec = s
 	return New(cfg)
 }
+
+// IdleTimeout is how long the mock keeps an idle keep-alive connection
+// open. A client that reuses connections should let them go sooner (the
+// built-in target: half of it): a request sent on a connection the server
+// is closing meanwhile fails with EOF, and net/http retries only
+// idempotent ones.
+const IdleTimeout = 120 * time.Second
 
 // Spec is the API description the server serves.
 func (s *Server) Spec() *spec.Spec { return s.spec }

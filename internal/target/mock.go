@@ -39,7 +39,7 @@ func NewMockTarget() *MockTarget {
 		servers: map[*spec.Spec]*mockserver.Server{},
 		tokens:  tokenCache{m: map[string]*cachedToken{}},
 		client: &http.Client{Timeout: 30 * time.Second,
-			Transport: sessionTransport{&http.Transport{MaxIdleConnsPerHost: 64}}},
+			Transport: sessionTransport{&http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: mockserver.IdleTimeout / 2}}},
 	}
 }
 
