@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -80,29 +81,37 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.Status, e.Code
 
 // codebook finds the message template for a code: the operation's own
 // x-inin-error-codes first, then those of any operation in the spec, then
-// casebook's wording.
+// casebook's wording. The spec-wide table is built on the first error
+// answer that needs it, not at start: on the Genesys swagger it reads the
+// x-inin-error-codes of every operation (~4% of the mock's start-up).
 type codebook struct {
-	specWide map[string]map[string]string // status -> code -> template
+	specWide func() map[string]map[string]string // status -> code -> template
 }
 
 func newCodebook(s *spec.Spec) *codebook {
-	cb := &codebook{specWide: map[string]map[string]string{}}
+	return &codebook{specWide: sync.OnceValue(func() map[string]map[string]string { return specWideCodes(s) })}
+}
+
+// specWideCodes is every operation's x-inin-error-codes, by status and
+// code, the first operation's message where two give one.
+func specWideCodes(s *spec.Spec) map[string]map[string]string {
+	specWide := map[string]map[string]string{}
 	for _, op := range s.Operations() {
 		if op.Op.Responses == nil {
 			continue
 		}
 		for status := range op.Op.Responses.Map() {
 			for code, msg := range op.ErrorCodes(status) {
-				if cb.specWide[status] == nil {
-					cb.specWide[status] = map[string]string{}
+				if specWide[status] == nil {
+					specWide[status] = map[string]string{}
 				}
-				if _, ok := cb.specWide[status][code]; !ok {
-					cb.specWide[status][code] = msg
+				if _, ok := specWide[status][code]; !ok {
+					specWide[status][code] = msg
 				}
 			}
 		}
 	}
-	return cb
+	return specWide
 }
 
 func (cb *codebook) template(op *spec.Operation, e *apiError) string {
@@ -112,7 +121,7 @@ func (cb *codebook) template(op *spec.Operation, e *apiError) string {
 			return m
 		}
 	}
-	if m := cb.specWide[st][e.Code]; m != "" {
+	if m := cb.specWide()[st][e.Code]; m != "" {
 		return m
 	}
 	if e.Default != "" {

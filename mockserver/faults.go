@@ -248,7 +248,7 @@ func (s *Server) publishedCode(op *spec.Operation, status int) string {
 				return code
 			}
 		}
-		if _, ok := s.codes.specWide[strconv.Itoa(status)][code]; ok {
+		if _, ok := s.codes.specWide()[strconv.Itoa(status)][code]; ok {
 			return code
 		}
 	}
