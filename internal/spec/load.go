@@ -68,6 +68,7 @@ func LoadWith(path string, opts LoadOptions) (*Spec, error) {
 	if err != nil {
 		return nil, &LoadError{File: path, Err: err}
 	}
+	defer paceGCForLoad()()
 	return load(path, data, opts)
 }
 
