@@ -38,6 +38,11 @@ func TestDecodeSwagger2(t *testing.T) {
 			"paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}, "x-p": true}, "/null": null},
 			"definitions": {"D": {"type": "object", "properties": {"n": {"type": "integer"}}}, "N": null}}`),
 		"no paths": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}}`),
+		// paths and definitions decode apart from the rest, unless another key folds to theirs.
+		"paths twice but for case": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "definitions": null,
+			"Paths": null, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}`),
+		"paths and definitions last": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "x-a": 1,
+			"definitions": {"D": {"type": "string"}}, "paths": {"/a": null}}`),
 	}
 	yml, err := os.ReadFile("testdata/swagger2.yaml")
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,8 +30,58 @@ import (
 // for certain (a value of the wrong type) is an error, and the caller
 // decodes the document the encoding/json way instead, errors and all. TestDecodeSwagger2Tree holds
 // the result deep-equal to json.Unmarshal's.
+//
+// paths and definitions, most of a big spec, decode on goroutines of their
+// own while the rest decodes here: each writes its own field of doc, and
+// the tree is only read.
 func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T) error {
-	return decodeV2(root, reflect.ValueOf(doc).Elem())
+	v := reflect.ValueOf(doc).Elem()
+	rest, apart := membersApart(root, "paths", "definitions")
+	fields := v2FieldsOf(v.Type())
+	errs := make([]error, len(apart)+1)
+	var wg sync.WaitGroup
+	for _, m := range apart {
+		if _, ok := fields.byName[m.key]; !ok {
+			return errV2Unsure // before any goroutine writes to doc
+		}
+	}
+	for i, m := range apart {
+		wg.Go(func() { errs[i] = decodeV2(m.val, v.Field(fields.byName[m.key])) })
+	}
+	errs[len(apart)] = decodeV2(rest, v)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+type member struct {
+	key string
+	val *yaml.Node
+}
+
+// membersApart takes the members named keys out of a mapping: the mapping
+// without them (a copy; n is not changed) and them. A key is left in when
+// another key of n is the same but for case (which of them a decoder takes
+// depends on their order).
+func membersApart(n *yaml.Node, keys ...string) (*yaml.Node, []member) {
+	if n.Kind != yaml.MappingNode {
+		return n, nil
+	}
+	folds := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		folds[strings.ToLower(n.Content[i].Value)]++
+	}
+	var apart []member
+	rest := *n
+	rest.Content = make([]*yaml.Node, 0, len(n.Content))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if slices.Contains(keys, key) && folds[key] == 1 {
+			apart = append(apart, member{key, n.Content[i+1]})
+			continue
+		}
+		rest.Content = append(rest.Content, n.Content[i], n.Content[i+1])
+	}
+	return &rest, apart
 }
 
 var errV2Unsure = errors.New("not decoded from the tree: left to encoding/json")
