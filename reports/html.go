@@ -1,7 +1,7 @@
 package reports
 
 import (
-	"bytes"
+	"bufio"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -43,13 +43,11 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // by side with the differences highlighted, the differences as (-want
 // +got), the lint findings and the request sent.
 func HTML(w io.Writer, rs []*results.Result, opts Options) error {
-	page := newHTMLPage(rs, opts)
-	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, page); err != nil {
+	bw := bufio.NewWriter(w)
+	if err := htmlTemplate.Execute(bw, newHTMLPage(rs, opts)); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return bw.Flush()
 }
 
 type htmlPage struct {
@@ -180,30 +178,39 @@ type htmlLine struct {
 }
 
 func newHTMLPage(rs []*results.Result, opts Options) *htmlPage {
-	s := results.Summarize(rs)
-	p := &htmlPage{
-		Version: orDefault(opts.Version, unknownVersion), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
-		Summary: s, Total: len(rs), Coverage: newHTMLCoverage(opts.Coverage),
-	}
 	var total float64
 	ids := map[string]string{}
 	for i, r := range rs {
 		ids[r.Case.Name] = "case-" + strconv.Itoa(i+1)
 	}
 	tagCount := map[string]int{}
+	var cases []htmlCase
 	for i, r := range rs {
 		hc := htmlCaseOf(r, "case-"+strconv.Itoa(i+1))
 		hc.FixedByID = ids[r.Case.FixedBy]
-		p.Cases = append(p.Cases, hc)
+		cases = append(cases, hc)
 		total += r.Duration.Seconds()
 		for _, t := range r.Case.Tags {
 			tagCount[t]++
 		}
 	}
-	p.Duration = fmt.Sprintf("%.2fs", total)
-	p.Statuses = []htmlCount{{"all", len(rs)}, {"failed", s.Failed}, {"errored", s.Errored}, {"passed", s.Passed}, {"skipped", s.Skipped}}
-	for t, n := range tagCount {
-		p.Tags = append(p.Tags, htmlCount{t, n})
+	p := newHTMLHead(len(rs), results.Summarize(rs), total, tagCount, opts)
+	p.Cases = cases
+	return p
+}
+
+// newHTMLHead is the page without its cases, from the number of cases,
+// their counts, the sum of their durations in seconds (in case order) and
+// how many cases carry each tag.
+func newHTMLHead(n int, s results.Summary, totalSeconds float64, tagCount map[string]int, opts Options) *htmlPage {
+	p := &htmlPage{
+		Version: orDefault(opts.Version, unknownVersion), CSS: template.CSS(reportCSS), JS: template.JS(reportJS),
+		Summary: s, Total: n, Coverage: newHTMLCoverage(opts.Coverage),
+	}
+	p.Duration = fmt.Sprintf("%.2fs", totalSeconds)
+	p.Statuses = []htmlCount{{"all", n}, {"failed", s.Failed}, {"errored", s.Errored}, {"passed", s.Passed}, {"skipped", s.Skipped}}
+	for t, c := range tagCount {
+		p.Tags = append(p.Tags, htmlCount{t, c})
 	}
 	sort.Slice(p.Tags, func(i, j int) bool { return p.Tags[i].Name < p.Tags[j].Name })
 	return p

@@ -36,34 +36,70 @@ func init() { Register("markdown", Markdown) }
 // generated and compared in a test.
 func Markdown(w io.Writer, rs []*results.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
-	m := &mdWriter{w: bw, byName: map[string]*results.Result{}, fixes: map[string]bool{}}
+	m := &mdWriter{w: bw}
+	byName := map[string]*results.Result{}
+	fixes := map[string]bool{}
 	for _, r := range rs {
-		m.byName[r.Case.Name] = r
+		byName[r.Case.Name] = r
 		if r.Case.FixedBy != "" {
-			m.fixes[r.Case.FixedBy] = true
+			fixes[r.Case.FixedBy] = true
 		}
 	}
-	m.catalogue(rs)
+	var entries []mdEntry
+	var shown []*results.Result
+	for _, r := range rs {
+		if e, ok := mdEntryOf(r, fixes); ok {
+			entries, shown = append(entries, e), append(shown, r)
+		}
+	}
+	_ = m.catalogue(entries, func(i int) error { // these never fail: what the writer says, Flush says
+		m.indexLine(shown[i].Case)
+		return nil
+	}, func(i int) error {
+		r := shown[i]
+		m.entry(r)
+		fix := byName[r.Case.FixedBy]
+		return m.rightRequest(entries[i].correct, r.Case.FixedBy, fix != nil, func() error {
+			m.fix(fix)
+			return nil
+		})
+	})
 	return bw.Flush()
 }
 
 type mdWriter struct {
-	w      *bufio.Writer
-	byName map[string]*results.Result
-	fixes  map[string]bool
+	w *bufio.Writer
 }
 
 func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
 
-func (m *mdWriter) catalogue(rs []*results.Result) {
-	var pitfalls, correct []*results.Result
-	for _, r := range rs {
-		switch {
-		case r.Case.Pitfall == "" || m.fixes[r.Case.Name]:
-		case isCorrect(r.Case):
-			correct = append(correct, r)
-		default:
-			pitfalls = append(pitfalls, r)
+// mdEntry is what the catalogue knows of an entry before writing it: a
+// case that documents a pitfall and is no other case's fix.
+type mdEntry struct {
+	folder, verification string
+	correct              bool // shown under "Correct behaviour"
+}
+
+// mdEntryOf is r's entry, if it has one: fixes are the names other cases
+// give as fixedBy.
+func mdEntryOf(r *results.Result, fixes map[string]bool) (mdEntry, bool) {
+	c := r.Case
+	if c.Pitfall == "" || fixes[c.Name] {
+		return mdEntry{}, false
+	}
+	return mdEntry{folder: path.Dir(strings.ReplaceAll(c.Pos.File, `\`, "/")), verification: orDefault(c.Verification, "unverified"), correct: isCorrect(c)}, true
+}
+
+// catalogue writes the catalogue of es, in case order: the pitfalls by
+// folder, then the correct cases. index writes entry i's line of an index
+// (after "  - "), body its section.
+func (m *mdWriter) catalogue(es []mdEntry, index, body func(i int) error) error {
+	var pitfalls, correct []int
+	for i, e := range es {
+		if e.correct {
+			correct = append(correct, i)
+		} else {
+			pitfalls = append(pitfalls, i)
 		}
 	}
 	m.printf("# Pitfall catalogue\n\n")
@@ -71,11 +107,11 @@ func (m *mdWriter) catalogue(rs []*results.Result) {
 	m.printf("Each entry is a case: a request that goes wrong, what the API answers, and the request that works. ")
 	m.printf("The answers come from replaying the case (casebook's built-in mock unless noted). ")
 	m.printf("**Verification** says how far each claim is established: `published-spec`, `vendor-sdk`, `live` or `unverified`.\n\n")
-	groups, order := groupByFolder(pitfalls)
+	groups, order := groupByFolder(es, pitfalls)
 	m.printf("%d %s", len(pitfalls), plural(len(pitfalls), "pitfall", "pitfalls"))
 	counts := map[string]int{}
-	for _, r := range pitfalls {
-		counts[orDefault(r.Case.Verification, "unverified")]++
+	for _, i := range pitfalls {
+		counts[es[i].verification]++
 	}
 	var parts []string
 	for _, v := range casefile.Verifications {
@@ -87,50 +123,73 @@ func (m *mdWriter) catalogue(rs []*results.Result) {
 		m.printf(" (%s)", strings.Join(parts, ", "))
 	}
 	m.printf(".\n\n")
-	m.index(groups, order)
+	if err := m.index(groups, order, index); err != nil {
+		return err
+	}
 	if len(correct) > 0 {
 		m.printf("\n%d %s of correct behaviour, under [Correct behaviour](#correct-behaviour): the right call and what it gets.\n\n",
 			len(correct), plural(len(correct), "case", "cases"))
-		m.index(groupByFolder(correct))
+		cg, co := groupByFolder(es, correct)
+		if err := m.index(cg, co, index); err != nil {
+			return err
+		}
 	}
 	for _, g := range order {
 		m.printf("\n## %s\n", g)
-		for _, r := range groups[g] {
-			m.entry(r)
+		for _, i := range groups[g] {
+			if err := body(i); err != nil {
+				return err
+			}
 		}
 	}
 	if len(correct) > 0 {
 		m.printf("\n## Correct behaviour\n\n")
 		m.printf("These cases make the right call and expect it to succeed: they show what a client must do, not a mistake.\n")
-		for _, r := range correct {
-			m.entry(r)
+		for _, i := range correct {
+			if err := body(i); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // index lists the entries of each folder, a line each.
-func (m *mdWriter) index(groups map[string][]*results.Result, order []string) {
+func (m *mdWriter) index(groups map[string][]int, order []string, line func(i int) error) error {
 	for _, g := range order {
 		m.printf("- %s\n", g)
-		for _, r := range groups[g] {
-			m.printf("  - [%s](#%s): %s\n", mdName(r.Case.Name), anchor(r.Case.Name), escapeMD(firstSentence(r.Case.Pitfall)))
+		for _, i := range groups[g] {
+			m.printf("  - ")
+			if err := line(i); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
-func groupByFolder(rs []*results.Result) (map[string][]*results.Result, []string) {
-	groups := map[string][]*results.Result{}
+// indexLine is a case's line in an index: its name, linked, and the first
+// sentence of its pitfall.
+func (m *mdWriter) indexLine(c *casefile.Case) {
+	m.printf("[%s](#%s): %s\n", mdName(c.Name), anchor(c.Name), escapeMD(firstSentence(c.Pitfall)))
+}
+
+// groupByFolder groups the entries is of es by folder, the folders in the
+// order they first come.
+func groupByFolder(es []mdEntry, is []int) (map[string][]int, []string) {
+	groups := map[string][]int{}
 	var order []string
-	for _, r := range rs {
-		g := path.Dir(strings.ReplaceAll(r.Case.Pos.File, `\`, "/"))
+	for _, i := range is {
+		g := es[i].folder
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
 		}
-		groups[g] = append(groups[g], r)
+		groups[g] = append(groups[g], i)
 	}
 	return groups, order
 }
 
+// entry writes a case's entry up to its right request (rightRequest).
 func (m *mdWriter) entry(r *results.Result) {
 	c := r.Case
 	m.printf("\n### %s\n\n", mdName(c.Name))
@@ -161,28 +220,39 @@ func (m *mdWriter) entry(r *results.Result) {
 		m.findings("Where the answer breaks the contract", r.Conformance)
 	}
 	m.channel(r)
-	if isCorrect(c) && c.FixedBy == "" {
-		return // the request shown is the right one
+}
+
+// rightRequest ends an entry with the request that works: the case its
+// fixedBy names, which fix writes (ran says whether that case ran).
+// correct is the entry's (a case of correct behaviour).
+func (m *mdWriter) rightRequest(correct bool, fixedBy string, ran bool, fix func() error) error {
+	if correct && fixedBy == "" {
+		return nil // the request shown is the right one
 	}
 	m.printf("\n**The right request**\n\n")
-	fix := m.byName[c.FixedBy]
 	switch {
-	case c.FixedBy == "":
+	case fixedBy == "":
 		m.printf("None is recorded: no case names the corrected request (`fixedBy:`).\n")
-	case fix == nil:
-		m.printf("`fixedBy: %s` names a case that was not run with this one.\n", c.FixedBy)
+	case !ran:
+		m.printf("`fixedBy: %s` names a case that was not run with this one.\n", fixedBy)
 	default:
-		m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix.Status, fix.Reason))
-		m.channelLine(fix.Case)
-		for _, sent := range fix.Case.Requests() {
-			m.request(sent.Request, sent.Auth)
-		}
-		if fix.Response != nil {
-			m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
-		}
-		if fix.Channel != nil {
-			m.printf("\nEvents on its channel: %d\n", len(fix.Events))
-		}
+		return fix()
+	}
+	return nil
+}
+
+// fix shows a case as another's right request.
+func (m *mdWriter) fix(fix *results.Result) {
+	m.printf("From case [%s](#%s) (`%s`, %s: %s):\n\n", mdCode(fix.Case.Name), anchor(fix.Case.Name), orDefault(fix.Case.Verification, "unverified"), orDefault(fix.Target, "lint only"), statusWord(fix.Status, fix.Reason))
+	m.channelLine(fix.Case)
+	for _, sent := range fix.Case.Requests() {
+		m.request(sent.Request, sent.Auth)
+	}
+	if fix.Response != nil {
+		m.printf("\nAnswer: `%d %s`\n", fix.Response.Status, http.StatusText(fix.Response.Status))
+	}
+	if fix.Channel != nil {
+		m.printf("\nEvents on its channel: %d\n", len(fix.Events))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/casebook-dev/casebook/internal/results"
 )
@@ -18,8 +19,8 @@ import (
 // suites). The reports are byte for byte those Write writes. A run of
 // 100,000 cases then holds a few bytes per case, not the cases' results.
 //
-// Only text, json and junit are written so (Outputs.Streams); html,
-// markdown and coverage read every result at once, and Write does.
+// The coverage (Options.Coverage), known only when every case has run,
+// is given to SetCoverage before Close.
 type Stream struct {
 	parts   []*streamPart
 	stdout  io.Writer
@@ -50,17 +51,16 @@ type spooler interface {
 }
 
 var spoolers = map[string]func() spooler{
-	"text":  func() spooler { return &textSpooler{} },
-	"json":  func() spooler { return newJSONSpooler() },
-	"junit": func() spooler { return &junitSpooler{} },
+	"text":     func() spooler { return &textSpooler{} },
+	"json":     func() spooler { return newJSONSpooler() },
+	"junit":    func() spooler { return &junitSpooler{} },
+	"html":     func() spooler { return newHTMLSpooler() },
+	"markdown": func() spooler { return newMDSpooler() },
 }
 
 // Streams reports whether every report of o can be written as the results
-// come (see Stream): text, json and junit, without coverage.
+// come (see Stream).
 func (o *Outputs) Streams(opts Options) bool {
-	if opts.Coverage != nil {
-		return false
-	}
 	for _, f := range append([]File{{Format: o.stdoutFormat()}}, o.Files...) {
 		if spoolers[f.Format] == nil {
 			return false
@@ -114,6 +114,10 @@ func (s *Stream) Add(r *results.Result) {
 		p.written += cw.n
 	}
 }
+
+// SetCoverage sets the run's coverage (Options.Coverage), which the
+// reports that show it render when Close writes them.
+func (s *Stream) SetCoverage(cv *results.Coverage) { s.opts.Coverage = cv }
 
 // Close writes every report and removes the spools; it returns the run's
 // summary and every error joined, as Write does.
@@ -178,7 +182,11 @@ func (textSpooler) finish(out io.Writer, spool *os.File, s *Stream, p *streamPar
 		return err
 	}
 	bw := bufio.NewWriter(out)
-	(&textWriter{w: bw, color: p.color}).summary(s.sum)
+	t := &textWriter{w: bw, color: p.color}
+	if s.opts.Coverage != nil {
+		t.coverage(s.opts.Coverage)
+	}
+	t.summary(s.sum)
 	return bw.Flush()
 }
 
@@ -249,4 +257,166 @@ func (j *junitSpooler) finish(out io.Writer, spool *os.File, _ *Stream, _ *strea
 		}
 		return nil
 	})
+}
+
+// htmlSpooler spools each case's section. The head (summary, filters by
+// status and tag, coverage) is written at the end, before them; so is
+// each case's fixed-by line, whose link needs the section of the case it
+// names, which may come later. It holds each case's name (for those
+// links) and where each fixed-by line goes: a few dozen bytes per case.
+type htmlSpooler struct {
+	n       int
+	ids     map[string]string // case name -> its section's id; the last case of a name, as Write
+	tags    map[string]int
+	seconds float64
+	fixedBy []htmlFixedBy // in spool order
+}
+
+// htmlFixedBy is a fixed-by line left out of the spool at offset at.
+type htmlFixedBy struct {
+	at   int64
+	name string
+}
+
+func newHTMLSpooler() *htmlSpooler {
+	return &htmlSpooler{ids: map[string]string{}, tags: map[string]int{}}
+}
+
+func (h *htmlSpooler) add(w io.Writer, at int64, r *results.Result, _ *streamPart, _ Options) error {
+	h.n++
+	id := "case-" + strconv.Itoa(h.n)
+	h.ids[r.Case.Name] = id
+	h.seconds += r.Duration.Seconds()
+	for _, t := range r.Case.Tags {
+		h.tags[t]++
+	}
+	hc := htmlCaseOf(r, id)
+	cw := &countingTo{w: w}
+	if err := htmlTemplate.ExecuteTemplate(cw, "case top", hc); err != nil {
+		return err
+	}
+	if hc.FixedBy != "" {
+		h.fixedBy = append(h.fixedBy, htmlFixedBy{at + cw.n, hc.FixedBy})
+	}
+	return htmlTemplate.ExecuteTemplate(cw, "case rest", hc)
+}
+
+func (h *htmlSpooler) finish(out io.Writer, spool *os.File, s *Stream, _ *streamPart) error {
+	bw := bufio.NewWriter(out)
+	page := newHTMLHead(s.n, s.sum, h.seconds, h.tags, s.opts)
+	if err := htmlTemplate.ExecuteTemplate(bw, "head", page); err != nil {
+		return err
+	}
+	var pos int64
+	for _, fb := range h.fixedBy {
+		if _, err := io.CopyN(bw, spool, fb.at-pos); err != nil {
+			return err
+		}
+		pos = fb.at
+		line := htmlCase{FixedBy: fb.name, FixedByID: h.ids[fb.name]}
+		if err := htmlTemplate.ExecuteTemplate(bw, "fixed by", line); err != nil {
+			return err
+		}
+	}
+	if _, err := io.Copy(bw, spool); err != nil {
+		return err
+	}
+	if s.n == 0 {
+		if err := htmlTemplate.ExecuteTemplate(bw, "no cases", nil); err != nil {
+			return err
+		}
+	}
+	if err := htmlTemplate.ExecuteTemplate(bw, "tail", page); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// mdSpooler spools, for each case, what it shows as another's right
+// request and, for a case with a pitfall, its line of the index and its
+// entry; the catalogue is laid out at the end from the spool, once every
+// fixedBy is known (a case named as a fix is no entry of its own). It
+// holds a few dozen bytes per case: its name and where its parts lie.
+type mdSpooler struct {
+	bw      *bufio.Writer
+	fixes   map[string]bool      // names given as fixedBy
+	asFix   map[string]spoolSpan // case name -> what it shows as a right request; the last case of a name, as Write
+	entries []mdEntry            // every case with a pitfall, fixes included
+	spooled []mdSpooled          // entries' parts
+	folders map[string]string    // each folder's string once
+}
+
+type mdSpooled struct {
+	name, fixedBy string
+	index, entry  spoolSpan
+}
+
+func newMDSpooler() *mdSpooler {
+	return &mdSpooler{bw: bufio.NewWriter(nil), fixes: map[string]bool{}, asFix: map[string]spoolSpan{}, folders: map[string]string{}}
+}
+
+func (d *mdSpooler) add(w io.Writer, at int64, r *results.Result, _ *streamPart, _ Options) error {
+	cw := &countingTo{w: w}
+	d.bw.Reset(cw)
+	m := &mdWriter{w: d.bw}
+	part := func(write func()) (spoolSpan, error) {
+		from := cw.n
+		write()
+		err := d.bw.Flush()
+		return spoolSpan{at + from, cw.n - from}, err
+	}
+	c := r.Case
+	fix, err := part(func() { m.fix(r) })
+	if err != nil {
+		return err
+	}
+	d.asFix[c.Name] = fix
+	if c.FixedBy != "" {
+		d.fixes[c.FixedBy] = true
+	}
+	e, ok := mdEntryOf(r, nil) // whether it is a fix is known at the end
+	if !ok {
+		return nil
+	}
+	if f, ok := d.folders[e.folder]; ok {
+		e.folder = f
+	} else {
+		d.folders[e.folder] = e.folder
+	}
+	sp := mdSpooled{name: c.Name, fixedBy: c.FixedBy}
+	if sp.index, err = part(func() { m.indexLine(c) }); err != nil {
+		return err
+	}
+	if sp.entry, err = part(func() { m.entry(r) }); err != nil {
+		return err
+	}
+	d.entries, d.spooled = append(d.entries, e), append(d.spooled, sp)
+	return nil
+}
+
+func (d *mdSpooler) finish(out io.Writer, spool *os.File, _ *Stream, _ *streamPart) error {
+	bw := bufio.NewWriter(out)
+	m := &mdWriter{w: bw}
+	var es []mdEntry
+	var sps []mdSpooled
+	for i, sp := range d.spooled {
+		if !d.fixes[sp.name] {
+			es, sps = append(es, d.entries[i]), append(sps, sp)
+		}
+	}
+	copySpan := func(sp spoolSpan) error {
+		_, err := io.Copy(bw, io.NewSectionReader(spool, sp.at, sp.n))
+		return err
+	}
+	err := m.catalogue(es, func(i int) error { return copySpan(sps[i].index) }, func(i int) error {
+		if err := copySpan(sps[i].entry); err != nil {
+			return err
+		}
+		fix, ran := d.asFix[sps[i].fixedBy]
+		return m.rightRequest(es[i].correct, sps[i].fixedBy, ran, func() error { return copySpan(fix) })
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
 }

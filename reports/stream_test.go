@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +16,14 @@ import (
 func TestStreamWritesWhatWriteWrites(t *testing.T) {
 	rich := richResults()
 	interleaved := []*results.Result{rich[2], rich[0], rich[3], rich[1], rich[4], stepsResult()}
+	// fixedBy naming an earlier case, a case not run, and the case itself.
+	// Each with a pitfall, so that the catalogue (markdown) shows it.
+	back, missing, self := *rich[1], *rich[3], *rich[4]
+	backCase, missingCase, selfCase := *back.Case, *missing.Case, *self.Case
+	backCase.FixedBy, missingCase.FixedBy, selfCase.FixedBy = rich[2].Case.Name, "gone", selfCase.Name
+	missingCase.Pitfall, selfCase.Pitfall = "Its fix did not run.", "It fixes itself."
+	back.Case, missing.Case, self.Case = &backCase, &missingCase, &selfCase
+	fixes := []*results.Result{rich[2], rich[0], &back, &missing, rich[1], &self, rich[3]}
 	tests := []struct {
 		name   string
 		stdout string
@@ -28,13 +35,18 @@ func TestStreamWritesWhatWriteWrites(t *testing.T) {
 		{"json on stdout", "json", interleaved, Options{Version: "test"}},
 		{"junit on stdout", "junit", interleaved, Options{Version: "test"}},
 		{"no cases", "json", nil, Options{Version: "test"}},
+		{"html on stdout, fixedBy back, forward, missing, itself", "html", fixes, Options{Version: "test"}},
+		{"no cases in html", "html", nil, Options{Version: "test"}},
+		{"markdown on stdout, fixedBy back, forward, missing, itself", "markdown", fixes, Options{Version: "test"}},
+		{"markdown, steps and a case that is another's fix", "markdown", interleaved, Options{Version: "test"}},
+		{"coverage", "text", interleaved, Options{Version: "test", Coverage: sampleCoverage()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			write := func(stream bool) map[string]string {
 				dir := t.TempDir()
 				o := Outputs{Format: tt.stdout}
-				for _, f := range []string{"json", "junit", "text"} {
+				for _, f := range Formats() {
 					o.Files = append(o.Files, File{Format: f, Path: filepath.Join(dir, "report."+f)})
 				}
 				var stdout bytes.Buffer
@@ -46,13 +58,16 @@ func TestStreamWritesWhatWriteWrites(t *testing.T) {
 					if !o.Streams(tt.opts) {
 						t.Fatalf("Streams() = false for %+v, want true", o)
 					}
-					s, err := o.Stream(&stdout, tt.opts)
+					opts := tt.opts
+					opts.Coverage = nil // known at the end of a run
+					s, err := o.Stream(&stdout, opts)
 					if err != nil {
 						t.Fatalf("Stream() error: %v", err)
 					}
 					for _, r := range tt.rs {
 						s.Add(r)
 					}
+					s.SetCoverage(tt.opts.Coverage)
 					sum, err := s.Close()
 					if err != nil {
 						t.Fatalf("Close() error: %v", err)
@@ -78,22 +93,12 @@ func TestStreamWritesWhatWriteWrites(t *testing.T) {
 	}
 }
 
-// What needs every result at once is not streamed.
-func TestStreamsOnlyWhatCanBe(t *testing.T) {
-	tests := []struct {
-		o    Outputs
-		opts Options
-		want bool
-	}{
-		{Outputs{}, Options{}, true},
-		{Outputs{Format: "junit", Files: []File{{"json", "r.json"}, {"text", "r.txt"}}}, Options{}, true},
-		{Outputs{Files: []File{{"html", "r.html"}}}, Options{}, false},
-		{Outputs{Format: "markdown"}, Options{}, false},
-		{Outputs{}, Options{Coverage: sampleCoverage()}, false},
-	}
-	for _, tt := range tests {
-		if got := tt.o.Streams(tt.opts); got != tt.want {
-			t.Errorf("%s.Streams(coverage %t) = %t, want %t", fmt.Sprint(tt.o), tt.opts.Coverage != nil, got, tt.want)
+// Every format is written as the results come, coverage included.
+func TestEveryFormatStreams(t *testing.T) {
+	for _, f := range Formats() {
+		o := Outputs{Format: f, Files: []File{{f, "r." + f}}}
+		if !o.Streams(Options{Coverage: sampleCoverage()}) {
+			t.Errorf("%+v.Streams(with coverage) = false, want true", o)
 		}
 	}
 }

@@ -15,3 +15,9 @@ type Coverage = results.Coverage
 func (r *Runner) Coverage(rs []*Result) *Coverage {
 	return coverage.Count(rs, r.specs.get)
 }
+
+// CoverageOf is the coverage of the answers t counted as they came (a
+// streamed run holds no results to count at the end), from the runner's specs.
+func (r *Runner) CoverageOf(t *coverage.Tally) *Coverage {
+	return t.Coverage(r.specs.get)
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/cli"
+	"github.com/casebook-dev/casebook/internal/coverage"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/internal/strictyaml"
@@ -115,7 +116,7 @@ func (inv *invocation) execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if inv.live != nil && strings.Contains(inv.target, ",") {
-		if inv.coverage || inv.minCoverage > 0 {
+		if inv.wantsCoverage() {
 			return fail(inv.stderr, &runner.UsageError{Msg: "--coverage counts one target's answers; it does not go with --target a,b"})
 		}
 		return inv.drift(ctx, cfg, cases)
@@ -140,17 +141,17 @@ func (inv *invocation) execute() int {
 	}
 	rs := r.Run(ctx, cases)
 	var cov *runner.Coverage
-	if inv.coverage || inv.minCoverage > 0 {
+	if inv.wantsCoverage() {
 		cov = r.Coverage(rs)
 	}
 	return inv.finish(rs, cov)
 }
 
 // streams reports whether the run's reports can be written as its results
-// come (reports.Outputs.Streams: text, json, junit; no coverage) against
-// one target: then the run holds neither its cases nor its results.
+// come (reports.Outputs.Streams) against one target: then the run holds
+// neither its cases nor its results.
 func (inv *invocation) streams() bool {
-	if inv.coverage || inv.minCoverage > 0 || (inv.live != nil && strings.Contains(inv.target, ",")) {
+	if inv.live != nil && strings.Contains(inv.target, ",") {
 		return false
 	}
 	_, ropts := inv.reportOptions(nil)
@@ -158,30 +159,51 @@ func (inv *invocation) streams() bool {
 }
 
 // stream runs the slim cases (runner.LoadSlim), each decoded again as a
-// worker starts it, and hands each result to the reports as it comes,
-// then lets go of it and of its case: a run holds what is in flight, not
-// every case and result (10,000 cases: 45 MB peak, not 750). When the
-// reports cannot spool (no temporary folder to write to), the results are
-// held and written at the end.
+// worker starts it, and hands each result to the reports (and to the
+// coverage tally, with --coverage) as it comes, then lets go of it and of
+// its case: a run holds what is in flight, not every case and result
+// (10,000 cases: 45 MB peak, not 750). When the reports cannot spool (no
+// temporary folder to write to), the results are held and written at the end.
 func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) int {
 	out, ropts := inv.reportOptions(nil)
 	st, err := inv.report.Stream(out, ropts)
 	if err != nil {
 		var rs []*runner.Result
 		r.RunSlim(ctx, cases, func(res *runner.Result) { rs = append(rs, res) })
-		return inv.finish(rs, nil)
+		var cov *runner.Coverage
+		if inv.wantsCoverage() {
+			cov = r.Coverage(rs)
+		}
+		return inv.finish(rs, cov)
 	}
-	r.RunSlim(ctx, cases, st.Add)
+	var tally *coverage.Tally
+	add := st.Add
+	if inv.wantsCoverage() {
+		tally = &coverage.Tally{}
+		add = func(res *runner.Result) {
+			tally.Add(res)
+			st.Add(res)
+		}
+	}
+	r.RunSlim(ctx, cases, add)
+	var cov *runner.Coverage
+	if tally != nil {
+		cov = r.CoverageOf(tally)
+		st.SetCoverage(cov)
+	}
 	sum, err := st.Close()
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
 		return exitReport
 	}
+	code := exitOK
 	if !sum.OK() {
-		return exitFailed
+		code = exitFailed
 	}
-	return exitOK
+	return inv.coverageGate(cov, code)
 }
+
+func (inv *invocation) wantsCoverage() bool { return inv.coverage || inv.minCoverage > 0 }
 
 // reportOptions are where the report goes and how it is rendered. With
 // --dry-run the curl commands own stdout, so the report goes to stderr.
@@ -223,6 +245,11 @@ func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
 	if !results.Summarize(rs).OK() {
 		code = exitFailed
 	}
+	return inv.coverageGate(cov, code)
+}
+
+// coverageGate is code, or exitFailed when the coverage is below --min-coverage.
+func (inv *invocation) coverageGate(cov *runner.Coverage, code int) int {
 	if cov != nil && inv.minCoverage > 0 {
 		if total := cov.Counts().Total(); total.Below(inv.minCoverage) {
 			fmt.Fprintf(inv.stderr, "casebook: coverage %.1f%% is below --min-coverage %g%%\n", total.Percent(), inv.minCoverage)

@@ -17,35 +17,79 @@ import (
 // outcomes the answers in rs exercised. load returns a loaded spec; a spec
 // that does not load is left out (its cases errored: nothing to cover).
 func Count(rs []*results.Result, load func(path string) (*spec.Spec, error)) *results.Coverage {
-	var order []string
-	answers := map[string]map[string][]int{} // spec -> operation -> statuses answered
-	for _, res := range rs {
-		if _, seen := answers[res.SpecPath]; !seen {
-			answers[res.SpecPath] = map[string][]int{}
-			order = append(order, res.SpecPath)
-		}
-		if res.Response != nil && res.Operation != "" {
-			answers[res.SpecPath][res.Operation] = append(answers[res.SpecPath][res.Operation], res.Response.Status)
-		}
+	var t Tally
+	for _, r := range rs {
+		t.Add(r)
 	}
+	return t.Coverage(load)
+}
+
+// Tally counts a run's answers as they come, so that a run that streams
+// its results can report its coverage without holding them: per spec and
+// operation, how many answers and which distinct statuses. It holds a
+// few bytes per operation answered, whatever the number of cases. The
+// zero Tally is ready; it is not safe for concurrent use.
+type Tally struct {
+	order   []string                        // specs, in the order the results first name them
+	answers map[string]map[string]*answered // spec -> operation -> its answers
+}
+
+// answered is what came back for one operation.
+type answered struct {
+	n        int
+	statuses []int // distinct, in the order they came
+}
+
+// Add counts r's answer.
+func (t *Tally) Add(r *results.Result) {
+	if t.answers == nil {
+		t.answers = map[string]map[string]*answered{}
+	}
+	ops, seen := t.answers[r.SpecPath]
+	if !seen {
+		ops = map[string]*answered{}
+		t.answers[r.SpecPath] = ops
+		t.order = append(t.order, r.SpecPath)
+	}
+	if r.Response == nil || r.Operation == "" {
+		return
+	}
+	a := ops[r.Operation]
+	if a == nil {
+		a = &answered{}
+		ops[r.Operation] = a
+	}
+	a.n++
+	if !slices.Contains(a.statuses, r.Response.Status) {
+		a.statuses = append(a.statuses, r.Response.Status)
+	}
+}
+
+// Coverage is what the answers counted exercised of each spec (see Count).
+func (t *Tally) Coverage(load func(path string) (*spec.Spec, error)) *results.Coverage {
 	cov := &results.Coverage{}
-	for _, path := range order {
+	for _, path := range t.order {
 		s, err := load(path)
 		if err != nil {
 			continue
 		}
 		sc := results.SpecCoverage{Path: path}
 		for _, op := range s.Operations() {
-			sc.Operations = append(sc.Operations, operationCoverage(s, op, answers[path][op.String()]))
+			var a answered
+			if got := t.answers[path][op.String()]; got != nil {
+				a = *got
+			}
+			sc.Operations = append(sc.Operations, operationCoverage(s, op, a))
 		}
 		cov.Specs = append(cov.Specs, sc)
 	}
 	return cov
 }
 
-// operationCoverage is what the statuses answered exercised of op.
-func operationCoverage(s *spec.Spec, op *spec.Operation, statuses []int) results.OperationCoverage {
-	oc := results.OperationCoverage{Operation: op.String(), Answers: len(statuses)}
+// operationCoverage is what the answers a exercised of op.
+func operationCoverage(s *spec.Spec, op *spec.Operation, a answered) results.OperationCoverage {
+	statuses := a.statuses
+	oc := results.OperationCoverage{Operation: op.String(), Answers: a.n}
 	hit := map[string]bool{}
 	for _, st := range statuses {
 		if key := declaredKey(op, st); key != "" {
