@@ -51,6 +51,7 @@ var _ io.Writer = (*countingWriter)(nil)
 // JSON on stdout, as Outputs.Write does with every result in hand
 // ("write") and as a streamed run does, a result at a time, spooled and
 // then assembled ("stream"): the ratio is what streaming costs in time.
+// "json" streams the JSON report alone.
 func BenchmarkStream(b *testing.B) {
 	rs := manyResults(1000)
 	dir := b.TempDir()
@@ -60,6 +61,22 @@ func BenchmarkStream(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json", func(b *testing.B) { // the JSON report alone, streamed: its cost per case
+		b.ReportAllocs()
+		o := Outputs{Format: "json"}
+		for b.Loop() {
+			s, err := o.Stream(&countingWriter{}, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range rs {
+				s.Add(r)
+			}
+			if _, err := s.Close(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -201,3 +201,56 @@ func TestJSONStreamsTheWholeDocument(t *testing.T) {
 		})
 	}
 }
+
+// indentJSON indents what encoding/json writes as json.Indent does.
+func FuzzIndentJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{}`, `[]`, `null`, `"x"`, `1.5e3`, `{"a":[],"b":{},"c":[{}],"d":[[]]}`,
+		`{"a\"b":"c\\","k:,{":"[v]}","\\\"":["\u2028",true,false,null,-0.1]}`,
+		`{"a":{"b":{"c":[1,2,{"d":"e"}]}}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			return
+		}
+		var compact bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		src := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
+		var want bytes.Buffer
+		if err := json.Indent(&want, src, "    ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indentJSON([]byte("x"), src, "    ", "  "); string(got) != "x"+want.String() {
+			t.Errorf("indentJSON(%s) =\n%s\nwant\n%s", src, got[1:], want.String())
+		}
+	})
+}
+
+// setRedactedBody decodes an object once; what it sets is what
+// setBody(redactBody(b)) sets, for any body.
+func FuzzSetRedactedBody(f *testing.F) {
+	for _, seed := range []string{
+		`{"client_secret":"s3","nested":{"password":"p","list":[{"access_token":"t"}]},"n":1.50}`,
+		`{"a":"<&>"}`, ` {"a":1} `, "\f{\"password\":\"p\"}", "\u00a0{\"a\":1}", `{"a":1}]`, `{"a":1} {"b":2}`,
+		`{"a":`, `[{"password":"p"}]`, `client_secret=s3&x=1`, "\xff{", `{"password":""}`, `{"a":1,"a":{"token":"t"}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want, got JSONMessage
+		want.setBody(redactBody(append([]byte(nil), b...)))
+		got.setRedactedBody(b)
+		wj, err1 := json.Marshal(want)
+		gj, err2 := json.Marshal(got)
+		if err1 != nil || err2 != nil || !bytes.Equal(wj, gj) {
+			t.Errorf("setRedactedBody(%q) = %s (%v), want %s (%v)", b, gj, err2, wj, err1)
+		}
+	})
+}
