@@ -474,10 +474,21 @@ func jsonExpected(e *casefile.Expect) JSONExpected {
 	return out
 }
 
-// setRedactedBody is setBody(redactBody(b)) with a JSON object decoded
-// once, not twice (redactBody decodes it to find credentials, and setBody
-// would decode what it returns): the same value, so the same report.
+// setRedactedBody is setBody(redactBody(b)), cheaper: most JSON bodies
+// are written from their bytes (canonicalJSON), and a JSON object is
+// otherwise decoded once, not twice (redactBody decodes it to find
+// credentials, and setBody would decode what it returns). It sets the
+// same value, or the same JSON as a json.RawMessage: the same report.
 func (m *JSONMessage) setRedactedBody(b []byte) {
+	// Most bodies are objects or arrays with nothing to escape: written
+	// from their bytes, not decoded into maps and encoded again.
+	if lead := bytes.TrimLeft(b, " \t\r\n"); len(lead) > 0 {
+		// redactBody redacts an object's members, not an array's.
+		if out, ok := canonicalJSON(nil, b, lead[0] == '{'); ok {
+			m.Body = json.RawMessage(out)
+			return
+		}
+	}
 	t := bytes.TrimSpace(b)
 	// Past JSON's own spaces, TrimSpace trims what makes b no JSON for setBody.
 	if len(t) == 0 || t[0] != '{' || len(bytes.Trim(b, " \t\r\n")) != len(t) {

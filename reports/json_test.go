@@ -254,3 +254,42 @@ func FuzzSetRedactedBody(f *testing.F) {
 		}
 	})
 }
+
+// canonicalJSON writes what encoding/json writes for the decoded,
+// redacted body, or leaves the body alone.
+func FuzzCanonicalJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"b":1,"a":[true,false,null,{"z":"","y":"é"}],"password":"p","nested":{"client_secret":"s","token":""}}`,
+		`[{"password":"p"},-0.5e+3,0,1E9]`, ` {} `, `[]`, `{"a":"\n"}`, `{"a":"\u0041"}`, "{\"a\":\"\u2028\"}",
+		`{"a":1,"a":2}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1}]`, `"x"`, `{"a":[1,]}`, `{"a" : [ 1 , 2 ] }`,
+		`{"access_token":{"password":"p"},"list":[[{"apiKey":"k"}]]}`, "{\"a\":\"\xff\"}", `{"<&>":"<&>"}`,
+	} {
+		f.Add([]byte(seed), true)
+		f.Add([]byte(seed), false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, redact bool) {
+		got, ok := canonicalJSON([]byte("x"), b, redact)
+		if !ok {
+			if string(got) != "x" {
+				t.Errorf("canonicalJSON(%q) = %q, false: want nothing appended", b, got)
+			}
+			return
+		}
+		v, isJSON := decodeJSON(b)
+		if !isJSON {
+			t.Fatalf("canonicalJSON(%q) = %q, true: but it is not JSON", b, got)
+		}
+		if redact {
+			redactValue(v)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if w := "x" + strings.TrimSuffix(want.String(), "\n"); string(got) != w {
+			t.Errorf("canonicalJSON(%q) =\n%s\nwant\n%s", b, got, w)
+		}
+	})
+}
