@@ -97,3 +97,35 @@ func BenchmarkStream(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStreamFormats writes 1,000 results in each format on stdout,
+// from every result in hand ("write") and a result at a time ("stream").
+func BenchmarkStreamFormats(b *testing.B) {
+	rs := manyResults(1000)
+	for _, f := range Formats() {
+		o := Outputs{Format: f}
+		b.Run(f+"/write", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(f+"/stream", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := o.Stream(&countingWriter{}, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, r := range rs {
+					s.Add(r)
+				}
+				if _, err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -59,8 +59,9 @@ var spoolers = map[string]func() spooler{
 }
 
 // Streams reports whether every report of o can be written as the results
-// come (see Stream).
-func (o *Outputs) Streams(opts Options) bool {
+// come (see Stream): every format casebook has can; one registered
+// without a spooler cannot.
+func (o *Outputs) Streams() bool {
 	for _, f := range append([]File{{Format: o.stdoutFormat()}}, o.Files...) {
 		if spoolers[f.Format] == nil {
 			return false

@@ -55,7 +55,7 @@ func TestStreamWritesWhatWriteWrites(t *testing.T) {
 						t.Fatalf("Write() error: %v", err)
 					}
 				} else {
-					if !o.Streams(tt.opts) {
+					if !o.Streams() {
 						t.Fatalf("Streams() = false for %+v, want true", o)
 					}
 					opts := tt.opts
@@ -93,12 +93,12 @@ func TestStreamWritesWhatWriteWrites(t *testing.T) {
 	}
 }
 
-// Every format is written as the results come, coverage included.
+// Every format is written as the results come.
 func TestEveryFormatStreams(t *testing.T) {
 	for _, f := range Formats() {
 		o := Outputs{Format: f, Files: []File{{f, "r." + f}}}
-		if !o.Streams(Options{Coverage: sampleCoverage()}) {
-			t.Errorf("%+v.Streams(with coverage) = false, want true", o)
+		if !o.Streams() {
+			t.Errorf("%+v.Streams() = false, want true", o)
 		}
 	}
 }

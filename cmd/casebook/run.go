@@ -154,8 +154,7 @@ func (inv *invocation) streams() bool {
 	if inv.live != nil && strings.Contains(inv.target, ",") {
 		return false
 	}
-	_, ropts := inv.reportOptions(nil)
-	return inv.report.Streams(ropts)
+	return inv.report.Streams()
 }
 
 // stream runs the slim cases (runner.LoadSlim), each decoded again as a
