@@ -57,45 +57,9 @@ func BenchmarkStream(b *testing.B) {
 	dir := b.TempDir()
 	o := Outputs{Format: "json", Files: []File{
 		{Format: "junit", Path: filepath.Join(dir, "r.xml")}, {Format: "json", Path: filepath.Join(dir, "r.json")}}}
-	b.Run("write", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json", func(b *testing.B) { // the JSON report alone, streamed: its cost per case
-		b.ReportAllocs()
-		o := Outputs{Format: "json"}
-		for b.Loop() {
-			s, err := o.Stream(&countingWriter{}, Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range rs {
-				s.Add(r)
-			}
-			if _, err := s.Close(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("stream", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			s, err := o.Stream(&countingWriter{}, Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range rs {
-				s.Add(r)
-			}
-			if _, err := s.Close(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	b.Run("write", benchWrite(o, rs))
+	b.Run("json", benchStream(Outputs{Format: "json"}, rs)) // the JSON report alone: its cost per case
+	b.Run("stream", benchStream(o, rs))
 }
 
 // BenchmarkStreamFormats writes 1,000 results in each format on stdout,
@@ -103,29 +67,38 @@ func BenchmarkStream(b *testing.B) {
 func BenchmarkStreamFormats(b *testing.B) {
 	rs := manyResults(1000)
 	for _, f := range Formats() {
-		o := Outputs{Format: f}
-		b.Run(f+"/write", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
-					b.Fatal(err)
-				}
+		b.Run(f+"/write", benchWrite(Outputs{Format: f}, rs))
+		b.Run(f+"/stream", benchStream(Outputs{Format: f}, rs))
+	}
+}
+
+// benchWrite writes o's reports of rs with Outputs.Write.
+func benchWrite(o Outputs, rs []*results.Result) func(*testing.B) {
+	return func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := o.Write(rs, &countingWriter{}, Options{}); err != nil {
+				b.Fatal(err)
 			}
-		})
-		b.Run(f+"/stream", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				s, err := o.Stream(&countingWriter{}, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, r := range rs {
-					s.Add(r)
-				}
-				if _, err := s.Close(); err != nil {
-					b.Fatal(err)
-				}
+		}
+	}
+}
+
+// benchStream writes o's reports of rs with a Stream, a result at a time.
+func benchStream(o Outputs, rs []*results.Result) func(*testing.B) {
+	return func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s, err := o.Stream(&countingWriter{}, Options{})
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
+			for _, r := range rs {
+				s.Add(r)
+			}
+			if _, err := s.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
