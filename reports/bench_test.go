@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/casebook-dev/casebook/internal/results"
@@ -101,4 +102,54 @@ func benchStream(o Outputs, rs []*results.Result) func(*testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkStreamHolds streams 10,000 and 100,000 results (made one at a
+// time and dropped) into every format at once, with coverage, and reports
+// the live heap just before Close against before the first: what the
+// reports hold per case, which must not grow with the number of cases
+// (html and markdown keep each case's name and where its parts lie in the
+// spool, a few dozen bytes).
+func BenchmarkStreamHolds(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			o := Outputs{Format: "text"}
+			for _, f := range Formats() {
+				o.Files = append(o.Files, File{Format: f, Path: filepath.Join(dir, "r."+f)})
+			}
+			for b.Loop() {
+				s, err := o.Stream(&countingWriter{}, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				before := liveHeap()
+				for i := range n {
+					rich := richResults()
+					r := rich[i%len(rich)]
+					c := *r.Case
+					c.Name = fmt.Sprintf("%s-%d", c.Name, i)
+					if c.FixedBy != "" {
+						c.FixedBy = fmt.Sprintf("%s-%d", c.FixedBy, i+1) // the next case's name
+					}
+					r.Case = &c
+					s.Add(r)
+				}
+				held := liveHeap() - before
+				s.SetCoverage(sampleCoverage())
+				if _, err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(held)/float64(n), "heap-B/case")
+				b.ReportMetric(float64(held)/(1<<20), "heap-MB")
+			}
+		})
+	}
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }

@@ -267,7 +267,7 @@ func (j *junitSpooler) finish(out io.Writer, spool *os.File, _ *Stream, _ *strea
 // links) and where each fixed-by line goes: a few dozen bytes per case.
 type htmlSpooler struct {
 	n       int
-	ids     map[string]string // case name -> its section's id; the last case of a name, as Write
+	ids     map[string]int // case name -> its number (section id "case-N"); the last case of a name, as Write
 	tags    map[string]int
 	seconds float64
 	fixedBy []htmlFixedBy // in spool order
@@ -280,13 +280,13 @@ type htmlFixedBy struct {
 }
 
 func newHTMLSpooler() *htmlSpooler {
-	return &htmlSpooler{ids: map[string]string{}, tags: map[string]int{}}
+	return &htmlSpooler{ids: map[string]int{}, tags: map[string]int{}}
 }
 
 func (h *htmlSpooler) add(w io.Writer, at int64, r *results.Result, _ *streamPart, _ Options) error {
 	h.n++
 	id := "case-" + strconv.Itoa(h.n)
-	h.ids[r.Case.Name] = id
+	h.ids[r.Case.Name] = h.n
 	h.seconds += r.Duration.Seconds()
 	for _, t := range r.Case.Tags {
 		h.tags[t]++
@@ -314,7 +314,10 @@ func (h *htmlSpooler) finish(out io.Writer, spool *os.File, s *Stream, _ *stream
 			return err
 		}
 		pos = fb.at
-		line := htmlCase{FixedBy: fb.name, FixedByID: h.ids[fb.name]}
+		line := htmlCase{FixedBy: fb.name}
+		if n, ok := h.ids[fb.name]; ok {
+			line.FixedByID = "case-" + strconv.Itoa(n)
+		}
 		if err := htmlTemplate.ExecuteTemplate(bw, "fixed by", line); err != nil {
 			return err
 		}
