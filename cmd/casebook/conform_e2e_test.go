@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // standInSpec is a contract the stand-in breaks: a thing has a string id
@@ -152,5 +154,36 @@ func TestCoverageGate(t *testing.T) {
 	o = casebook(t, "", "run", "--min-coverage", "101")
 	if o.code != exitUsage || !strings.Contains(o.stderr, "want a percentage from 0 to 100") {
 		t.Errorf("--min-coverage 101: exit %d stderr %q, want 2", o.code, o.stderr)
+	}
+}
+
+// casebook run writes its reports as the cases run, coverage and all: the
+// catalogue it writes with --report markdown= is the one casebook docs
+// writes from every result in hand (docs/pitfalls.md, kept current by
+// docs --check), and the html report has its coverage section.
+func TestRunStreamsEveryReport(t *testing.T) {
+	dir := t.TempDir()
+	md, page := filepath.Join(dir, "pitfalls.md"), filepath.Join(dir, "report.html")
+	o := casebook(t, "", "run", "--coverage", "--report", "markdown="+md, "--report", "html="+page)
+	if o.code != exitOK || coverageLine.FindString(o.stdout) == "" {
+		t.Fatalf("run --coverage --report markdown= --report html= exited %d, coverage line %q:\n%s%s", o.code, coverageLine.FindString(o.stdout), o.stdout, o.stderr)
+	}
+	got, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../../docs/pitfalls.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("run --report markdown= differs from docs/pitfalls.md (-docs +run):\n%s", diff)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(html), `<section class="case"`); !strings.Contains(string(html), `id="coverage"`) || n < 30 {
+		t.Errorf("html report: %d case sections, coverage section %t; want every case and the coverage", n, strings.Contains(string(html), `id="coverage"`))
 	}
 }
