@@ -47,7 +47,7 @@ func TestTallyHoldsCountsNotAnswers(t *testing.T) {
 	if oc == nil {
 		t.Fatalf("no coverage of %s in %+v", call, got.Specs[0].Operations)
 	}
-	want := []results.Outcome{{"202", true}, {"400", true}, {"401", false}, {"403", false}, {"404", false}}
+	want := []results.Outcome{{Name: "202", Hit: true}, {Name: "400", Hit: true}, {Name: "401"}, {Name: "403"}, {Name: "404"}}
 	if oc.Answers != 3000 || !cmp.Equal(oc.Undeclared, []int{418}) || !cmp.Equal(oc.Statuses, want) {
 		t.Errorf("%s: answers %d, undeclared %v, statuses %v; want 3000, [418], %v", call, oc.Answers, oc.Undeclared, oc.Statuses, want)
 	}
