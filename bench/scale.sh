@@ -19,6 +19,9 @@
 # Usage: bench/scale.sh
 # Knobs: CASES="1000 10000 100000" OPS="1000 5000 20000" RUNS=1 ONLY=cases|mock
 #        KEEP=DIR (write the generated files there and keep them)
+#        ARGS="..." (more for casebook run, in the cases' folder: e.g. every
+#        report and coverage, ARGS="--coverage --report html=report.html
+#        --report markdown=report.md")
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -122,7 +125,7 @@ run_cases() {
 		rm -f "$dir/report.json" "$dir/report.xml"
 		code=0
 		(cd "$dir" && /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$WORK/casebook" run \
-			--report json="$dir/report.json" --report junit="$dir/report.xml" >"$dir/stdout" 2>"$dir/stderr") || code=$?
+			--report json="$dir/report.json" --report junit="$dir/report.xml" ${ARGS:-} >"$dir/stdout" 2>"$dir/stderr") || code=$?
 		if [ "$code" -gt 1 ]; then # 1: a case failed, and the figures still hold; the table says how many
 			log "casebook run on $n cases exited $code:"
 			tail -n 5 "$dir/stdout" "$dir/stderr" >&2
