@@ -202,6 +202,7 @@ func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*ru
 	return inv.coverageGate(cov, code)
 }
 
+// wantsCoverage: --coverage or --min-coverage.
 func (inv *invocation) wantsCoverage() bool { return inv.coverage || inv.minCoverage > 0 }
 
 // reportOptions are where the report goes and how it is rendered. With
