@@ -475,7 +475,7 @@ func jsonExpected(e *casefile.Expect) JSONExpected {
 }
 
 // setRedactedBody is setBody(redactBody(b)), cheaper: most JSON bodies
-// are written from their bytes (canonicalJSON), and a JSON object is
+// are written from their bytes (canonicalJSON), and a JSON object or array is
 // otherwise decoded once, not twice (redactBody decodes it to find
 // credentials, and setBody would decode what it returns). It sets the
 // same value, or the same JSON as a json.RawMessage: the same report.
@@ -483,15 +483,14 @@ func (m *JSONMessage) setRedactedBody(b []byte) {
 	// Most bodies are objects or arrays with nothing to escape: written
 	// from their bytes, not decoded into maps and encoded again.
 	if lead := bytes.TrimLeft(b, " \t\r\n"); len(lead) > 0 {
-		// redactBody redacts an object's members, not an array's.
-		if out, ok := canonicalJSON(nil, b, lead[0] == '{'); ok {
+		if out, ok := canonicalJSON(nil, b, true); ok {
 			m.Body = json.RawMessage(out)
 			return
 		}
 	}
 	t := bytes.TrimSpace(b)
 	// Past JSON's own spaces, TrimSpace trims what makes b no JSON for setBody.
-	if len(t) == 0 || t[0] != '{' || len(bytes.Trim(b, " \t\r\n")) != len(t) {
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') || len(bytes.Trim(b, " \t\r\n")) != len(t) {
 		m.setBody(redactBody(b))
 		return
 	}

@@ -66,15 +66,16 @@ func redactValues(q url.Values) bool {
 	return changed
 }
 
-// redactBody hides credential members of a JSON object body (client_secret,
-// password, access_token, ...) and of a form body. Other bodies pass as they
+// redactBody hides credential members of a JSON body (client_secret,
+// password, access_token, ...), at any depth of an object or an array, and
+// of a form body. Other bodies pass as they
 // are: a pitfall's payload is the point of the report.
 func redactBody(b []byte) []byte {
 	t := bytes.TrimSpace(b)
 	if len(t) == 0 {
 		return b
 	}
-	if t[0] == '{' {
+	if t[0] == '{' || t[0] == '[' {
 		v, ok := decodeJSON(t)
 		if !ok {
 			return b

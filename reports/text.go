@@ -128,7 +128,7 @@ func (t *textWriter) exchange(indent, op string, fs, contract []finding.Finding,
 // of every case (what a passing pitfall case documents is the answer it got).
 func (t *textWriter) answer(indent string, resp *results.Response, shown bool) {
 	if resp != nil && shown {
-		t.printf("%sanswer: %d %s\n", indent, resp.Status, indentBody(resp.Body, indent))
+		t.printf("%sanswer: %d %s\n", indent, resp.Status, indentBody(redactBody(resp.Body), indent))
 	}
 }
 
