@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
 	yaml4 "go.yaml.in/yaml/v4"
@@ -212,7 +211,7 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node) (*openapi3.T, erro
 		}
 		return nil, &LoadError{File: path, Err: err}
 	}
-	doc3, err := openapi2conv.ToV3(&doc2)
+	doc3, err := toV3(&doc2)
 	var de *openapi3.DisallowedExternalRefError
 	if errors.As(err, &de) {
 		// The converter's loader follows no $ref to another document.

@@ -1,0 +1,243 @@
+package spec
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+)
+
+// TestToV3MatchesKinOpenAPI holds toV3 to openapi2conv.ToV3: the same
+// document, unexported fields included (but the RefPath the loader
+// records, which toV3's own resolution leaves unset), the same error, and
+// every $ref's Value the very component the loader gives it. fast says
+// whether the document must take resolveComponentRefs rather than the
+// loader.
+func TestToV3MatchesKinOpenAPI(t *testing.T) {
+	def := `"definitions": {"D": {"type": "object", "properties": {"self": {"$ref": "#/definitions/D"}, "e": {"$ref": "#/definitions/E"}}}, "E": {"$ref": "#/definitions/F"}, "F": {"type": "string"}}`
+	op := func(params, responses string) string {
+		return `{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "host": "api.example.com",
+			"security": [{"oauth": ["a"]}], "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "https://t", "scopes": {"a": "A"}}},
+			"paths": {"/a/{id}": {"parameters": [{"name": "id", "in": "path", "type": "string"}],
+				"post": {"parameters": [` + params + `], "responses": {` + responses + `}}}},
+			"parameters": {"P": {"name": "p", "in": "query", "type": "integer"}, "B": {"name": "b", "in": "body", "schema": {"$ref": "#/definitions/D"}},
+				"F1": {"name": "f1", "in": "formData", "type": "string", "required": true}},
+			"responses": {"R": {"description": "r", "schema": {"$ref": "#/definitions/E"}, "headers": {"X-N": {"type": "integer"}}}},
+			` + def + `}`
+	}
+	docs := []struct {
+		name string
+		data []byte
+		fast bool
+	}{
+		{"published swagger", mustRead(t, publishedSwagger), true},
+		{"petstore-expanded 2.0", mustRead(t, "../../../shared/specs-real/openapi-examples/v2.0-petstore-expanded.json"), true},
+		{"refs of every kind", []byte(op(`{"$ref": "#/parameters/P"}, {"$ref": "#/parameters/B"}`, `"200": {"$ref": "#/responses/R"}, "201": {"description": "c", "schema": {"type": "array", "items": {"$ref": "#/definitions/E"}}}`)), true},
+		{"form data by $ref", []byte(op(`{"$ref": "#/parameters/F1"}, {"name": "f2", "in": "formData", "type": "file"}`, `"200": {"description": "ok"}`)), true},
+		{"a $ref into a definition", []byte(op(`{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/D/properties/e"}}`, `"200": {"description": "ok"}`)), false},
+		{"a $ref to no definition", []byte(op(`{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/Nope"}}`, `"200": {"description": "ok"}`)), false},
+		{"a $ref to another file", []byte(op(`{"name": "b", "in": "body", "schema": {"$ref": "other.json#/definitions/D"}}`, `"200": {"description": "ok"}`)), false},
+		{"a $ref to no response", []byte(op(`{"$ref": "#/parameters/P"}`, `"200": {"$ref": "#/responses/Nope"}`)), false},
+		{"a name the loader unescapes", []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+			"definitions": {"a/b": {"type": "string"}, "U": {"$ref": "#/definitions/a~1b"}}}`), false},
+		{"a cycle of $refs", []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+			"definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}, "C": {"properties": {"a": {"$ref": "#/definitions/A"}}}}}`), false},
+		{"a null property", []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+			"definitions": {"A": {"properties": {"a": null}}}}`), false},
+	}
+	yml, err := os.ReadFile("testdata/swagger2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := yaml.Unmarshal(yml, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, struct {
+		name string
+		data []byte
+		fast bool
+	}{"testdata/swagger2.yaml", j, true})
+	for _, tt := range docs {
+		t.Run(tt.name, func(t *testing.T) {
+			decode := func() *openapi2.T {
+				var d openapi2.T
+				if err := json.Unmarshal(tt.data, &d); err != nil {
+					t.Fatal(err)
+				}
+				return &d
+			}
+			want, werr := openapi2conv.ToV3(decode())
+			got, gerr := toV3(decode())
+			if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+				t.Fatalf("toV3: error %v, want ToV3's %v", gerr, werr)
+			}
+			converted, err := convertSwagger2(decode())
+			if err == nil && resolveComponentRefs(converted) != tt.fast {
+				t.Errorf("resolveComponentRefs = %v, want %v", !tt.fast, tt.fast)
+			}
+			if werr != nil {
+				return
+			}
+			if diff := cmp.Diff(want, got, allButRefPath); diff != "" {
+				t.Errorf("toV3 differs from openapi2conv.ToV3 (-want +got):\n%s", diff)
+			}
+			if !tt.fast {
+				return // a document the loader resolves: its own result, compared above
+			}
+			for name, doc := range map[string]*openapi3.T{"ToV3": want, "toV3": got} {
+				if bad := refsNotSharingTarget(doc); len(bad) != 0 {
+					t.Errorf("%s: these $refs have no Value or not their component's: %q", name, bad)
+				}
+			}
+		})
+	}
+}
+
+// allButRefPath compares every field, unexported ones too, but the path
+// the loader records for each $ref, and but the Value of a $ref: that is
+// a component, compared where the document holds it (refsNotSharingTarget
+// checks that it is that component's). Comparing it at every $ref too
+// would compare the Genesys swagger's shared schemas again from each of
+// their 10,687 $refs.
+var allButRefPath = cmp.Options{
+	cmp.Exporter(func(reflect.Type) bool { return true }),
+	cmp.FilterPath(func(p cmp.Path) bool {
+		sf, ok := p.Last().(cmp.StructField)
+		if !ok {
+			return false
+		}
+		if sf.Name() == "refPath" {
+			return true
+		}
+		parent, _ := p.Index(-2).Values()
+		return sf.Name() == "Value" && parent.Kind() == reflect.Struct &&
+			parent.FieldByName("Ref").Kind() == reflect.String && parent.FieldByName("Ref").String() != ""
+	}, cmp.Ignore()),
+}
+
+// refsNotSharingTarget lists the schema, parameter, request body and
+// response $refs of doc's components and operations whose Value is not
+// the Value of the component they name (for a schema, at the end of its
+// chain of $refs).
+func refsNotSharingTarget(doc *openapi3.T) []string {
+	c := doc.Components
+	var bad []string
+	var schemaTarget func(ref string, depth int) *openapi3.Schema
+	schemaTarget = func(ref string, depth int) *openapi3.Schema {
+		name, _ := componentName(ref, "#/components/schemas/")
+		t := c.Schemas[name]
+		if t == nil || depth > len(c.Schemas) {
+			return nil
+		}
+		if t.Ref != "" {
+			return schemaTarget(t.Ref, depth+1)
+		}
+		return t.Value
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var schema func(r *openapi3.SchemaRef)
+	schema = func(r *openapi3.SchemaRef) {
+		if r == nil {
+			return
+		}
+		if r.Ref != "" {
+			if r.Value == nil || r.Value != schemaTarget(r.Ref, 0) {
+				bad = append(bad, r.Ref)
+			}
+			return
+		}
+		if r.Value == nil || seen[r.Value] {
+			return
+		}
+		seen[r.Value] = true
+		s := r.Value
+		for _, x := range append([]*openapi3.SchemaRef{s.Items, s.AdditionalProperties.Schema, s.Not}, append(append(s.AllOf, s.AnyOf...), s.OneOf...)...) {
+			schema(x)
+		}
+		for _, x := range s.Properties {
+			schema(x)
+		}
+	}
+	content := func(ct openapi3.Content) {
+		for _, mt := range ct {
+			schema(mt.Schema)
+		}
+	}
+	parameter := func(r *openapi3.ParameterRef) {
+		switch {
+		case r.Ref != "":
+			name, _ := componentName(r.Ref, "#/components/parameters/")
+			if t := c.Parameters[name]; t == nil || r.Value == nil || r.Value != t.Value {
+				bad = append(bad, r.Ref)
+			}
+		case r.Value != nil:
+			schema(r.Value.Schema)
+			content(r.Value.Content)
+		}
+	}
+	requestBody := func(r *openapi3.RequestBodyRef) {
+		switch {
+		case r.Ref != "":
+			name, _ := componentName(r.Ref, "#/components/requestBodies/")
+			if t := c.RequestBodies[name]; t == nil || r.Value == nil || r.Value != t.Value {
+				bad = append(bad, r.Ref)
+			}
+		case r.Value != nil:
+			content(r.Value.Content)
+		}
+	}
+	response := func(r *openapi3.ResponseRef) {
+		switch {
+		case r.Ref != "":
+			name, _ := componentName(r.Ref, "#/components/responses/")
+			if t := c.Responses[name]; t == nil || r.Value == nil || r.Value != t.Value {
+				bad = append(bad, r.Ref)
+			}
+		case r.Value != nil:
+			content(r.Value.Content)
+			for _, h := range r.Value.Headers {
+				schema(h.Value.Schema)
+			}
+		}
+	}
+	for _, r := range c.Schemas {
+		schema(r)
+	}
+	for _, r := range c.Parameters {
+		parameter(r)
+	}
+	for _, r := range c.RequestBodies {
+		requestBody(r)
+	}
+	for _, r := range c.Responses {
+		response(r)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, p := range item.Parameters {
+			parameter(p)
+		}
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				parameter(p)
+			}
+			if op.RequestBody != nil {
+				requestBody(op.RequestBody)
+			}
+			for _, r := range op.Responses.Map() {
+				response(r)
+			}
+		}
+	}
+	return bad
+}
