@@ -87,16 +87,19 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 	var doc *openapi3.T
 	files := []string{path}
+	refsResolved := false // every schema $ref known to have a Value
 	if version == "2.0" {
-		doc, err = loadSwagger2(path, data, tree)
+		doc, refsResolved, err = loadSwagger2(path, data, tree)
 	} else {
 		doc, files, err = loadOpenAPI3(path, data, tree, opts)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if re := unresolvedSchemaRef(path, data, doc); re != nil {
-		return nil, re.loadError()
+	if !refsResolved {
+		if re := unresolvedSchemaRef(path, data, doc); re != nil {
+			return nil, re.loadError()
+		}
 	}
 	s := &Spec{Path: path, Files: files, Doc: doc, Version: version}
 	s.ops = collectOperations(doc)
@@ -178,20 +181,22 @@ func lineCol(data []byte, offset int64) (int, int) {
 	return line, col
 }
 
-func loadSwagger2(path string, data []byte, tree *yaml4.Node) (*openapi3.T, error) {
+// loadSwagger2 converts a Swagger 2.0 document to OpenAPI 3; refsResolved
+// says that every schema $ref in it has been found to lead to a schema
+// (toV3's own resolution), which unresolvedSchemaRef need not check again.
+func loadSwagger2(path string, data []byte, tree *yaml4.Node) (doc3 *openapi3.T, refsResolved bool, err error) {
 	if !isJSON(data) {
 		var v any
 		if err := yaml.Unmarshal(data, &v); err != nil {
-			return nil, syntaxError(path, data, err)
+			return nil, false, syntaxError(path, data, err)
 		}
 		j, err := json.Marshal(v)
 		if err != nil {
-			return nil, &LoadError{File: path, Err: err}
+			return nil, false, &LoadError{File: path, Err: err}
 		}
 		data = j
 	}
 	var doc2 openapi2.T
-	var err error
 	if tree == nil || decodeSwagger2Tree(tree, &doc2) != nil {
 		doc2 = openapi2.T{}
 		err = decodeSwagger2(data, &doc2)
@@ -207,21 +212,21 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node) (*openapi3.T, erro
 	if err != nil {
 		// Decode the whole document again for the error's line and column.
 		if werr := json.Unmarshal(data, new(openapi2.T)); werr != nil {
-			return nil, syntaxError(path, data, werr)
+			return nil, false, syntaxError(path, data, werr)
 		}
-		return nil, &LoadError{File: path, Err: err}
+		return nil, false, &LoadError{File: path, Err: err}
 	}
-	doc3, err := toV3(&doc2)
+	doc3, refsResolved, err = toV3(&doc2)
 	var de *openapi3.DisallowedExternalRefError
 	if errors.As(err, &de) {
 		// The converter's loader follows no $ref to another document.
-		return nil, placeRef(path, data, de.Ref, "Swagger 2.0 specs must be one file: casebook follows no $ref out of them").loadError()
+		return nil, false, placeRef(path, data, de.Ref, "Swagger 2.0 specs must be one file: casebook follows no $ref out of them").loadError()
 	}
 	if err != nil {
-		return nil, &LoadError{File: path, Err: fmt.Errorf("converting Swagger 2.0 to OpenAPI 3: %w", err)}
+		return nil, false, &LoadError{File: path, Err: fmt.Errorf("converting Swagger 2.0 to OpenAPI 3: %w", err)}
 	}
 	renameSecuritySchemes(doc3)
-	return doc3, nil
+	return doc3, refsResolved, nil
 }
 
 // loadOpenAPI3 loads the document, every $ref to another file or URL read

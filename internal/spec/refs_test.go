@@ -181,6 +181,21 @@ func TestCycleOfBareRefsIsAnError(t *testing.T) {
 	}
 }
 
+// TestSwagger2CycleOfBareRefsIsAnError: the same cycle in a Swagger 2.0
+// spec, which toV3 leaves to kin-openapi's loader, is the same load error.
+func TestSwagger2CycleOfBareRefsIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "swagger.json")
+	must(t, os.WriteFile(path, []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"},
+ "paths": {"/a": {"post": {"parameters": [{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/A"}}],
+  "responses": {"200": {"description": "ok"}}}}},
+ "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}}`), 0o600))
+	_, err := Load(path)
+	var re *RefError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "resolves to no schema") {
+		t.Errorf("Load(swagger with A -> B -> A) = %v, want a RefError: resolves to no schema", err)
+	}
+}
+
 // TestSwagger2RefsStayInTheFile: the Swagger 2.0 converter follows no $ref
 // to another document; a remote one is an error naming it, not a fetch.
 func TestSwagger2RefsStayInTheFile(t *testing.T) {

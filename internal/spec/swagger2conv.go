@@ -25,18 +25,20 @@ import (
 // field, the path each $ref was resolved against (RefPath), which only
 // openapi3's InternalizeRefs reads; casebook calls neither.
 // TestToV3MatchesKinOpenAPI holds the two results equal otherwise.
-func toV3(doc2 *openapi2.T) (*openapi3.T, error) {
-	doc3, err := convertSwagger2(doc2)
-	if err != nil {
-		return nil, err
+//
+// resolved says that resolveComponentRefs resolved every $ref, so that
+// each schema $ref is known to lead to a schema.
+func toV3(doc2 *openapi2.T) (doc3 *openapi3.T, resolved bool, err error) {
+	if doc3, err = convertSwagger2(doc2); err != nil {
+		return nil, false, err
 	}
 	if resolveComponentRefs(doc3) {
-		return doc3, nil
+		return doc3, true, nil
 	}
 	if err := openapi3.NewLoader().ResolveRefsIn(doc3, nil); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return doc3, nil
+	return doc3, false, nil
 }
 
 // convertSwagger2 is kin-openapi v0.153.0's openapi2conv.ToV3WithLoader
