@@ -98,17 +98,28 @@ func componentName(ref, prefix string) (string, bool) {
 	return name, true
 }
 
-// otherRef checks a $ref of a kind other than schema: it must name a
-// component of that kind that is not a $ref itself; set, called once the
-// whole document checked out, gives the $ref that component's Value.
-func otherRef[R any](w *refWalk, ref, prefix string, m map[string]*R, isValue func(*R) bool, set func(*R)) {
+// otherRef checks a $ref object of a kind other than schema, given its
+// fields ref and hasValue: one with both or neither fails; a $ref must
+// name a component in m that holds its value (isValue: not a $ref
+// itself), and set, called once the whole document checked out, gives
+// the $ref that component's Value. It reports whether the object holds
+// its value inline, for the caller to walk.
+func otherRef[R any](w *refWalk, ref string, hasValue bool, prefix string, m map[string]*R, isValue func(*R) bool, set func(*R)) bool {
+	switch {
+	case ref == "" && hasValue:
+		return true
+	case ref == "" || hasValue:
+		w.ok = false
+		return false
+	}
 	name, ok := componentName(ref, prefix)
 	t := m[name]
 	if !ok || t == nil || !isValue(t) {
 		w.ok = false
-		return
+		return false
 	}
 	w.otherRefs = append(w.otherRefs, func() { set(t) })
+	return false
 }
 
 func (w *refWalk) components() {
@@ -212,45 +223,33 @@ func (w *refWalk) content(c openapi3.Content) {
 	}
 }
 
+// example checks an example; one written inline holds nothing to walk.
 func (w *refWalk) example(r *openapi3.ExampleRef) {
-	switch {
-	case r == nil || r.Ref != "" && r.Value != nil:
+	if r == nil {
 		w.ok = false
-	case r.Ref != "":
-		otherRef(w, r.Ref, "#/components/examples/", w.c.Examples,
-			func(t *openapi3.ExampleRef) bool { return t.Ref == "" && t.Value != nil },
-			func(t *openapi3.ExampleRef) { r.Value = t.Value })
-	case r.Value == nil:
-		w.ok = false
+		return
 	}
+	otherRef(w, r.Ref, r.Value != nil, "#/components/examples/", w.c.Examples,
+		func(t *openapi3.ExampleRef) bool { return t.Ref == "" && t.Value != nil },
+		func(t *openapi3.ExampleRef) { r.Value = t.Value })
 }
 
 func (w *refWalk) header(r *openapi3.HeaderRef) {
-	switch {
-	case r == nil || r.Ref != "" && r.Value != nil:
+	if r == nil {
 		w.ok = false
-	case r.Ref != "":
-		otherRef(w, r.Ref, "#/components/headers/", w.c.Headers,
-			func(t *openapi3.HeaderRef) bool { return t.Ref == "" && t.Value != nil },
-			func(t *openapi3.HeaderRef) { r.Value = t.Value })
-	case r.Value == nil:
-		w.ok = false
-	default:
+	} else if otherRef(w, r.Ref, r.Value != nil, "#/components/headers/", w.c.Headers,
+		func(t *openapi3.HeaderRef) bool { return t.Ref == "" && t.Value != nil },
+		func(t *openapi3.HeaderRef) { r.Value = t.Value }) {
 		w.parameterValue(&r.Value.Parameter)
 	}
 }
 
 func (w *refWalk) parameter(r *openapi3.ParameterRef) {
-	switch {
-	case r == nil || r.Ref != "" && r.Value != nil:
+	if r == nil {
 		w.ok = false
-	case r.Ref != "":
-		otherRef(w, r.Ref, "#/components/parameters/", w.c.Parameters,
-			func(t *openapi3.ParameterRef) bool { return t.Ref == "" && t.Value != nil },
-			func(t *openapi3.ParameterRef) { r.Value = t.Value })
-	case r.Value == nil:
-		w.ok = false
-	default:
+	} else if otherRef(w, r.Ref, r.Value != nil, "#/components/parameters/", w.c.Parameters,
+		func(t *openapi3.ParameterRef) bool { return t.Ref == "" && t.Value != nil },
+		func(t *openapi3.ParameterRef) { r.Value = t.Value }) {
 		w.parameterValue(r.Value)
 	}
 }
@@ -272,38 +271,31 @@ func (w *refWalk) parameterValue(p *openapi3.Parameter) {
 }
 
 func (w *refWalk) requestBody(r *openapi3.RequestBodyRef) {
-	switch {
-	case r == nil || r.Ref != "" && r.Value != nil:
+	if r == nil {
 		w.ok = false
-	case r.Ref != "":
-		otherRef(w, r.Ref, "#/components/requestBodies/", w.c.RequestBodies,
-			func(t *openapi3.RequestBodyRef) bool { return t.Ref == "" && t.Value != nil },
-			func(t *openapi3.RequestBodyRef) { r.Value = t.Value })
-	case r.Value == nil:
-		w.ok = false
-	default:
+	} else if otherRef(w, r.Ref, r.Value != nil, "#/components/requestBodies/", w.c.RequestBodies,
+		func(t *openapi3.RequestBodyRef) bool { return t.Ref == "" && t.Value != nil },
+		func(t *openapi3.RequestBodyRef) { r.Value = t.Value }) {
 		w.content(r.Value.Content)
 	}
 }
 
 func (w *refWalk) response(r *openapi3.ResponseRef) {
-	switch {
-	case r == nil || r.Ref != "" && r.Value != nil:
+	if r == nil {
 		w.ok = false
-	case r.Ref != "":
-		otherRef(w, r.Ref, "#/components/responses/", w.c.Responses,
-			func(t *openapi3.ResponseRef) bool { return t.Ref == "" && t.Value != nil },
-			func(t *openapi3.ResponseRef) { r.Value = t.Value })
-	case r.Value == nil:
-		w.ok = false
-	default:
-		for _, h := range r.Value.Headers {
-			w.header(h)
-		}
-		w.content(r.Value.Content)
-		if len(r.Value.Links) != 0 {
-			w.ok = false // the conversion writes none: the loader's
-		}
+		return
+	}
+	if !otherRef(w, r.Ref, r.Value != nil, "#/components/responses/", w.c.Responses,
+		func(t *openapi3.ResponseRef) bool { return t.Ref == "" && t.Value != nil },
+		func(t *openapi3.ResponseRef) { r.Value = t.Value }) {
+		return
+	}
+	for _, h := range r.Value.Headers {
+		w.header(h)
+	}
+	w.content(r.Value.Content)
+	if len(r.Value.Links) != 0 {
+		w.ok = false // the conversion writes none: the loader's
 	}
 }
 

@@ -44,17 +44,7 @@ func TestDecodeSwagger2(t *testing.T) {
 		"paths and definitions last": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "x-a": 1,
 			"definitions": {"D": {"type": "string"}}, "paths": {"/a": null}}`),
 	}
-	yml, err := os.ReadFile("testdata/swagger2.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := yaml.Unmarshal(yml, &v); err != nil {
-		t.Fatal(err)
-	}
-	if docs["testdata/swagger2.yaml"], err = json.Marshal(v); err != nil {
-		t.Fatal(err)
-	}
+	docs["testdata/swagger2.yaml"] = swagger2YAMLAsJSON(t)
 	docs["published swagger"] = mustRead(t, publishedSwagger)
 	docs["petstore-expanded 2.0"] = mustRead(t, "../../../shared/specs-real/openapi-examples/v2.0-petstore-expanded.json")
 	for name, data := range docs {
@@ -107,4 +97,22 @@ func TestDecodeSwagger2Errors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// swagger2YAMLAsJSON is testdata/swagger2.yaml as JSON text.
+func swagger2YAMLAsJSON(t *testing.T) []byte {
+	t.Helper()
+	yml, err := os.ReadFile("testdata/swagger2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := yaml.Unmarshal(yml, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
 }

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
-	"go.yaml.in/yaml/v3"
 )
 
 // TestToV3MatchesKinOpenAPI holds toV3 to openapi2conv.ToV3: the same
@@ -51,23 +49,11 @@ func TestToV3MatchesKinOpenAPI(t *testing.T) {
 		{"a null property", []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
 			"definitions": {"A": {"properties": {"a": null}}}}`), false},
 	}
-	yml, err := os.ReadFile("testdata/swagger2.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := yaml.Unmarshal(yml, &v); err != nil {
-		t.Fatal(err)
-	}
-	j, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
 	docs = append(docs, struct {
 		name string
 		data []byte
 		fast bool
-	}{"testdata/swagger2.yaml", j, true})
+	}{"testdata/swagger2.yaml", swagger2YAMLAsJSON(t), true})
 	for _, tt := range docs {
 		t.Run(tt.name, func(t *testing.T) {
 			decode := func() *openapi2.T {
@@ -177,37 +163,30 @@ func refsNotSharingTarget(doc *openapi3.T) []string {
 			schema(mt.Schema)
 		}
 	}
+	shares := func(ref string, ok bool) {
+		if !ok {
+			bad = append(bad, ref)
+		}
+	}
 	parameter := func(r *openapi3.ParameterRef) {
-		switch {
-		case r.Ref != "":
-			name, _ := componentName(r.Ref, "#/components/parameters/")
-			if t := c.Parameters[name]; t == nil || r.Value == nil || r.Value != t.Value {
-				bad = append(bad, r.Ref)
-			}
-		case r.Value != nil:
+		if r.Ref != "" {
+			shares(r.Ref, r.Value != nil && r.Value == componentValue(c.Parameters, r.Ref, "#/components/parameters/", func(t *openapi3.ParameterRef) *openapi3.Parameter { return t.Value }))
+		} else if r.Value != nil {
 			schema(r.Value.Schema)
 			content(r.Value.Content)
 		}
 	}
 	requestBody := func(r *openapi3.RequestBodyRef) {
-		switch {
-		case r.Ref != "":
-			name, _ := componentName(r.Ref, "#/components/requestBodies/")
-			if t := c.RequestBodies[name]; t == nil || r.Value == nil || r.Value != t.Value {
-				bad = append(bad, r.Ref)
-			}
-		case r.Value != nil:
+		if r.Ref != "" {
+			shares(r.Ref, r.Value != nil && r.Value == componentValue(c.RequestBodies, r.Ref, "#/components/requestBodies/", func(t *openapi3.RequestBodyRef) *openapi3.RequestBody { return t.Value }))
+		} else if r.Value != nil {
 			content(r.Value.Content)
 		}
 	}
 	response := func(r *openapi3.ResponseRef) {
-		switch {
-		case r.Ref != "":
-			name, _ := componentName(r.Ref, "#/components/responses/")
-			if t := c.Responses[name]; t == nil || r.Value == nil || r.Value != t.Value {
-				bad = append(bad, r.Ref)
-			}
-		case r.Value != nil:
+		if r.Ref != "" {
+			shares(r.Ref, r.Value != nil && r.Value == componentValue(c.Responses, r.Ref, "#/components/responses/", func(t *openapi3.ResponseRef) *openapi3.Response { return t.Value }))
+		} else if r.Value != nil {
 			content(r.Value.Content)
 			for _, h := range r.Value.Headers {
 				schema(h.Value.Schema)
@@ -243,4 +222,13 @@ func refsNotSharingTarget(doc *openapi3.T) []string {
 		}
 	}
 	return bad
+}
+
+// componentValue is the Value of the component ref names in m (nil: none).
+func componentValue[R, V any](m map[string]*R, ref, prefix string, value func(*R) *V) *V {
+	name, _ := componentName(ref, prefix)
+	if t := m[name]; t != nil {
+		return value(t)
+	}
+	return nil
 }
