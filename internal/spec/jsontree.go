@@ -18,7 +18,10 @@ import (
 // (so never read as numbers, booleans or timestamps), numbers, booleans
 // and null as plain scalars resolved the YAML way.
 func jsonTree(data []byte) (*yaml.Node, error) {
-	p := &jsonParser{data: data, line: 1}
+	return (&jsonParser{data: data, line: 1}).document()
+}
+
+func (p *jsonParser) document() (*yaml.Node, error) {
 	p.space()
 	root, err := p.value(0)
 	if err != nil {
@@ -41,6 +44,14 @@ type jsonParser struct {
 	line      int
 	lineStart int
 	tags      map[string]string // literal -> the tag YAML resolves it to
+
+	// member, when set, is handed each member of an object that is the
+	// value of the top-level key memberOf as soon as the member is read:
+	// that object's node, the key and the value's node, which the parser
+	// does not touch again (it goes on appending to the object's Content).
+	memberOf string
+	member   func(obj *yaml.Node, key string, val *yaml.Node)
+	handOn   bool // the object about to be read is such a value
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -88,6 +99,8 @@ func (p *jsonParser) value(depth int) (*yaml.Node, error) {
 }
 
 func (p *jsonParser) object(depth int) (*yaml.Node, error) {
+	handOn := p.handOn
+	p.handOn = false
 	n := p.node(yaml.MappingNode)
 	n.Tag, n.Style = "!!map", yaml.FlowStyle
 	p.pos++ // {
@@ -112,11 +125,15 @@ func (p *jsonParser) object(depth int) (*yaml.Node, error) {
 		}
 		p.pos++
 		p.space()
+		p.handOn = depth == 0 && p.member != nil && key == p.memberOf && p.pos < len(p.data) && p.data[p.pos] == '{'
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
 		n.Content = append(n.Content, k, v)
+		if handOn {
+			p.member(n, key, v)
+		}
 		if done, err := p.next('}'); done || err != nil {
 			return n, err
 		}

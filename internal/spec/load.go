@@ -77,8 +77,14 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		return nil, err
 	}
 	var tree *yaml4.Node // a JSON document, read once (nil: not JSON)
+	var ahead *pathsAhead
 	if isJSON(data) {
-		if tree, err = jsonTree(data); err != nil {
+		if version == "2.0" {
+			tree, ahead, err = jsonTreeDecodingPaths(data)
+		} else {
+			tree, err = jsonTree(data)
+		}
+		if err != nil {
 			// Not well-formed: the error is the one decoding it reports.
 			if _, err := sniffVersion(path, data, nil); err != nil {
 				return nil, err
@@ -89,7 +95,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	files := []string{path}
 	refsResolved := false // every schema $ref known to have a Value
 	if version == "2.0" {
-		doc, refsResolved, err = loadSwagger2(path, data, tree)
+		doc, refsResolved, err = loadSwagger2(path, data, tree, ahead)
 	} else {
 		doc, files, err = loadOpenAPI3(path, data, tree, opts)
 	}
@@ -184,7 +190,7 @@ func lineCol(data []byte, offset int64) (int, int) {
 // loadSwagger2 converts a Swagger 2.0 document to OpenAPI 3; refsResolved
 // says that every schema $ref in it has been found to lead to a schema
 // (toV3's own resolution), which unresolvedSchemaRef need not check again.
-func loadSwagger2(path string, data []byte, tree *yaml4.Node) (doc3 *openapi3.T, refsResolved bool, err error) {
+func loadSwagger2(path string, data []byte, tree *yaml4.Node, ahead *pathsAhead) (doc3 *openapi3.T, refsResolved bool, err error) {
 	if !isJSON(data) {
 		var v any
 		if err := yaml.Unmarshal(data, &v); err != nil {
@@ -197,7 +203,7 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node) (doc3 *openapi3.T,
 		data = j
 	}
 	var doc2 openapi2.T
-	if tree == nil || decodeSwagger2Tree(tree, &doc2) != nil {
+	if tree == nil || decodeSwagger2Tree(tree, &doc2, ahead) != nil {
 		doc2 = openapi2.T{}
 		err = decodeSwagger2(data, &doc2)
 	}

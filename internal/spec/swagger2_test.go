@@ -41,6 +41,10 @@ func TestDecodeSwagger2(t *testing.T) {
 		// paths and definitions decode apart from the rest, unless another key folds to theirs.
 		"paths twice but for case": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "definitions": null,
 			"Paths": null, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}`),
+		// The same path twice: the later wins, a null included.
+		"a path twice": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"},
+			"paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}, "/b": null, "/a": null, "/b": {"x-b": 1}}}`),
+		"paths not an object": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": null}`),
 		"paths and definitions last": []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "x-a": 1,
 			"definitions": {"D": {"type": "string"}}, "paths": {"/a": null}}`),
 	}
@@ -64,13 +68,30 @@ func TestDecodeSwagger2(t *testing.T) {
 				t.Fatal(err)
 			}
 			var fromTree openapi2.T
-			if err := decodeSwagger2Tree(root, &fromTree); err != nil {
+			if err := decodeSwagger2Tree(root, &fromTree, nil); err != nil {
 				t.Fatalf("decodeSwagger2Tree: %v", err)
 			}
 			if !reflect.DeepEqual(fromTree, want) {
 				w, _ := json.MarshalIndent(want, "", " ")
 				g, _ := json.MarshalIndent(fromTree, "", " ")
 				t.Errorf("decodeSwagger2Tree differs from json.Unmarshal (-want +got):\n%s", cmp.Diff(string(w), string(g)))
+			}
+			// The path items decoded while the tree is read.
+			root, ahead, err := jsonTreeDecodingPaths(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pipelined openapi2.T
+			if err := decodeSwagger2Tree(root, &pipelined, ahead); err != nil {
+				t.Fatalf("decodeSwagger2Tree with the paths decoded ahead: %v", err)
+			}
+			if !reflect.DeepEqual(pipelined, want) {
+				w, _ := json.MarshalIndent(want, "", " ")
+				g, _ := json.MarshalIndent(pipelined, "", " ")
+				t.Errorf("decodeSwagger2Tree with the paths decoded ahead differs from json.Unmarshal (-want +got):\n%s", cmp.Diff(string(w), string(g)))
+			}
+			if name == "published swagger" && ahead.obj == nil {
+				t.Errorf("jsonTreeDecodingPaths decoded no paths ahead of the published swagger's tree")
 			}
 		})
 	}

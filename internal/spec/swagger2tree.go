@@ -34,7 +34,11 @@ import (
 // paths and definitions, most of a big spec, decode on goroutines of their
 // own while the rest decodes here: each writes its own field of doc, and
 // the tree is only read.
-func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T) error {
+//
+// ahead, when not nil, holds the path items jsonTreeDecodingPaths decoded
+// while it read the tree: they are taken for paths when they are that
+// tree's.
+func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) error {
 	v := reflect.ValueOf(doc).Elem()
 	rest, apart := membersApart(root, "paths", "definitions")
 	fields := v2FieldsOf(v.Type())
@@ -46,11 +50,75 @@ func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T) error {
 		}
 	}
 	for i, m := range apart {
-		wg.Go(func() { errs[i] = decodeV2(m.val, v.Field(fields.byName[m.key])) })
+		field := v.Field(fields.byName[m.key])
+		if ahead != nil && m.key == "paths" && m.val == ahead.obj {
+			wg.Go(func() { errs[i] = ahead.wait(field) })
+			continue
+		}
+		wg.Go(func() { errs[i] = decodeV2(m.val, field) })
 	}
 	errs[len(apart)] = decodeV2(rest, v)
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// pathsAhead decodes the path items of a Swagger 2.0 document, each as
+// soon as jsonTreeDecodingPaths has read it, on a goroutine of its own:
+// the Genesys swagger's paths are 3.5 of its 4.2 MB, so decoding them was
+// most of what followed the tree's read, on one CPU while the other
+// waited. Each is decoded as decodeV2 decodes a paths mapping: in order,
+// null as a nil item, a later key over an earlier one.
+type pathsAhead struct {
+	obj   *yaml.Node  // the paths object whose members were sent (nil: none, or two)
+	items chan member // from the parser
+	done  chan struct{}
+	paths map[string]*openapi2.PathItem // once done, when err is nil
+	err   error                         // the first item's error, in order
+}
+
+// jsonTreeDecodingPaths is jsonTree for a Swagger 2.0 document, its path
+// items decoded meanwhile (decodeSwagger2Tree takes them).
+func jsonTreeDecodingPaths(data []byte) (*yaml.Node, *pathsAhead, error) {
+	a := &pathsAhead{items: make(chan member, 64), done: make(chan struct{})}
+	go a.decode()
+	objects := 0
+	p := &jsonParser{data: data, line: 1, memberOf: "paths", member: func(obj *yaml.Node, key string, val *yaml.Node) {
+		if obj != a.obj {
+			a.obj = obj
+			objects++
+		}
+		a.items <- member{key, val}
+	}}
+	root, err := p.document()
+	close(a.items)
+	if objects > 1 {
+		a.obj = nil // "paths" twice: decodeSwagger2Tree leaves both to the slow way
+	}
+	return root, a, err
+}
+
+func (a *pathsAhead) decode() {
+	defer close(a.done)
+	paths := map[string]*openapi2.PathItem{}
+	for m := range a.items {
+		if a.err != nil {
+			continue // the parser is not held up
+		}
+		var item *openapi2.PathItem
+		if a.err = decodeV2(m.val, reflect.ValueOf(&item).Elem()); a.err == nil {
+			paths[m.key] = item
+		}
+	}
+	a.paths = paths
+}
+
+// wait sets field (doc.Paths) once every item is decoded.
+func (a *pathsAhead) wait(field reflect.Value) error {
+	<-a.done
+	if a.err == nil {
+		field.Set(reflect.ValueOf(a.paths))
+	}
+	return a.err
 }
 
 type member struct {
