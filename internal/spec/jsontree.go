@@ -47,8 +47,9 @@ type jsonParser struct {
 
 	// member, when set, is handed each member of an object that is the
 	// value of the top-level key memberOf as soon as the member is read:
-	// that object's node, the key and the value's node, which the parser
-	// does not touch again (it goes on appending to the object's Content).
+	// that object's node, the key and the value's node. The member is not
+	// kept in the object (its Content stays empty), so that the value can
+	// be collected once the receiver is done with it.
 	memberOf string
 	member   func(obj *yaml.Node, key string, val *yaml.Node)
 	handOn   bool // the object about to be read is such a value
@@ -130,9 +131,10 @@ func (p *jsonParser) object(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.Content = append(n.Content, k, v)
 		if handOn {
 			p.member(n, key, v)
+		} else {
+			n.Content = append(n.Content, k, v)
 		}
 		if done, err := p.next('}'); done || err != nil {
 			return n, err

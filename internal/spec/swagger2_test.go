@@ -82,15 +82,18 @@ func TestDecodeSwagger2(t *testing.T) {
 				t.Fatal(err)
 			}
 			var pipelined openapi2.T
-			if err := decodeSwagger2Tree(root, &pipelined, ahead); err != nil {
+			err = decodeSwagger2Tree(root, &pipelined, ahead)
+			switch {
+			case name == "paths twice but for case" && err == errV2Unsure:
+				// The items are not in the tree: left to decodeSwagger2, above.
+			case err != nil:
 				t.Fatalf("decodeSwagger2Tree with the paths decoded ahead: %v", err)
-			}
-			if !reflect.DeepEqual(pipelined, want) {
+			case !reflect.DeepEqual(pipelined, want):
 				w, _ := json.MarshalIndent(want, "", " ")
 				g, _ := json.MarshalIndent(pipelined, "", " ")
 				t.Errorf("decodeSwagger2Tree with the paths decoded ahead differs from json.Unmarshal (-want +got):\n%s", cmp.Diff(string(w), string(g)))
 			}
-			if name == "published swagger" && ahead.obj == nil {
+			if name == "published swagger" && (ahead.obj == nil || len(ahead.obj.Content) != 0) {
 				t.Errorf("jsonTreeDecodingPaths decoded no paths ahead of the published swagger's tree")
 			}
 		})

@@ -36,8 +36,9 @@ import (
 // the tree is only read.
 //
 // ahead, when not nil, holds the path items jsonTreeDecodingPaths decoded
-// while it read the tree: they are taken for paths when they are that
-// tree's.
+// while it read the tree, which left them out of it: they are taken for
+// paths, and a document where they cannot be (paths twice, or but for
+// case) is left to the caller's slow way.
 func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) error {
 	v := reflect.ValueOf(doc).Elem()
 	rest, apart := membersApart(root, "paths", "definitions")
@@ -48,6 +49,9 @@ func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) err
 		if _, ok := fields.byName[m.key]; !ok {
 			return errV2Unsure // before any goroutine writes to doc
 		}
+	}
+	if ahead != nil && ahead.handedOn && !slices.ContainsFunc(apart, func(m member) bool { return m.val == ahead.obj }) {
+		return errV2Unsure
 	}
 	for i, m := range apart {
 		field := v.Field(fields.byName[m.key])
@@ -69,15 +73,18 @@ func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) err
 // waited. Each is decoded as decodeV2 decodes a paths mapping: in order,
 // null as a nil item, a later key over an earlier one.
 type pathsAhead struct {
-	obj   *yaml.Node  // the paths object whose members were sent (nil: none, or two)
-	items chan member // from the parser
-	done  chan struct{}
-	paths map[string]*openapi2.PathItem // once done, when err is nil
-	err   error                         // the first item's error, in order
+	handedOn bool        // some path items are decoded here, not in the tree
+	obj      *yaml.Node  // the paths object whose members were sent (nil: two)
+	items    chan member // from the parser
+	done     chan struct{}
+	paths    map[string]*openapi2.PathItem // once done, when err is nil
+	err      error                         // the first item's error, in order
 }
 
 // jsonTreeDecodingPaths is jsonTree for a Swagger 2.0 document, its path
-// items decoded meanwhile (decodeSwagger2Tree takes them).
+// items decoded meanwhile and left out of the tree (decodeSwagger2Tree
+// takes them): each item's nodes are garbage once it is decoded, which
+// the collector, when it runs during the load, need not mark.
 func jsonTreeDecodingPaths(data []byte) (*yaml.Node, *pathsAhead, error) {
 	a := &pathsAhead{items: make(chan member, 64), done: make(chan struct{})}
 	go a.decode()
@@ -87,6 +94,7 @@ func jsonTreeDecodingPaths(data []byte) (*yaml.Node, *pathsAhead, error) {
 			a.obj = obj
 			objects++
 		}
+		a.handedOn = true
 		a.items <- member{key, val}
 	}}
 	root, err := p.document()
