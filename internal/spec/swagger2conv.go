@@ -42,7 +42,9 @@ func toV3(doc2 *openapi2.T) (doc3 *openapi3.T, resolved bool, err error) {
 }
 
 // convertSwagger2 is kin-openapi v0.153.0's openapi2conv.ToV3WithLoader
-// (MIT licence, github.com/getkin/kin-openapi, openapi2conv/openapi2_conv.go)
+// (github.com/getkin/kin-openapi, openapi2conv/openapi2_conv.go; Copyright
+// (c) 2017-2018 the project authors; MIT licence, its text beside this
+// file in LICENSE.kin-openapi)
 // without its last step, the loader's ResolveRefsIn: every part goes
 // through the package's exported functions, in the same order (paths
 // before definitions: a path's formData parameter looks for its schema
