@@ -1,10 +1,13 @@
 package mockserver
 
 import (
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -49,6 +52,18 @@ func BenchmarkServeHTTP(b *testing.B) {
 			for _, bc := range sc.cases {
 				b.Run(bc.name, func(b *testing.B) { bc.run(b, srv, sc.path) })
 			}
+			// The first request again with a request log, as `casebook
+			// mock --log FILE` writes it (bench/compare.sh): slog's text
+			// handler over a LogWriter, here one that never flushes to a file.
+			lw := NewLogWriter(io.Discard, time.Hour)
+			defer lw.Close()
+			cfg.Logger = slog.New(slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			logged, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bc := sc.cases[0]
+			b.Run(bc.name+" logged", func(b *testing.B) { bc.run(b, logged, sc.path) })
 		})
 	}
 }

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -374,10 +374,23 @@ func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // the client may be gone; nothing to tell it
+	buf := answerBuffers.Get().(*[]byte)
+	b, err := jsonvalue.Append((*buf)[:0], v)
+	if err == nil { // as json.Encoder: nothing written on an error
+		_, _ = w.Write(append(b, '\n')) // the client may be gone; nothing to tell it
+	}
+	if cap(b) <= maxPooledAnswer {
+		*buf = b
+		answerBuffers.Put(buf)
+	}
 }
+
+// answerBuffers hold encoded answers between requests: one allocation
+// less per answer, and none growing the buffer. A buffer grown past
+// maxPooledAnswer by a big answer is left to the collector.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+const maxPooledAnswer = 64 << 10
 
 // newID is a random UUID (version 4), the shape Genesys Cloud's contextId
 // has. It names one answer, so it needs to be unique, not secret: the

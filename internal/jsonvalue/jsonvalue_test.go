@@ -1,0 +1,164 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+)
+
+// seeds are JSON texts worth checking by hand and starting the fuzzers
+// from: every kind of value, escapes, non-ASCII and invalid UTF-8, numbers
+// in every spelling, repeated members, white space, and texts that are not
+// one JSON value.
+var seeds = []string{
+	`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`,
+	`{"phoneNumber": "+13175550123"}`,
+	`[]`, `{}`, `[[]]`, `[{}]`, `null`, `true`, `false`, `0`, `-0`, `1.5e+10`, `-1E-7`, `123456789012345678901234567890`,
+	`"plain"`, `"tab\tand \"quotes\" and \\ and \/"`, `"\u00e9\u2028\ud83d\ude00"`, "\"caf\xc3\xa9\"", "\"bad \xff utf8\"",
+	"\"del \x7f\"", `"\ud800"`, `{"a":1,"a":2}`, ` { "a" : [ 1 , 2 , { } ] } `, "\n\t[1]\r\n",
+	`{"k\"ey":"v"}`, `{"<html>":"&amp;"}`,
+	``, ` `, `{`, `[1,]`, `{"a":1,}`, `01`, `1 2`, `"unterminated`, `{"a" 1}`, `nul`, `[1]x`, "\"ctl \x01\"", `1.`, `.5`, `+1`,
+}
+
+func decodeStd(data []byte) (any, error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return nil, errRest
+	}
+	return v, nil
+}
+
+var errRest = json.Unmarshal([]byte(`1 2`), new(any))
+
+// checkDecode: Decode accepts what the json.Decoder (UseNumber, nothing
+// after the value) accepts, and gives the same value.
+func checkDecode(t *testing.T, data []byte) {
+	t.Helper()
+	want, err := decodeStd(data)
+	got, ok := Decode(data)
+	if ok != (err == nil) {
+		t.Fatalf("Decode(%q) ok = %v, want %v (encoding/json: %v)", data, ok, err == nil, err)
+	}
+	if ok && !reflect.DeepEqual(got, want) {
+		t.Fatalf("Decode(%q) = %#v, want %#v", data, got, want)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	for _, s := range seeds {
+		checkDecode(t, []byte(s))
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(checkDecode)
+}
+
+func encodeStd(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// checkAppend: Append writes what a json.Encoder without HTML escapes
+// writes, and fails where it fails, leaving dst as it was.
+func checkAppend(t *testing.T, v any) {
+	t.Helper()
+	want, werr := encodeStd(v)
+	got, err := Append([]byte("prefix"), v)
+	if (err == nil) != (werr == nil) {
+		t.Fatalf("Append(%#v) error = %v, want %v", v, err, werr)
+	}
+	if werr != nil {
+		want = nil
+	}
+	if !bytes.Equal(got, append([]byte("prefix"), want...)) {
+		t.Fatalf("Append(%#v) = %s, want prefix%s", v, got, want)
+	}
+}
+
+func TestAppend(t *testing.T) {
+	for _, v := range []any{
+		nil, true, false, "", "plain", "quote\" back\\ ctl\x01 del\x7f <&> \u2028 bad\xff é",
+		0.0, math.Copysign(0, -1), 1.0, -1.5, 1e20, 1e21, 123456789e13, 1e-6, 1e-7, 9.999e-7, 3.14159, math.MaxFloat64, math.SmallestNonzeroFloat64,
+		math.NaN(), math.Inf(1), // errors, as encoding/json's
+		int64(-42), 7, json.Number("12.5e-3"), json.Number(""), json.Number("-0"), json.Number(" 1"), json.Number("1."), json.Number("abc"),
+		map[string]any(nil), []any(nil), map[string]any{}, []any{},
+		map[string]any{"b": 1.0, "a": []any{"x", nil, map[string]any{"z": true, "é": "ü", "a\"": "q"}}, "A": int64(3)},
+		map[string]string{"other": "types"}, []string{"go", "through"}, struct{ X int }{1},
+		[]any{1.0, math.NaN()}, map[string]any{"bad": math.Inf(-1)},
+	} {
+		checkAppend(t, v)
+	}
+}
+
+// FuzzAppend encodes what encoding/json decodes from the fuzzer's text,
+// with numbers both as json.Number and as float64.
+func FuzzAppend(f *testing.F) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if v, err := decodeStd(data); err == nil {
+			checkAppend(t, v)
+		}
+		var v any
+		if json.Unmarshal(data, &v) == nil {
+			checkAppend(t, v)
+		}
+	})
+}
+
+var benchBody = []byte(`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`)
+
+func BenchmarkDecode(b *testing.B) {
+	b.Run("jsonvalue", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := Decode(benchBody); !ok {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+	b.Run("encoding-json-decoder", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decodeStd(benchBody); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkAppend(b *testing.B) {
+	v, _ := decodeStd(benchBody)
+	b.Run("jsonvalue", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf, _ = Append(buf[:0], v)
+		}
+	})
+	b.Run("encoding-json-encoder", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := encodeStd(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
