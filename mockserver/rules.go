@@ -30,6 +30,11 @@ type exchange struct {
 	parsed  bool
 	doc     any
 	hasBody bool
+
+	// inRange: every number in linted is within float64's range (ranged:
+	// checked), so a member read from linted and converted alone is what
+	// the same member of json()'s copy would be (bodyMember).
+	ranged, inRange bool
 }
 
 // json decodes the body once, as json.Unmarshal does (numbers as float64),
@@ -77,16 +82,59 @@ func asUnmarshalled(v any) (any, bool) {
 	return v, true
 }
 
+// bodyMember is the member ptr names in json()'s body. From lint's
+// decoding it converts only that member, not the whole body: a rule reads
+// one or two members of it on every request.
+func (ex *exchange) bodyMember(ptr string) (any, bool) {
+	if !ex.hasLinted || ex.parsed {
+		doc, ok := ex.json()
+		if !ok {
+			return nil, false
+		}
+		return jsonptr.Get(doc, ptr)
+	}
+	if !ex.ranged {
+		ex.ranged, ex.inRange = true, floatRange(ex.linted)
+	}
+	if !ex.inRange {
+		return nil, false // json() has no body: Unmarshal would fail
+	}
+	v, ok := jsonptr.Get(ex.linted, ptr)
+	if !ok {
+		return nil, false
+	}
+	v, _ = asUnmarshalled(v)
+	return v, true
+}
+
+// floatRange reports whether asUnmarshalled(v) succeeds, without its copy.
+func floatRange(v any) bool {
+	switch v := v.(type) {
+	case json.Number:
+		_, err := strconv.ParseFloat(string(v), 64)
+		return err == nil
+	case map[string]any:
+		for _, e := range v {
+			if !floatRange(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if !floatRange(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // value reads what a Ref names; ok is false when it is absent (a JSON
 // null counts as absent, as vendors treat it).
 func (ex *exchange) value(r Ref) (any, bool) {
 	switch {
 	case r.Body != "":
-		doc, ok := ex.json()
-		if !ok {
-			return nil, false
-		}
-		v, ok := jsonptr.Get(doc, r.Body)
+		v, ok := ex.bodyMember(r.Body)
 		return v, ok && v != nil
 	case r.Path != "":
 		v, ok := ex.match.PathParams[r.Path]

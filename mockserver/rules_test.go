@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/casebook-dev/casebook/internal/jsonptr"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -76,6 +77,40 @@ func TestAsUnmarshalled(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); ok && diff != "" {
 			t.Errorf("asUnmarshalled(%s) (-want +got):\n%s", body, diff)
+		}
+	}
+}
+
+// TestBodyMember: a member read from lint's decoding, converted alone, is
+// the member json.Unmarshal's whole body holds; a body with a number
+// beyond float64 has no members, as Unmarshal fails on it.
+func TestBodyMember(t *testing.T) {
+	pointers := []string{"", "/a", "/b", "/b/3", "/c", "/c/d", "/c/f", "/0/n", "/1", "/big", "/u", "/nope", "/b/9"}
+	for _, body := range []string{
+		`{"a": 1, "b": [1.5, -0, 1e3, 12345678901234567890], "c": {"d": null, "e": true, "f": "x"}}`,
+		`[{"n": 9007199254740993}, [], {}]`,
+		`"text"`, `0`, `null`, `{"big": 1e999, "a": "x"}`, `[1, 2, -1e400]`, `{"u": "\u00e9\ud83d\ude00"}`,
+	} {
+		var doc any
+		unmarshalled := json.Unmarshal([]byte(body), &doc) == nil
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		var numbers any
+		if err := dec.Decode(&numbers); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		for _, ptr := range pointers {
+			ex := &exchange{linted: numbers, hasLinted: true}
+			got, ok := ex.bodyMember(ptr)
+			want, wantOK := jsonptr.Get(doc, ptr)
+			wantOK = wantOK && unmarshalled
+			if ok != wantOK {
+				t.Errorf("bodyMember(%q) in %s: ok = %v, want %v", ptr, body, ok, wantOK)
+				continue
+			}
+			if diff := cmp.Diff(want, got); ok && diff != "" {
+				t.Errorf("bodyMember(%q) in %s (-want +got):\n%s", ptr, body, diff)
+			}
 		}
 	}
 }
