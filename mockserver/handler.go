@@ -27,10 +27,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.recoverPanic(rec, r)
 	s.serve(rec, r)
 	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
-		return // --quiet: skip boxing the line's values (6 allocations a request)
+		return // --quiet: skip building the line
 	}
-	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "code", rec.code,
-		"duration", time.Since(start).Round(time.Microsecond))
+	// Typed attributes: no value boxed into an any (3 allocations a request).
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", rec.status), slog.String("code", rec.code), slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
 }
 
 func (s *Server) serve(w *statusRecorder, r *http.Request) {
@@ -55,7 +56,7 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 	if s.injectFault(w, r, sess) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	body, err := readBody(w, r, s.maxBody)
 	if err != nil {
 		s.bodyError(w, err)
 		return
@@ -73,6 +74,32 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		s.testHook(r)
 	}
 	s.answer(w, &exchange{r: r, match: m, body: body, session: sess})
+}
+
+// readBody reads the body, at most max bytes (more: an *http.MaxBytesError),
+// as io.ReadAll does but into a buffer of the declared Content-Length:
+// ReadAll starts at 512 bytes, five times the usual request here, and
+// every byte allocated per request is work for the collector.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	rd := http.MaxBytesReader(w, r.Body, max)
+	size := int64(512)
+	if n := r.ContentLength; n >= 0 && n < max {
+		size = n + 1 // room to read the EOF into without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
+		}
+	}
 }
 
 func (s *Server) bodyError(w *statusRecorder, err error) {

@@ -2,9 +2,11 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,5 +155,28 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 	}
 	if status := <-done; status != 200 {
 		t.Errorf("in-flight request = %d, want 200", status)
+	}
+}
+
+// TestReadBody: readBody reads what io.ReadAll reads, to the limit and
+// not a byte past it, whether the request declares its length or not.
+func TestReadBody(t *testing.T) {
+	const max = 64
+	for _, size := range []int{0, 1, 100 % max, max - 1, max, max + 1, 3 * max, 5000} {
+		for _, declared := range []bool{true, false} {
+			body := strings.Repeat("x", size)
+			r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+			if !declared {
+				r.ContentLength = -1 // chunked
+			}
+			got, err := readBody(httptest.NewRecorder(), r, max)
+			var mbe *http.MaxBytesError
+			if tooLarge := size > max; tooLarge != errors.As(err, &mbe) || (!tooLarge && err != nil) {
+				t.Errorf("readBody(%d bytes, declared %v) error = %v, want a MaxBytesError: %v", size, declared, err, tooLarge)
+			}
+			if err == nil && string(got) != body {
+				t.Errorf("readBody(%d bytes, declared %v) = %d bytes, want the body", size, declared, len(got))
+			}
+		}
 	}
 }
