@@ -78,6 +78,15 @@ const (
 // satisfy checks one requirement: every scheme in it must be met. The
 // grant is the first scheme's.
 func (s *Server) satisfy(r *http.Request, req openapi3.SecurityRequirement) (*grant, verdict) {
+	if len(req) == 1 { // the usual requirement: one scheme, no names to sort
+		for name := range req {
+			g, v := s.credentialFor(r, s.scheme(name))
+			if v != credValid {
+				return nil, v
+			}
+			return g, credValid
+		}
+	}
 	var first *grant
 	worst := credValid
 	for _, name := range slices.Sorted(maps.Keys(req)) {
