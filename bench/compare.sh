@@ -9,6 +9,8 @@
 # Knobs: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 SWAGGER=path/to/swagger.json
 #        ONLY=pc|genesys (one spec only)  ROUNDS=1 (rounds of every server, in
 #        turn; on a shared machine the median of 3 says more than one)
+#        PRISM=0 (casebook and the bare handler only: no npm, no Prism rows,
+#        "-" for the ratios to Prism)
 #
 # Each mock runs twice: logging every request to a file (casebook mock --log
 # FILE, prism's default level) and without a request log (casebook mock
@@ -25,6 +27,7 @@ CONNS=${CONNS:-32}
 SWAGGER=${SWAGGER:-$ROOT/../shared/specs-real/genesys-cloud-2018-03-swagger.json}
 ONLY=${ONLY:-}
 ROUNDS=${ROUNDS:-1}
+PRISM=${PRISM:-1}
 PORT_CASEBOOK=18081
 PORT_PRISM=18082
 PORT_BARE=18083
@@ -56,7 +59,7 @@ install_tools() {
 		[ "$(id -u)" = 0 ] || sudo=sudo
 		$sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
 	fi
-	if [ ! -x bench/node_modules/.bin/prism ]; then
+	if [ "$PRISM" != 0 ] && [ ! -x bench/node_modules/.bin/prism ]; then
 		log "installing @stoplight/prism-cli@5.16.0 into bench/node_modules"
 		(cd bench && npm ci --no-audit --no-fund >/dev/null)
 	fi
@@ -199,17 +202,21 @@ run_spec() {
 		"same, no request log" \
 		"$WORK/casebook" mock --spec "$spec" --addr "$HOST:$PORT_CASEBOOK" --quiet
 	cbq=$RPS
-	measure "$label" "prism 5.16.0" $PORT_PRISM "$path" "$body" 2xx any "any bearer" \
-		bash -c "cd bench && exec npx prism mock -h $HOST -p $PORT_PRISM '$spec'"
-	pr=$RPS
-	measure "$label" "prism 5.16.0 -v warn" $PORT_PRISM "$path" "$body" 2xx any "same, no request log" \
-		bash -c "cd bench && exec npx prism mock -h $HOST -p $PORT_PRISM -v warn '$spec'"
-	prq=$RPS
+	pr=0 prq=0
+	if [ "$PRISM" != 0 ]; then
+		measure "$label" "prism 5.16.0" $PORT_PRISM "$path" "$body" 2xx any "any bearer" \
+			bash -c "cd bench && exec npx prism mock -h $HOST -p $PORT_PRISM '$spec'"
+		pr=$RPS
+		measure "$label" "prism 5.16.0 -v warn" $PORT_PRISM "$path" "$body" 2xx any "same, no request log" \
+			bash -c "cd bench && exec npx prism mock -h $HOST -p $PORT_PRISM -v warn '$spec'"
+		prq=$RPS
+	fi
 	measure "$label" "bare net/http (read+decode JSON)" $PORT_BARE "$path" "$body" 200 "" "no spec" \
 		"$WORK/bare" -addr "$HOST:$PORT_BARE"
 	bare=$RPS
 	awk -v c="$cb" -v cq="$cbq" -v p="$pr" -v pq="$prq" -v b="$bare" -v l="$label" -v r="$ROUND" \
-		'BEGIN { printf "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.1f\n", l, r, c / p, cq / pq, 100 * c / b, 100 * cq / b, b / p, b / pq }' \
+		'function x(a, b) { return b > 0 ? sprintf("%.1f", a / b) : "-" }
+		BEGIN { printf "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\n", l, r, x(c, p), x(cq, pq), 100 * c / b, 100 * cq / b, x(b, p), x(b, pq) }' \
 		>>"$WORK/ratios.tsv"
 }
 
@@ -257,4 +264,4 @@ echo "| round | spec                | server                             |   req
 echo "|---|---------------------|------------------------------------|---------|----------|--------|--------------|------------------|"
 printf '%s\n' "${ROWS[@]}"
 echo
-ratios
+ratios | sed 's/| -x /| - /g'
