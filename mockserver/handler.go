@@ -29,9 +29,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 		return // --quiet: skip building the line
 	}
-	// Typed attributes: no value boxed into an any (3 allocations a request).
-	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.Int("status", rec.status), slog.String("code", rec.code), slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
+	// Straight to the handler, with typed attributes: no value boxed into
+	// an any (3 allocations a request), and no caller's program counter
+	// (a stack walk on every request, for a source that would always
+	// name this line).
+	line := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	line.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+		slog.String("code", rec.code), slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
+	_ = s.log.Handler().Handle(r.Context(), line)
 }
 
 func (s *Server) serve(w *statusRecorder, r *http.Request) {
