@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -33,21 +34,24 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 			// A free-form object or a map: any key is declared. A schema with
 			// additionalProperties: false is the validator's to report.
 			for k, sub := range val {
-				if p := props[k]; p != nil {
+				if p := props[k]; p != nil && container(sub) {
 					c.undeclared(sub, p, ptr+jsonptr.Join(k))
 				}
 			}
 			return
 		}
-		for _, k := range slices.Sorted(maps.Keys(val)) {
+		// Any order: the findings are sorted by pointer in the end (sorted).
+		for k, sub := range val {
 			if p := props[k]; p != nil {
-				c.undeclared(val[k], p, ptr+jsonptr.Join(k))
+				if container(sub) {
+					c.undeclared(sub, p, ptr+jsonptr.Join(k))
+				}
 				continue
 			}
 			c.addFinding(finding.Finding{Severity: finding.Warning, Location: finding.InBody, Pointer: ptr + jsonptr.Join(k), Rule: finding.RuleUndeclared,
 				Message:    fmt.Sprintf("%q is not a field of %s; the schema allows other fields, so the server is likely to ignore it", k, schemaName(ref)),
 				Allowed:    slices.Sorted(maps.Keys(props)),
-				DidYouMean: didYouMeanField(k, val[k], s),
+				DidYouMean: didYouMeanField(k, sub, s),
 			})
 		}
 	case []any:
@@ -55,9 +59,21 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 			return
 		}
 		for i, item := range val {
-			c.undeclared(item, s.Items, fmt.Sprintf("%s/%d", ptr, i))
+			if container(item) {
+				c.undeclared(item, s.Items, ptr+"/"+strconv.Itoa(i))
+			}
 		}
 	}
+}
+
+// container: v may hold fields (a scalar holds none, so undeclared skips
+// building its pointer).
+func container(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // Properties merges the properties a value may have: the schema's own and
