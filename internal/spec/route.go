@@ -167,6 +167,7 @@ type node struct {
 	literal map[string]*node
 	param   *node
 	names   []string // parameter names along the template, set on leaves
+	paramAt []int    // and the segments that hold them
 	ops     map[string]*Operation
 }
 
@@ -181,9 +182,10 @@ func newRouter(ops []*Operation, prefixes []string) *router {
 func (r *router) add(op *Operation) {
 	n := r.root
 	var names []string
-	for _, seg := range splitPath(op.Path) {
+	var paramAt []int
+	for i, seg := range splitPath(op.Path) {
 		if isParam(seg) {
-			names = append(names, seg[1:len(seg)-1])
+			names, paramAt = append(names, seg[1:len(seg)-1]), append(paramAt, i)
 			if n.param == nil {
 				n.param = &node{}
 			}
@@ -202,7 +204,7 @@ func (r *router) add(op *Operation) {
 	}
 	if n.ops == nil {
 		n.ops = map[string]*Operation{}
-		n.names = names
+		n.names, n.paramAt = names, paramAt
 	}
 	n.ops[op.Method] = op
 }
@@ -212,46 +214,67 @@ func isParam(seg string) bool {
 }
 
 func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
+	return appendSegments(nil, p)
 }
 
-// find returns the match, or the methods of a path that exists without method.
+// appendSegments appends the segments of p, its slashes trimmed at both
+// ends, to dst (strings.Split's segments, without its allocation when dst
+// has room).
+func appendSegments(dst []string, p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return dst
+	}
+	for {
+		i := strings.IndexByte(p, '/')
+		if i < 0 {
+			return append(dst, p)
+		}
+		dst = append(dst, p[:i])
+		p = p[i+1:]
+	}
+}
+
+// find returns the match, or the methods of a path that exists without
+// method: the path as it is, then without each of the servers' path
+// prefixes it starts with.
 func (r *router) find(method, path string) (*Match, []string) {
 	var allowed []string
-	for _, candidate := range r.candidates(path) {
-		segs := splitPath(candidate)
-		values := make([]string, 0, 4)
-		if leaf := r.root.match(segs, method, &values, &allowed); leaf != nil {
-			op := leaf.ops[method]
-			if op == nil {
-				op = leaf.ops["GET"] // HEAD
+	if m := r.findIn(method, path, &allowed); m != nil {
+		return m, nil
+	}
+	for _, p := range r.prefixes {
+		if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
+			if m := r.findIn(method, rest, &allowed); m != nil {
+				return m, nil
 			}
-			return &Match{Operation: op, PathParams: params(leaf.names, values)}, nil
 		}
 	}
 	slices.Sort(allowed)
 	return nil, slices.Compact(allowed)
 }
 
-func (r *router) candidates(path string) []string {
-	out := []string{path}
-	for _, p := range r.prefixes {
-		if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
-			out = append(out, rest)
-		}
+// findIn routes one candidate path; its segments live on the stack unless
+// the path is unusually deep.
+func (r *router) findIn(method, path string, allowed *[]string) *Match {
+	var segBuf [16]string
+	segs := appendSegments(segBuf[:0], path)
+	leaf := r.root.match(segs, method, allowed)
+	if leaf == nil {
+		return nil
 	}
-	return out
+	op := leaf.ops[method]
+	if op == nil {
+		op = leaf.ops["GET"] // HEAD
+	}
+	return &Match{Operation: op, PathParams: params(leaf, segs)}
 }
 
 // match walks literal segments before parameters, backtracking when a
 // branch dead-ends or lacks the method (so GET /campaigns/progress and
 // PUT /campaigns/{id} both route). Leaves that match the path but not the
 // method add their methods to allowed.
-func (n *node) match(segs []string, method string, values *[]string, allowed *[]string) *node {
+func (n *node) match(segs []string, method string, allowed *[]string) *node {
 	if len(segs) == 0 {
 		if n.ops == nil {
 			return nil
@@ -265,33 +288,32 @@ func (n *node) match(segs []string, method string, values *[]string, allowed *[]
 		return nil
 	}
 	if child := n.literal[segs[0]]; child != nil {
-		if leaf := child.match(segs[1:], method, values, allowed); leaf != nil {
+		if leaf := child.match(segs[1:], method, allowed); leaf != nil {
 			return leaf
 		}
 	}
 	if n.param != nil && segs[0] != "" {
-		*values = append(*values, segs[0])
-		if leaf := n.param.match(segs[1:], method, values, allowed); leaf != nil {
+		if leaf := n.param.match(segs[1:], method, allowed); leaf != nil {
 			return leaf
 		}
-		*values = (*values)[:len(*values)-1]
 	}
 	return nil
 }
 
-func params(names, values []string) map[string]string {
-	if len(names) == 0 {
+// params are the path parameters of a path that routed to leaf: the
+// segments its template holds parameters at, unescaped.
+func params(leaf *node, segs []string) map[string]string {
+	if len(leaf.names) == 0 {
 		return nil
 	}
-	m := make(map[string]string, len(names))
-	for i, name := range names {
-		if i < len(values) {
-			v, err := url.PathUnescape(values[i])
-			if err != nil {
-				v = values[i]
-			}
-			m[name] = v
+	m := make(map[string]string, len(leaf.names))
+	for i, name := range leaf.names {
+		raw := segs[leaf.paramAt[i]]
+		v, err := url.PathUnescape(raw)
+		if err != nil {
+			v = raw
 		}
+		m[name] = v
 	}
 	return m
 }
