@@ -51,8 +51,8 @@ func Load(configFile string, paths []string) (*Config, []*Case, error) {
 }
 
 // LoadSlim is Load for a run too large to hold its cases: each case is
-// read and checked as Load checks it, and only its Slim copy is kept (a
-// Reloader gives the whole case back when the run starts it).
+// read and checked as Load checks it, and only its Slim copy is kept
+// (casefile.Whole gives the whole case back when the run starts it).
 func LoadSlim(configFile string, paths []string) (*Config, []*Case, error) {
 	return load(configFile, paths, casefile.Slim)
 }

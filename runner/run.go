@@ -152,13 +152,12 @@ func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) []*Result {
 // CPUs: a few MB.
 const emitWindow = 64
 
-// RunSlim runs cases loaded by LoadSlim, each decoded again from its file
-// as a worker starts it (casefile.Reloader), and hands each result to emit
-// in case order, letting go of the case once it has: the run holds what is
-// in flight, not every case and result.
+// RunSlim runs cases loaded by LoadSlim, each unpacked whole as a worker
+// starts it (casefile.Whole), and hands each result to emit in case order,
+// letting go of the case once it has: the run holds what is in flight and
+// the slim cases not yet run, not every whole case and result.
 func (r *Runner) RunSlim(ctx context.Context, slim []*Case, emit func(*Result)) {
-	reload := casefile.NewReloader(slim)
-	r.RunEach(ctx, len(slim), func(i int) (*Case, error) { return reload.Case(slim[i]) },
+	r.RunEach(ctx, len(slim), func(i int) (*Case, error) { return casefile.Whole(slim[i]) },
 		func(i int, res *Result) { emit(res); slim[i] = nil })
 }
 

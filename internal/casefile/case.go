@@ -59,6 +59,8 @@ type Case struct {
 	SpecPath string `yaml:"-"`
 	// positions of fields, for errors raised after decoding
 	fieldPos map[string]Pos
+	// packed is the whole case of a slim one (Slim), nil for a whole case.
+	packed []byte
 }
 
 // Request is the HTTP request a case sends.

@@ -3,11 +3,9 @@ package runner
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 )
@@ -40,9 +38,9 @@ func twoCaseProject(t *testing.T) (config, file string) {
 	return config, file
 }
 
-// LoadSlim keeps what selects and names a case; the Reloader gives back
-// the very case LoadCases decodes, once each.
-func TestReloaderGivesBackWholeCases(t *testing.T) {
+// LoadSlim keeps what selects and names a case; casefile.Whole gives back
+// the very case LoadCases decodes.
+func TestLoadSlimGivesBackWholeCases(t *testing.T) {
 	config, file := twoCaseProject(t)
 	_, whole, err := Load(config, []string{file})
 	if err != nil {
@@ -55,40 +53,30 @@ func TestReloaderGivesBackWholeCases(t *testing.T) {
 	if len(slim) != 2 || slim[0].Request.Body != nil || slim[0].Name != "first" || slim[0].Tags[0] != "a" || slim[1].SpecPath != whole[1].SpecPath {
 		t.Fatalf("LoadSlim = %+v, want the two cases' names, tags and specs, no requests", slim)
 	}
-	l := casefile.NewReloader(slim)
 	for i := range slim {
-		got, err := l.Case(slim[i])
+		got, err := casefile.Whole(slim[i])
 		if err != nil {
-			t.Fatalf("Case(%s) error: %v", slim[i].Name, err)
+			t.Fatalf("Whole(%s) error: %v", slim[i].Name, err)
 		}
-		if diff := cmp.Diff(whole[i], got, cmpopts.IgnoreUnexported(Case{})); diff != "" {
-			t.Errorf("Case(%s) mismatch (-LoadCases +Reloader):\n%s", slim[i].Name, diff)
+		if diff := cmp.Diff(whole[i], got, cmp.AllowUnexported(Case{})); diff != "" {
+			t.Errorf("Whole(%s) mismatch (-Load +LoadSlim):\n%s", slim[i].Name, diff)
 		}
-	}
-	if _, err := l.Case(slim[0]); err == nil || !strings.Contains(err.Error(), "asked for twice") {
-		t.Errorf("Case(first) a second time: error %v, want one saying it was asked for twice", err)
 	}
 }
 
-// A case file edited while the run goes on errors the cases it moved, by name.
-func TestReloaderFileChanged(t *testing.T) {
+// A case file edited after the cases were loaded changes nothing in the
+// run: each case was decoded once, when it was checked.
+func TestLoadSlimFileChanged(t *testing.T) {
 	config, file := twoCaseProject(t)
 	_, slim, err := LoadSlim(config, []string{file})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(file, []byte(strings.Replace(twoCases, "name: second", "name: renamed", 1)), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte("not: [a case"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := casefile.NewReloader(slim)
-	if _, err := l.Case(slim[0]); err != nil {
-		t.Errorf("Case(first) error: %v, want the case (it did not change)", err)
-	}
-	got, err := l.Case(slim[1])
-	if err == nil || !strings.Contains(err.Error(), "changed while casebook ran: case second") {
-		t.Errorf("Case(second) error = %v, want one saying the file changed", err)
-	}
-	if got == nil || got.Name != "second" {
-		t.Errorf("Case(second) = %v, want the slim case, to name it in the report", got)
+	got, err := casefile.Whole(slim[1])
+	if err != nil || got.Name != "second" || got.Request.Path != "/things/2" || got.Expect.Status != 404 {
+		t.Errorf("Whole(second) = %+v, %v; want the case as loaded", got, err)
 	}
 }

@@ -1,0 +1,371 @@
+package casefile
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"sync"
+)
+
+// A packed case is a decoded case written into one byte slice: every
+// exported field of every struct in it, in declaration order, and its
+// field positions. It is what Slim keeps of the rest of a case, so that a
+// run of 100,000 cases decodes each file once (the YAML parse is the
+// costly part of a case's load) and holds about a KB per case, in memory
+// the garbage collector need not scan, not the several KB of maps and
+// strings a whole case is made of. unpack restores the very value packed
+// (nil and empty kept apart, json.Number kept apart from float64):
+// TestPackRoundTrip holds every shipped case and generated negative to it.
+//
+// The format, per Go kind: a string is uvarint 0 (empty), 1 followed by
+// its length and bytes (new), or k+2 (the k-th new string of this pack:
+// the file name every position repeats is written once); bool a byte;
+// signed integers a varint; float64 its 8 bytes; a slice or map uvarint 0
+// (nil) or its length + 1, then its elements (a map's key then value); a
+// pointer a byte (0: nil) then what it points at; a struct its exported
+// fields; an interface (a JSON value: Value.V) a tag byte, then the value.
+
+// errPacked is a packed case that does not unpack: a bug, not bad input,
+// since only Pack writes one.
+var errPacked = errors.New("casefile: a packed case does not unpack")
+
+// JSON value tags for an interface field (strictyaml.JSONValue's types).
+const (
+	anyNil byte = iota
+	anyString
+	anyFloat
+	anyNumber
+	anyBool
+	anyObject
+	anyArray
+)
+
+// exported lists a struct type's exported fields, cached per type.
+var exportedFields sync.Map // reflect.Type -> []int
+
+func exported(t reflect.Type) []int {
+	if f, ok := exportedFields.Load(t); ok {
+		return f.([]int)
+	}
+	var idx []int
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			idx = append(idx, i)
+		}
+	}
+	exportedFields.Store(t, idx)
+	return idx
+}
+
+// pack writes c. It fails only on a value of a kind the format does not
+// know (a new field's type): the caller then keeps the whole case.
+func pack(c *Case) ([]byte, error) {
+	p := &packer{strs: map[string]uint64{}}
+	if err := p.value(reflect.ValueOf(c).Elem()); err != nil {
+		return nil, err
+	}
+	p.uvarint(uint64(len(c.fieldPos)) + 1)
+	for k, pos := range c.fieldPos {
+		p.string(k)
+		p.string(pos.File)
+		p.varint(int64(pos.Line))
+		p.varint(int64(pos.Column))
+	}
+	return append([]byte(nil), p.buf...), nil // exactly its size: 100,000 of them are held
+}
+
+type packer struct {
+	buf  []byte
+	strs map[string]uint64 // strings written so far, by number
+}
+
+func (p *packer) uvarint(u uint64) { p.buf = binary.AppendUvarint(p.buf, u) }
+func (p *packer) varint(i int64)   { p.buf = binary.AppendVarint(p.buf, i) }
+
+func (p *packer) string(s string) {
+	if s == "" {
+		p.uvarint(0)
+		return
+	}
+	if k, ok := p.strs[s]; ok {
+		p.uvarint(k + 2)
+		return
+	}
+	p.strs[s] = uint64(len(p.strs))
+	p.uvarint(1)
+	p.uvarint(uint64(len(s)))
+	p.buf = append(p.buf, s...)
+}
+
+func (p *packer) value(v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		p.string(v.String())
+	case reflect.Bool:
+		p.buf = append(p.buf, boolByte(v.Bool()))
+	case reflect.Int, reflect.Int64:
+		p.varint(v.Int())
+	case reflect.Float64:
+		p.buf = binary.LittleEndian.AppendUint64(p.buf, math.Float64bits(v.Float()))
+	case reflect.Pointer:
+		if v.IsNil() {
+			p.buf = append(p.buf, 0)
+			return nil
+		}
+		p.buf = append(p.buf, 1)
+		return p.value(v.Elem())
+	case reflect.Struct:
+		for _, i := range exported(v.Type()) {
+			if err := p.value(v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			p.uvarint(0)
+			return nil
+		}
+		p.uvarint(uint64(v.Len()) + 1)
+		for i := range v.Len() {
+			if err := p.value(v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			p.uvarint(0)
+			return nil
+		}
+		p.uvarint(uint64(v.Len()) + 1)
+		for it := v.MapRange(); it.Next(); {
+			if err := p.value(it.Key()); err != nil {
+				return err
+			}
+			if err := p.value(it.Value()); err != nil {
+				return err
+			}
+		}
+	case reflect.Interface:
+		return p.json(v.Interface())
+	default:
+		return fmt.Errorf("casefile: cannot pack a %s", v.Type())
+	}
+	return nil
+}
+
+// json writes a JSON value as strictyaml.JSONValue makes them.
+func (p *packer) json(x any) error {
+	switch x := x.(type) {
+	case nil:
+		p.buf = append(p.buf, anyNil)
+	case string:
+		p.buf = append(p.buf, anyString)
+		p.string(x)
+	case float64:
+		p.buf = append(p.buf, anyFloat)
+		p.buf = binary.LittleEndian.AppendUint64(p.buf, math.Float64bits(x))
+	case json.Number:
+		p.buf = append(p.buf, anyNumber)
+		p.string(string(x))
+	case bool:
+		p.buf = append(p.buf, anyBool, boolByte(x))
+	case map[string]any:
+		p.buf = append(p.buf, anyObject)
+		return p.value(reflect.ValueOf(x))
+	case []any:
+		p.buf = append(p.buf, anyArray)
+		return p.value(reflect.ValueOf(x))
+	default:
+		return fmt.Errorf("casefile: cannot pack a JSON value of type %T", x)
+	}
+	return nil
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// unpack restores the case pack wrote.
+func unpack(data []byte) (c *Case, err error) {
+	u := &unpacker{buf: data}
+	c = &Case{}
+	u.value(reflect.ValueOf(c).Elem())
+	if n := u.length(); n >= 0 {
+		c.fieldPos = make(map[string]Pos, n)
+		for range n {
+			k := u.string()
+			c.fieldPos[k] = Pos{File: u.string(), Line: int(u.varint()), Column: int(u.varint())}
+		}
+	}
+	if u.bad || len(u.buf) != 0 {
+		return nil, errPacked
+	}
+	return c, nil
+}
+
+// unpacker reads what packer wrote. A short or malformed input sets bad
+// and reads on as zeros: unpack then fails as a whole.
+type unpacker struct {
+	buf  []byte
+	strs []string
+	bad  bool
+}
+
+func (u *unpacker) uvarint() uint64 {
+	x, n := binary.Uvarint(u.buf)
+	if n <= 0 {
+		u.bad, u.buf = true, nil
+		return 0
+	}
+	u.buf = u.buf[n:]
+	return x
+}
+
+func (u *unpacker) varint() int64 {
+	x, n := binary.Varint(u.buf)
+	if n <= 0 {
+		u.bad, u.buf = true, nil
+		return 0
+	}
+	u.buf = u.buf[n:]
+	return x
+}
+
+func (u *unpacker) byte() byte {
+	if len(u.buf) == 0 {
+		u.bad = true
+		return 0
+	}
+	b := u.buf[0]
+	u.buf = u.buf[1:]
+	return b
+}
+
+func (u *unpacker) float() float64 {
+	if len(u.buf) < 8 {
+		u.bad, u.buf = true, nil
+		return 0
+	}
+	f := math.Float64frombits(binary.LittleEndian.Uint64(u.buf))
+	u.buf = u.buf[8:]
+	return f
+}
+
+// length reads a slice's or map's length; -1 is nil.
+func (u *unpacker) length() int {
+	n := u.uvarint()
+	if n > uint64(len(u.buf))+1 { // each element takes a byte at least
+		u.bad, u.buf = true, nil
+		return -1
+	}
+	return int(n) - 1
+}
+
+func (u *unpacker) string() string {
+	switch k := u.uvarint(); k {
+	case 0:
+		return ""
+	case 1:
+		n := u.uvarint()
+		if n > uint64(len(u.buf)) {
+			u.bad, u.buf = true, nil
+			return ""
+		}
+		s := string(u.buf[:n])
+		u.buf = u.buf[n:]
+		u.strs = append(u.strs, s)
+		return s
+	default:
+		if k-2 >= uint64(len(u.strs)) {
+			u.bad = true
+			return ""
+		}
+		return u.strs[k-2]
+	}
+}
+
+func (u *unpacker) value(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(u.string())
+	case reflect.Bool:
+		v.SetBool(u.byte() == 1)
+	case reflect.Int, reflect.Int64:
+		v.SetInt(u.varint())
+	case reflect.Float64:
+		v.SetFloat(u.float())
+	case reflect.Pointer:
+		if u.byte() == 0 {
+			return
+		}
+		p := reflect.New(v.Type().Elem())
+		u.value(p.Elem())
+		v.Set(p)
+	case reflect.Struct:
+		for _, i := range exported(v.Type()) {
+			u.value(v.Field(i))
+		}
+	case reflect.Slice:
+		n := u.length()
+		if n < 0 {
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), n, n)
+		for i := range n {
+			u.value(s.Index(i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		n := u.length()
+		if n < 0 {
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), n)
+		kt, et := v.Type().Key(), v.Type().Elem()
+		for range n {
+			k := reflect.New(kt).Elem()
+			u.value(k)
+			e := reflect.New(et).Elem()
+			u.value(e)
+			m.SetMapIndex(k, e)
+		}
+		v.Set(m)
+	case reflect.Interface:
+		if x := u.json(); x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
+	default:
+		u.bad = true
+	}
+}
+
+func (u *unpacker) json() any {
+	switch u.byte() {
+	case anyNil:
+		return nil
+	case anyString:
+		return u.string()
+	case anyFloat:
+		return u.float()
+	case anyNumber:
+		return json.Number(u.string())
+	case anyBool:
+		return u.byte() == 1
+	case anyObject:
+		var m map[string]any
+		u.value(reflect.ValueOf(&m).Elem())
+		return m
+	case anyArray:
+		var a []any
+		u.value(reflect.ValueOf(&a).Elem())
+		return a
+	}
+	u.bad = true
+	return nil
+}

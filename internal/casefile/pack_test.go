@@ -1,0 +1,213 @@
+package casefile
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// everyField writes each kind of field a case has, and the values that
+// are easy to lose on the way through bytes: nil against empty (a body
+// {} or [], an empty list), null, json.Number against float64, an integer
+// past 2^53, zero and negative numbers, Unicode, a string repeated.
+const everyField = `- name: every-field
+  pitfall: "a pitfall: é, 中文, \u0000 and a tab\t"
+  source: the test
+  verification: unverified
+  tags: [a, b, a]
+  spec: ../spec.yaml
+  auth: agent
+  safeForLive: true
+  retry: true
+  fixedBy: other
+  claims: [one]
+  mock:
+    state: shared
+    faults:
+      - {method: POST, path: /things/, status: 429, retry-after: "2", times: 1, rate: 0.25, delay: 1500ms, code: too.many}
+      - {reset: true}
+  channel:
+    topics: ["v2.users.${USER}.presence"]
+    faults: {no-pong: true, reset-after: 2s}
+  request:
+    method: POST
+    path: /things/{id}
+    pathParams: {id: "7"}
+    query: {a: x, b: [y, z], c: []}
+    headers: {X-Trace: "1", X-Empty: ""}
+    body:
+      big: 9007199254740993
+      neg: -3
+      zero: 0
+      float: 1.5
+      exp: 1e300
+      yes: true
+      no: false
+      none: null
+      emptyObject: {}
+      emptyList: []
+      list: [1, "two", {three: 3}, [4], null]
+      again: agent
+  expect:
+    status: 202
+    headers: {Content-Type: application/json}
+    body: {status: queued, n: 2.0}
+    bodyMatch: exact
+    ignore: [/id]
+    conformance: warn
+    lint:
+      - {pointer: /a, rule: required, location: body, severity: error}
+    events:
+      - {topicName: t, within: 3s, body: {a: 1}}
+      - {topicName: u, absent: true}
+- name: steps
+  steps:
+    - name: create
+      auth: other
+      request: {method: POST, path: /things, rawBody: "a=b", headers: {Content-Type: text/plain}}
+      expect: {status: 201}
+      capture: {ID: /id, LOC: "header:Location"}
+    - name: read
+      request: {method: GET, path: "/things/{id}", pathParams: {id: "${ID}"}, form: {a: [x], b: []}}
+      expect: {status: 200, body: []}
+- name: empty
+  request: {method: GET, path: /}
+  expect: {}
+`
+
+// Whole(Slim(c)) is c, field for field, positions included, for every
+// case the repository ships and every kind of field.
+func TestPackRoundTrip(t *testing.T) {
+	files := map[string][]byte{"every-field.yaml": []byte(everyField)}
+	for _, pattern := range []string{"../../cases/*/*.yaml", "../../runner/testdata/*/cases/*.yaml"} {
+		names, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[name] = data
+		}
+	}
+	if len(files) < 30 {
+		t.Fatalf("found %d case files, want the shipped ones too", len(files))
+	}
+	for name, data := range files {
+		cases, err := Decode(name, data)
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", name, err)
+		}
+		for _, c := range cases {
+			c.SpecPath = "specs/x.yaml"
+			slim := Slim(c)
+			if slim.packed == nil {
+				t.Fatalf("Slim(%s) kept the whole case, want it packed", c.Name)
+			}
+			if slim.Request.Method != "" || slim.fieldPos != nil {
+				t.Errorf("Slim(%s) = %+v, want name, tags, spec and position only", c.Name, slim)
+			}
+			got, err := Whole(slim)
+			if err != nil {
+				t.Fatalf("Whole(Slim(%s)): %v", c.Name, err)
+			}
+			if diff := cmp.Diff(c, got, cmp.AllowUnexported(Case{})); diff != "" {
+				t.Errorf("Whole(Slim(%s)) mismatch (-decoded +unpacked):\n%s", c.Name, diff)
+			}
+		}
+	}
+}
+
+// Numbers keep their Go type: a body's integer is a json.Number, its
+// float a float64, as JSONValue made them (the body's JSON and the
+// comparison with an answer depend on it).
+func TestPackKeepsNumberTypes(t *testing.T) {
+	cases, err := Decode("n.yaml", []byte("request: {method: POST, path: /, body: {i: 1, f: 1.5, s: \"1\"}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Whole(Slim(cases[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := got.Request.Body.V.(map[string]any)
+	if _, ok := body["i"].(json.Number); !ok {
+		t.Errorf("body.i = %T, want json.Number", body["i"])
+	}
+	if _, ok := body["f"].(float64); !ok {
+		t.Errorf("body.f = %T, want float64", body["f"])
+	}
+	if _, ok := body["s"].(string); !ok {
+		t.Errorf("body.s = %T, want string", body["s"])
+	}
+}
+
+// A field added to Case (or to a type inside it) must be one pack knows:
+// otherwise Slim keeps the case whole, silently costing the memory it
+// saves. Unexported fields are not packed, so only Case's own may exist.
+func TestPackKnowsEveryField(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type, path string)
+	walk = func(typ reflect.Type, path string) {
+		if seen[typ] {
+			return
+		}
+		seen[typ] = true
+		switch typ.Kind() {
+		case reflect.String, reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
+		case reflect.Pointer, reflect.Slice:
+			walk(typ.Elem(), path+"[]")
+		case reflect.Map:
+			walk(typ.Key(), path+".key")
+			walk(typ.Elem(), path+".value")
+		case reflect.Interface:
+			if typ != reflect.TypeFor[any]() {
+				t.Errorf("%s: interface %s, want any (a JSON value)", path, typ)
+			}
+		case reflect.Struct:
+			for i := range typ.NumField() {
+				f := typ.Field(i)
+				if !f.IsExported() {
+					if typ != reflect.TypeFor[Case]() {
+						t.Errorf("%s.%s: unexported field of %s, which pack would lose", path, f.Name, typ)
+					}
+					continue
+				}
+				walk(f.Type, path+"."+f.Name)
+			}
+		default:
+			t.Errorf("%s: kind %s, which pack does not know", path, typ.Kind())
+		}
+	}
+	walk(reflect.TypeFor[Case](), "Case")
+}
+
+// A packed case cut short or altered fails to unpack with an error, and
+// never panics (only Pack writes one, but a bug must not crash a run).
+func TestWholeOfBrokenPack(t *testing.T) {
+	cases, err := Decode("every-field.yaml", []byte(everyField))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slim := Slim(cases[0])
+	data := slim.packed
+	for n := range len(data) {
+		slim.packed = data[:n]
+		if _, err := Whole(slim); err == nil || !strings.Contains(err.Error(), "every-field") {
+			t.Fatalf("Whole of the pack cut at %d of %d bytes: error %v, want one naming the case", n, len(data), err)
+		}
+	}
+	for i := range data {
+		broken := append([]byte(nil), data...)
+		broken[i] ^= 0xff
+		slim.packed = broken
+		Whole(slim) // an error or a different case, never a panic
+	}
+}
