@@ -267,6 +267,25 @@ func (s *Server) Start() error {
 	return nil
 }
 
+// Serve serves ln as well as the address Start listens on, with the same
+// server (timeouts, shutdown), until Close: a caller's own listener, such
+// as the in-memory one through which casebook run's built-in target
+// reaches the mock without a socket. The server must be started.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	if srv == nil {
+		return errors.New("mockserver: Serve before Start")
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("mock server stopped serving a listener", "err", err)
+		}
+	}()
+	return nil
+}
+
 // URL is the base URL of a started server, e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string {
 	s.mu.Lock()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -26,21 +28,79 @@ import (
 // case's auth: names an overlay client; MockTarget exchanges its client
 // credentials (or, for an access-key user, its username and password by the
 // password grant) at the mock's token endpoint, as a service would.
+//
+// Requests reach a mock in memory (memListener): the same HTTP exchange
+// with the same server, without a loopback socket. A case whose session
+// injects faults, and every case of a mock whose overlay has faults, go
+// over loopback TCP: a reset fault resets a TCP connection.
 type MockTarget struct {
-	mu      sync.Mutex
-	servers map[*spec.Spec]*mockserver.Server
-	tokens  tokenCache
-	client  *http.Client
+	mu       sync.Mutex
+	servers  map[*spec.Spec]*mockserver.Server
+	memories map[string]*memListener // by the mock's address: the mocks reached in memory
+	loopback bool                    // every request over loopback TCP (NewLoopbackMockTarget)
+	tokens   tokenCache
+	client   *http.Client
 }
 
 // NewMockTarget returns a target that starts mocks as specs need them.
 func NewMockTarget() *MockTarget {
-	return &MockTarget{
-		servers: map[*spec.Spec]*mockserver.Server{},
-		tokens:  tokenCache{m: map[string]*cachedToken{}},
-		client: &http.Client{Timeout: 30 * time.Second,
-			Transport: sessionTransport{&http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: mockserver.IdleTimeout / 2}}},
+	m := &MockTarget{
+		servers:  map[*spec.Spec]*mockserver.Server{},
+		memories: map[string]*memListener{},
+		tokens:   tokenCache{m: map[string]*cachedToken{}},
 	}
+	mem := newMockTransport()
+	mem.DialContext = m.dial
+	m.client = &http.Client{Timeout: 30 * time.Second,
+		Transport: sessionTransport{mockTransport{mem: mem, wire: newMockTransport()}}}
+	return m
+}
+
+// NewLoopbackMockTarget is NewMockTarget sending every request over
+// loopback TCP, as casebook did before it reached its mocks in memory:
+// what the in-memory exchange is held to (TestMockInMemoryParity).
+func NewLoopbackMockTarget() *MockTarget {
+	m := NewMockTarget()
+	m.loopback = true
+	return m
+}
+
+func newMockTransport() *http.Transport {
+	return &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: mockserver.IdleTimeout / 2}
+}
+
+// dial connects to the mock at addr in memory, or over TCP when it is
+// not reached in memory.
+func (m *MockTarget) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	m.mu.Lock()
+	l := m.memories[addr]
+	m.mu.Unlock()
+	if l == nil {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
+	return l.dial(ctx)
+}
+
+// wireKey marks a request that must go over loopback TCP: its session
+// injects faults.
+type wireKey struct{}
+
+// mockTransport sends a request marked wireKey over TCP (wire), any
+// other through mem, whose dial reaches a mock in memory. Two transports,
+// so that a connection pooled for one kind never carries the other.
+type mockTransport struct{ mem, wire *http.Transport }
+
+func (t mockTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if wire, _ := req.Context().Value(wireKey{}).(bool); wire {
+		return t.wire.RoundTrip(req)
+	}
+	return t.mem.RoundTrip(req)
+}
+
+func (t mockTransport) CloseIdleConnections() {
+	t.mem.CloseIdleConnections()
+	t.wire.CloseIdleConnections()
 }
 
 // OpenSession opens a mock session for one case: a fresh state unless
@@ -55,7 +115,11 @@ func (m *MockTarget) OpenSession(ctx context.Context, s *spec.Spec, mock casefil
 		return ctx, nil, err
 	}
 	id := srv.OpenSession(mockserver.SessionOptions{SharedState: shared, Stateless: off, Faults: mock.Faults})
-	return context.WithValue(ctx, sessionKey{}, id), func() { srv.CloseSession(id) }, nil
+	ctx = context.WithValue(ctx, sessionKey{}, id)
+	if len(mock.Faults) > 0 {
+		ctx = context.WithValue(ctx, wireKey{}, true)
+	}
+	return ctx, func() { srv.CloseSession(id) }, nil
 }
 
 type sessionKey struct{}
@@ -111,8 +175,33 @@ func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}
+	if o := srv.Overlay(); !m.loopback && (o == nil || len(o.Faults) == 0) {
+		if err := m.serveInMemory(srv); err != nil {
+			_ = srv.Close()
+			return nil, err
+		}
+	}
 	m.servers[s] = srv
 	return srv, nil
+}
+
+// serveInMemory has srv serve a memListener too, for dial to find by
+// srv's address. m.mu is held.
+func (m *MockTarget) serveInMemory(srv *mockserver.Server) error {
+	u, err := url.Parse(srv.URL())
+	if err != nil {
+		return err
+	}
+	addr, err := net.ResolveTCPAddr("tcp", u.Host)
+	if err != nil {
+		return err
+	}
+	l := newMemListener(addr)
+	if err := srv.Serve(l); err != nil {
+		return err
+	}
+	m.memories[u.Host] = l
+	return nil
 }
 
 func (m *MockTarget) BaseURL(ctx context.Context, s *spec.Spec) (string, error) {
@@ -209,5 +298,6 @@ func (m *MockTarget) Close() error {
 		errs = append(errs, srv.Close())
 	}
 	m.servers = map[*spec.Spec]*mockserver.Server{}
+	m.memories = map[string]*memListener{}
 	return errors.Join(errs...)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/fault"
 	"github.com/casebook-dev/casebook/internal/spec"
 	"github.com/casebook-dev/casebook/mockserver"
 	"github.com/stretchr/testify/assert"
@@ -73,8 +75,47 @@ func TestMockUnknownClientListsClients(t *testing.T) {
 // in a 234 s run under load; not reproduced on demand).
 func TestMockTargetLetsIdleConnectionsGoFirst(t *testing.T) {
 	m := NewMockTarget()
-	tr, ok := m.Client().Transport.(sessionTransport).base.(*http.Transport)
+	mt, ok := m.Client().Transport.(sessionTransport).base.(mockTransport)
 	require.True(t, ok, "the mock target's transport is %T", m.Client().Transport)
-	assert.Positive(t, tr.IdleConnTimeout)
-	assert.Less(t, tr.IdleConnTimeout, mockserver.IdleTimeout)
+	for _, tr := range []*http.Transport{mt.mem, mt.wire} {
+		assert.Positive(t, tr.IdleConnTimeout)
+		assert.Less(t, tr.IdleConnTimeout, mockserver.IdleTimeout)
+	}
+}
+
+// TestMockTargetRoutesInMemory: a case's request reaches the mock through
+// its in-memory listener (once that is closed, it cannot), and a request
+// of a session that injects faults goes over loopback TCP (a reset fault
+// resets a TCP connection), as does every request of a loopback target.
+func TestMockTargetRoutesInMemory(t *testing.T) {
+	s, err := spec.Load("../../specs/genesys-cloud/openapi.yaml")
+	require.NoError(t, err)
+	get := func(m *MockTarget, ctx context.Context) error {
+		base, err := m.BaseURL(ctx, s)
+		require.NoError(t, err)
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v2/outbound/campaigns/campaign-predictive", nil)
+		resp, err := m.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	m := NewMockTarget()
+	t.Cleanup(func() { _ = m.Close() })
+	ctx := context.Background()
+	require.NoError(t, get(m, ctx), "a request in memory")
+	for _, l := range m.memories {
+		l.Close()
+	}
+	m.Client().CloseIdleConnections()
+	assert.ErrorContains(t, get(m, ctx), "dial memory", "with the in-memory listener closed")
+	faulty, done, err := m.OpenSession(ctx, s, casefile.Mock{Faults: []fault.Fault{{Path: "/nothing/", Status: 503}}})
+	require.NoError(t, err)
+	defer done()
+	assert.NoError(t, get(m, faulty), "a session with faults goes over TCP")
+
+	lb := NewLoopbackMockTarget()
+	t.Cleanup(func() { _ = lb.Close() })
+	require.NoError(t, get(lb, ctx))
+	assert.Empty(t, lb.memories, "a loopback target reaches no mock in memory")
 }
