@@ -372,6 +372,31 @@ func TestChannelLimitIsPerSession(t *testing.T) {
 	if srv.Channels() != 4 {
 		t.Errorf("past the mock's bound of 4: Channels() = %d, want 4", srv.Channels())
 	}
+	sendWith(t, srv, "POST", "/api/v2/notifications/channels", tok, "", ChannelSessionHeader+": a") // over a's limit
+	checkSessionIndex(t, srv.notify)
+}
+
+// checkSessionIndex: the notifier's channels by session are its channels,
+// each once, under its own session, and no session is left without one.
+func checkSessionIndex(t *testing.T, n *notifier) {
+	t.Helper()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	indexed := 0
+	for session, chs := range n.bySession {
+		if len(chs) == 0 {
+			t.Errorf("bySession[%q] is empty, want the key gone", session)
+		}
+		for _, ch := range chs {
+			indexed++
+			if n.channels[ch.id] != ch || ch.session != session {
+				t.Errorf("bySession[%q] holds channel %s of session %q, kept: %v", session, ch.id, ch.session, n.channels[ch.id] == ch)
+			}
+		}
+	}
+	if indexed != len(n.channels) {
+		t.Errorf("bySession holds %d channels, the notifier %d", indexed, len(n.channels))
+	}
 }
 
 func TestChannelEndsAfterItsLifetimeUnlessResubscribed(t *testing.T) {
@@ -402,6 +427,7 @@ func TestChannelEndsWhenItsTokenExpires(t *testing.T) {
 	if srv.Channels() != 0 {
 		t.Errorf("Channels() = %d after the token expired, want 0", srv.Channels())
 	}
+	checkSessionIndex(t, srv.notify)
 }
 
 func TestANewConnectionReplacesTheOld(t *testing.T) {
