@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"sync"
 )
 
@@ -27,6 +29,7 @@ import (
 // (nil) or its length + 1, then its elements (a map's key then value); a
 // pointer a byte (0: nil) then what it points at; a struct its exported
 // fields; an interface (a JSON value: Value.V) a tag byte, then the value.
+// The field positions come last (packer.positions).
 
 // errPacked is a packed case that does not unpack: a bug, not bad input,
 // since only Pack writes one.
@@ -64,17 +67,42 @@ func exported(t reflect.Type) []int {
 // know (a new field's type): the caller then keeps the whole case.
 func pack(c *Case) ([]byte, error) {
 	p := &packer{strs: map[string]uint64{}}
+	for _, s := range known(c) {
+		if _, ok := p.strs[s]; !ok {
+			p.strs[s] = uint64(len(p.strs))
+		}
+	}
 	if err := p.value(reflect.ValueOf(c).Elem()); err != nil {
 		return nil, err
 	}
-	p.uvarint(uint64(len(c.fieldPos)) + 1)
-	for k, pos := range c.fieldPos {
-		p.string(k)
-		p.string(pos.File)
-		p.varint(int64(pos.Line))
-		p.varint(int64(pos.Column))
-	}
+	p.positions(c.fieldPos)
 	return append([]byte(nil), p.buf...), nil // exactly its size: 100,000 of them are held
+}
+
+// positions writes a case's field positions, its keys sorted, each key
+// as the length of the prefix it shares with the one before it and the
+// rest ("request.body", "request.body.recipient": 12, ".recipient"):
+// the keys were most of a packed case's positions.
+func (p *packer) positions(pos map[string]Pos) {
+	if pos == nil {
+		p.uvarint(0)
+		return
+	}
+	p.uvarint(uint64(len(pos)) + 1)
+	prev := ""
+	for _, k := range slices.Sorted(maps.Keys(pos)) {
+		n := 0
+		for n < len(prev) && n < len(k) && prev[n] == k[n] {
+			n++
+		}
+		p.uvarint(uint64(n))
+		p.uvarint(uint64(len(k) - n))
+		p.buf = append(p.buf, k[n:]...)
+		p.string(pos[k].File)
+		p.varint(int64(pos[k].Line))
+		p.varint(int64(pos[k].Column))
+		prev = k
+	}
 }
 
 type packer struct {
@@ -191,18 +219,21 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// unpack restores the case pack wrote.
-func unpack(data []byte) (c *Case, err error) {
-	u := &unpacker{buf: data}
-	c = &Case{}
-	u.value(reflect.ValueOf(c).Elem())
-	if n := u.length(); n >= 0 {
-		c.fieldPos = make(map[string]Pos, n)
-		for range n {
-			k := u.string()
-			c.fieldPos[k] = Pos{File: u.string(), Line: int(u.varint()), Column: int(u.varint())}
+// known are the strings a slim case holds anyway, which its pack refers
+// to without writing them (the file name alone is a tenth of a pack).
+func known(slim *Case) []string { return []string{slim.Pos.File, slim.SpecPath, slim.Name} }
+
+// unpack restores the case pack wrote for slim.
+func unpack(slim *Case) (c *Case, err error) {
+	u := &unpacker{buf: slim.packed}
+	for _, s := range known(slim) {
+		if !slices.Contains(u.strs, s) {
+			u.strs = append(u.strs, s)
 		}
 	}
+	c = &Case{}
+	u.value(reflect.ValueOf(c).Elem())
+	c.fieldPos = u.positions()
 	if u.bad || len(u.buf) != 0 {
 		return nil, errPacked
 	}
@@ -288,6 +319,28 @@ func (u *unpacker) string() string {
 		}
 		return u.strs[k-2]
 	}
+}
+
+// positions reads what packer.positions wrote.
+func (u *unpacker) positions() map[string]Pos {
+	n := u.length()
+	if n < 0 {
+		return nil
+	}
+	out := make(map[string]Pos, n)
+	prev := ""
+	for range n {
+		shared, rest := u.uvarint(), u.uvarint()
+		if shared > uint64(len(prev)) || rest > uint64(len(u.buf)) {
+			u.bad, u.buf = true, nil
+			return nil
+		}
+		k := prev[:shared] + string(u.buf[:rest])
+		u.buf = u.buf[rest:]
+		out[k] = Pos{File: u.string(), Line: int(u.varint()), Column: int(u.varint())}
+		prev = k
+	}
+	return out
 }
 
 func (u *unpacker) value(v reflect.Value) {

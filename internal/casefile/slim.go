@@ -26,7 +26,7 @@ func Whole(slim *Case) (*Case, error) {
 	if slim.packed == nil {
 		return slim, nil
 	}
-	c, err := unpack(slim.packed)
+	c, err := unpack(slim)
 	if err != nil {
 		return slim, fmt.Errorf("%s: case %s: %w", slim.Pos, slim.Name, err)
 	}
