@@ -51,10 +51,11 @@ func Load(configFile string, paths []string) (*Config, []*Case, error) {
 }
 
 // LoadSlim is Load for a run too large to hold its cases: each case is
-// read and checked as Load checks it, and only its Slim copy is kept
-// (casefile.Whole gives the whole case back when the run starts it).
+// read and checked as Load checks it, and only its slim copy is kept in
+// memory, the rest of it packed into a temporary file (casefile.Spool;
+// casefile.Whole gives the whole case back when the run starts it).
 func LoadSlim(configFile string, paths []string) (*Config, []*Case, error) {
-	return load(configFile, paths, casefile.Slim)
+	return load(configFile, paths, casefile.NewSpool().Slim)
 }
 
 // load is Load; keep, when set, is what is kept of each case.

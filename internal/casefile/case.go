@@ -59,8 +59,10 @@ type Case struct {
 	SpecPath string `yaml:"-"`
 	// positions of fields, for errors raised after decoding
 	fieldPos map[string]Pos
-	// packed is the whole case of a slim one (Slim), nil for a whole case.
-	packed []byte
+	// packed is the whole case of a slim one (Slim), nil for a whole case;
+	// spooled, where a Spool wrote it instead.
+	packed  []byte
+	spooled *spooled
 }
 
 // Request is the HTTP request a case sends.

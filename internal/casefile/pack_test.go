@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,8 +82,54 @@ const everyField = `- name: every-field
 `
 
 // Whole(Slim(c)) is c, field for field, positions included, for every
-// case the repository ships and every kind of field.
+// case the repository ships and every kind of field; so is Whole of a
+// Spool's slim case, the spool written from several goroutines at once.
 func TestPackRoundTrip(t *testing.T) {
+	cases := packTestCases(t)
+	for _, c := range cases {
+		slim := Slim(c)
+		if slim.packed == nil {
+			t.Fatalf("Slim(%s) kept the whole case, want it packed", c.Name)
+		}
+		if slim.Request.Method != "" || slim.fieldPos != nil {
+			t.Errorf("Slim(%s) = %+v, want name, tags, spec and position only", c.Name, slim)
+		}
+		wantWhole(t, c, slim)
+	}
+	spool := NewSpool()
+	if spool.f == nil {
+		t.Fatal("NewSpool() has no temporary file")
+	}
+	slims := make([]*Case, len(cases))
+	var wg sync.WaitGroup
+	for i, c := range cases {
+		wg.Go(func() { slims[i] = spool.Slim(c) })
+	}
+	wg.Wait()
+	for i, c := range cases {
+		if slims[i].spooled == nil || slims[i].packed != nil {
+			t.Fatalf("Spool.Slim(%s) is not spooled", c.Name)
+		}
+		wantWhole(t, c, slims[i])
+	}
+	if memory := (&Spool{}).Slim(cases[0]); memory.packed == nil {
+		t.Errorf("a spool without a file: Slim(%s) not packed in memory", cases[0].Name)
+	}
+}
+
+func wantWhole(t *testing.T, c, slim *Case) {
+	t.Helper()
+	got, err := Whole(slim)
+	if err != nil {
+		t.Fatalf("Whole(Slim(%s)): %v", c.Name, err)
+	}
+	if diff := cmp.Diff(c, got, cmp.AllowUnexported(Case{})); diff != "" {
+		t.Errorf("Whole(Slim(%s)) mismatch (-decoded +unpacked):\n%s", c.Name, diff)
+	}
+}
+
+// packTestCases are the shipped cases and everyField's.
+func packTestCases(t *testing.T) []*Case {
 	files := map[string][]byte{"every-field.yaml": []byte(everyField)}
 	for _, pattern := range []string{"../../cases/*/*.yaml", "../../runner/testdata/*/cases/*.yaml"} {
 		names, err := filepath.Glob(pattern)
@@ -100,6 +147,7 @@ func TestPackRoundTrip(t *testing.T) {
 	if len(files) < 30 {
 		t.Fatalf("found %d case files, want the shipped ones too", len(files))
 	}
+	var all []*Case
 	for name, data := range files {
 		cases, err := Decode(name, data)
 		if err != nil {
@@ -107,22 +155,10 @@ func TestPackRoundTrip(t *testing.T) {
 		}
 		for _, c := range cases {
 			c.SpecPath = "specs/x.yaml"
-			slim := Slim(c)
-			if slim.packed == nil {
-				t.Fatalf("Slim(%s) kept the whole case, want it packed", c.Name)
-			}
-			if slim.Request.Method != "" || slim.fieldPos != nil {
-				t.Errorf("Slim(%s) = %+v, want name, tags, spec and position only", c.Name, slim)
-			}
-			got, err := Whole(slim)
-			if err != nil {
-				t.Fatalf("Whole(Slim(%s)): %v", c.Name, err)
-			}
-			if diff := cmp.Diff(c, got, cmp.AllowUnexported(Case{})); diff != "" {
-				t.Errorf("Whole(Slim(%s)) mismatch (-decoded +unpacked):\n%s", c.Name, diff)
-			}
+			all = append(all, c)
 		}
 	}
+	return all
 }
 
 // Numbers keep their Go type: a body's integer is a json.Number, its
