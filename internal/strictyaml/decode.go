@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -202,7 +203,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, field string) {
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", field, i))
+		d.decode(item, s.Index(i), field+"["+strconv.Itoa(i)+"]")
 	}
 	v.Set(s)
 }
@@ -271,18 +272,30 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, field string) {
 	}
 }
 
+// fieldsOf is a struct type's fields by yaml tag, and the tags in order;
+// built once per type (a run decodes the same few types 100,000 times).
+type fieldsOf struct {
+	index map[string]int
+	names []string
+}
+
+var structFieldsCache sync.Map // reflect.Type -> *fieldsOf
+
 func structFields(t reflect.Type) (map[string]int, []string) {
-	m := map[string]int{}
-	var names []string
+	if f, ok := structFieldsCache.Load(t); ok {
+		return f.(*fieldsOf).index, f.(*fieldsOf).names
+	}
+	f := &fieldsOf{index: map[string]int{}}
 	for i := range t.NumField() {
 		tag := t.Field(i).Tag.Get("yaml")
 		if tag == "" || tag == "-" {
 			continue
 		}
-		m[tag] = i
-		names = append(names, tag)
+		f.index[tag] = i
+		f.names = append(f.names, tag)
 	}
-	return m, names
+	structFieldsCache.Store(t, f)
+	return f.index, f.names
 }
 
 func join(field, key string) string {
