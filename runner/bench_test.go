@@ -31,10 +31,10 @@ func BenchmarkRun1000Cases(b *testing.B) {
 }
 
 // BenchmarkRunEach1000Cases runs the same 1,000 cases the way casebook run
-// does when its reports stream: loaded slim, each decoded again when a
-// worker starts it, each result handed on in case order and let go. Its
-// ratio to BenchmarkRun1000Cases is the price of holding neither cases nor
-// results (the second decode).
+// does when its reports stream: loaded slim (each case packed into a
+// temporary file), each unpacked when a worker starts it, each result
+// handed on in case order and let go. Its ratio to BenchmarkRun1000Cases
+// is the price of holding neither cases nor results (pack and unpack).
 func BenchmarkRunEach1000Cases(b *testing.B) {
 	dir := thousandCases(b)
 	run := func() results.Summary {

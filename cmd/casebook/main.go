@@ -42,6 +42,7 @@ func commands() []command {
 }
 
 func main() {
+	batchGC = true
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
 }
 

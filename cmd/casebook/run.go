@@ -134,6 +134,7 @@ func (inv *invocation) execute() int {
 	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
 	}
+	tuneGC()
 	// After the cases: the warnings are of the operations they touched.
 	defer func() { reports.SpecWarnings(inv.stderr, r.SpecProblems()) }()
 	if streaming {
@@ -157,7 +158,7 @@ func (inv *invocation) streams() bool {
 	return inv.report.Streams()
 }
 
-// stream runs the slim cases (runner.LoadSlim), each decoded again as a
+// stream runs the slim cases (runner.LoadSlim), each unpacked whole as a
 // worker starts it, and hands each result to the reports (and to the
 // coverage tally, with --coverage) as it comes, then lets go of it and of
 // its case: a run holds what is in flight, not every case and result

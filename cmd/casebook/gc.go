@@ -1,0 +1,30 @@
+package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+)
+
+// batchGC is set by main: run and lint then tune the garbage collector
+// for a batch (tuneGC). Tests that call the commands keep Go's defaults.
+var batchGC bool
+
+// tuneGC trades memory a run has to spare for CPU, once its cases and
+// specs are loaded: the heap may grow to five times what is live between
+// collections (GOGC=400, not 100), up to a soft limit of 384 MiB or twice
+// what is live then, whichever is more (so a run larger than any measured
+// here collects as often as Go's default would, never in a loop). A run
+// allocates about 190 KB per case and keeps little: at 10,000 cases the
+// collector was 9-12% of the CPU, a fifth less with this. GOGC or
+// GOMEMLIMIT in the environment leave Go's settings as they are.
+func tuneGC() {
+	if !batchGC || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(max(384<<20, 2*int64(ms.HeapAlloc)))
+}
