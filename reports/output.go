@@ -58,10 +58,8 @@ func (o *Outputs) CheckFiles(inputs []string) error {
 				return fmt.Errorf("--report %s=%s and --report %s=%s name one file: give each report its own", prev.Format, prev.Path, f.Format, f.Path)
 			}
 		}
-		for _, in := range inputs {
-			if inputfile.Same(in, f.Path) {
-				return fmt.Errorf("--report %s=%s would overwrite %s, which this run reads: choose another file", f.Format, f.Path, in)
-			}
+		if in, ok := inputfile.Among(f.Path, inputs); ok {
+			return fmt.Errorf("--report %s=%s would overwrite %s, which this run reads: choose another file", f.Format, f.Path, in)
 		}
 	}
 	return nil

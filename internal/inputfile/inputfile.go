@@ -63,6 +63,35 @@ func Same(a, b string) bool {
 	return err == nil && os.SameFile(ia, ib)
 }
 
+// Among returns the first of files that is the same file as path (Same),
+// and whether there is one. It finds the working folder once, and stats
+// path once and the files only when path exists: a report about to be
+// written checked against a run's 100,000 case files took four system
+// calls per case file with Same, and takes none when the report is new.
+func Among(path string, files []string) (string, bool) {
+	wd, err := os.Getwd()
+	absOf := func(p string) string {
+		if err != nil || filepath.IsAbs(p) {
+			return abs(p)
+		}
+		return filepath.Join(wd, p) // filepath.Abs, without a Getwd per file
+	}
+	target := absOf(path)
+	info, statErr := os.Stat(path)
+	for _, f := range files {
+		if absOf(f) == target {
+			return f, true
+		}
+		if statErr != nil {
+			continue
+		}
+		if fi, err := os.Stat(f); err == nil && os.SameFile(fi, info) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
 func abs(p string) string {
 	if a, err := filepath.Abs(p); err == nil {
 		return a

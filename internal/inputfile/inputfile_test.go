@@ -48,3 +48,37 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// Among finds what Same finds, the first of the files in order: the same
+// path spelled otherwise, a link to an existing file, nothing for a new one.
+func TestAmongAgreesWithSame(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, f := range []string{"a.yaml", "b.yaml"} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "b.yaml"), "link.yaml"); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	inputs := []string{"a.yaml", filepath.Join(dir, "sub", "..", "b.yaml"), "link.yaml"}
+	for _, path := range []string{"a.yaml", "./a.yaml", filepath.Join(dir, "a.yaml"), "b.yaml", "link.yaml", "new.json", "sub/new.json"} {
+		want, wantOK := "", false
+		for _, in := range inputs {
+			if Same(in, path) {
+				want, wantOK = in, true
+				break
+			}
+		}
+		if got, ok := Among(path, inputs); got != want || ok != wantOK {
+			t.Errorf("Among(%q, %q) = %q, %v; want %q, %v (as Same)", path, inputs, got, ok, want, wantOK)
+		}
+	}
+	if got, ok := Among("new.json", inputs); ok {
+		t.Errorf("Among(new.json) = %q, want none", got)
+	}
+	if got, ok := Among("b.yaml", inputs); !ok || got != inputs[1] {
+		t.Errorf("Among(b.yaml) = %q, %v; want %q", got, ok, inputs[1])
+	}
+}
