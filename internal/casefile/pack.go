@@ -258,13 +258,13 @@ func (u *unpacker) uvarint() uint64 {
 	return x
 }
 
+// varint reads binary.AppendVarint's zig-zag encoding.
 func (u *unpacker) varint() int64 {
-	x, n := binary.Varint(u.buf)
-	if n <= 0 {
-		u.bad, u.buf = true, nil
-		return 0
+	ux := u.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
-	u.buf = u.buf[n:]
 	return x
 }
 
