@@ -2,6 +2,7 @@ package casefile
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -245,5 +246,17 @@ func TestWholeOfBrokenPack(t *testing.T) {
 		broken[i] ^= 0xff
 		slim.packed = broken
 		Whole(slim) // an error or a different case, never a panic
+	}
+}
+
+// Integers go through zig-zag varints: the extremes and the negatives too.
+func TestPackIntegers(t *testing.T) {
+	for _, want := range []int64{0, 1, -1, 63, -64, 1 << 40, -(1 << 40), math.MaxInt64, math.MinInt64} {
+		p := &packer{}
+		p.varint(want)
+		u := &unpacker{buf: p.buf}
+		if got := u.varint(); got != want || u.bad || len(u.buf) != 0 {
+			t.Errorf("varint(%d) read back as %d (bad %v, %d bytes left)", want, got, u.bad, len(u.buf))
+		}
 	}
 }
