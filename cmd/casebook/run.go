@@ -162,8 +162,8 @@ func (inv *invocation) streams() bool {
 // worker starts it, and hands each result to the reports (and to the
 // coverage tally, with --coverage) as it comes, then lets go of it and of
 // its case: a run holds what is in flight and the slim cases, not every
-// case and result (100,000 cases: 369 MB peak with tuneGC's headroom,
-// where holding them took 7.5 GB). When the reports cannot spool (no
+// case and result (100,000 cases: 369 MB peak with tuneGC's headroom;
+// holding them, about 7.5 GB). When the reports cannot spool (no
 // temporary folder to write to), the results are held and written at the end.
 func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) int {
 	out, ropts := inv.reportOptions(nil)
