@@ -350,6 +350,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // serves. The spec's problems (rules it breaks that the mock can live
 // with) are the caller's to show: Spec().Problems.
 func Open(specPath, overlayPath string, refs spec.LoadOptions, cfg Config) (*Server, error) {
+	// The collector waits for the load and what New builds on it alike.
+	defer spec.PaceGC()()
 	s, err := spec.LoadWith(specPath, refs)
 	if err != nil {
 		return nil, err

@@ -34,6 +34,12 @@ var pacing struct {
 	limit   int64
 }
 
+// PaceGC relaxes the collector as a load does, for work that builds on a
+// loaded spec in the same burst (the mock's start-up: its load, then
+// mockserver.New): the returned func restores the settings when no load
+// or other PaceGC is under way.
+func PaceGC() (restore func()) { return paceGCForLoad() }
+
 // paceGCForLoad relaxes the collector for a load; the returned func,
 // called when the load ends (more calls do nothing), restores the settings
 // when no other load is under way. A process that already runs with a

@@ -70,3 +70,24 @@ func TestPaceGCForLoadGivesBackUnderABigHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(big)
 }
+
+// Not parallel either. PaceGC holds the load's settings past the end of a
+// load it wraps (mockserver.Open: the load, then New), and gives them back
+// when it ends.
+func TestPaceGCOutlastsTheLoadItWraps(t *testing.T) {
+	percent := debug.SetGCPercent(150)
+	t.Cleanup(func() { debug.SetGCPercent(percent) })
+	debug.FreeOSMemory()
+
+	done := PaceGC()
+	if _, err := Load("testdata/swagger2.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GC percent after the load, PaceGC under way = %d, want -1 (off)", got)
+	}
+	done()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("GC percent after PaceGC's end = %d, want 150", got)
+	}
+}
