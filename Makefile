@@ -47,6 +47,9 @@ fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzParse $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/casefile FuzzDecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/curl FuzzParse $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzDecode $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/lint FuzzFormAndQuery $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzCanonicalJSON $(FUZZTIME)
 	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' mockserver/*_test.go 2>/dev/null | sed 's/func //'); do \
 		echo "GO=$(GO) ./scripts/fuzz.sh ./mockserver $$t $(FUZZTIME)"; \
 		GO=$(GO) ./scripts/fuzz.sh ./mockserver $$t $(FUZZTIME) || exit 1; done
