@@ -102,7 +102,8 @@ func decodeSelfContainedJSON(data []byte) *openapi3.T {
 	if err != nil {
 		return nil
 	}
-	return decodeSelfContained(root)
+	doc, _ := decodeSelfContained(root)
+	return doc
 }
 
 func mustRead(t *testing.T, path string) []byte {
@@ -143,5 +144,60 @@ func TestJSONHead(t *testing.T) {
 		if sw != tt.swagger || oa != tt.openapi || ok != tt.ok {
 			t.Errorf("jsonHead(%s) = %q, %q, %v, want %q, %q, %v", tt.name, sw, oa, ok, tt.swagger, tt.openapi, tt.ok)
 		}
+	}
+}
+
+// TestSelfContainedResolvesAsTheLoader holds decodeSelfContained's own
+// resolution of an OpenAPI 3.0 document's $refs (resolveComponentRefs) to
+// the loader's, every field compared (unexported ones too, but the
+// RefPath the loader records and casebook never reads), and says which
+// documents take it: the published specs do, 3.1 does not.
+func TestSelfContainedResolvesAsTheLoader(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		data []byte
+		fast bool
+	}{
+		{"stripe", mustRead(t, publishedStripe), true},
+		{"github", mustRead(t, publishedGitHub), true},
+		{"openapi 3.1", mustRead(t, "testdata/openapi31.json"), false},
+		{"openapi 3.0 without components (the loader has nothing to look up)", mustRead(t, "testdata/openapi30.json"), false},
+		{"a $ref into a component", []byte(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+			"components": {"schemas": {"A": {"properties": {"b": {"type": "string"}}}, "C": {"$ref": "#/components/schemas/A/properties/b"}}}}`), false},
+		{"webhooks in a 3.0 document (the walk does not visit them)", []byte(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+			"webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}, "responses": {"200": {"description": "ok"}}}}},
+			"components": {"schemas": {"S": {"type": "string"}}}}`), false},
+		{"a response $ref and a parameter $ref", []byte(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+			"paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}], "responses": {"200": {"$ref": "#/components/responses/R"}}}}},
+			"components": {"parameters": {"P": {"name": "p", "in": "query", "schema": {"$ref": "#/components/schemas/S"}}},
+				"responses": {"R": {"description": "r", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}},
+				"schemas": {"S": {"type": "object", "properties": {"self": {"$ref": "#/components/schemas/S"}}}}}}`), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root, err := jsonTree(tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &openapi3.T{}
+			if err := decodeDocument(root, want); err != nil {
+				t.Fatal(err)
+			}
+			loader := openapi3.NewLoader()
+			loader.Context = context.Background()
+			if err := loader.ResolveRefsIn(want, nil); err != nil {
+				t.Fatal(err)
+			}
+			root, _ = jsonTree(tt.data)
+			got, resolved := decodeSelfContained(root)
+			if got == nil {
+				t.Fatal("decodeSelfContained = nil, want the document")
+			}
+			if resolved != tt.fast {
+				t.Errorf("resolved its $refs itself: %v, want %v", resolved, tt.fast)
+			}
+			if diff := cmp.Diff(want, got, allButRefPath); diff != "" {
+				t.Errorf("decodeSelfContained differs from the loader (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -97,7 +97,7 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	if version == "2.0" {
 		doc, refsResolved, err = loadSwagger2(path, data, tree, ahead)
 	} else {
-		doc, files, err = loadOpenAPI3(path, data, tree, opts)
+		doc, files, refsResolved, err = loadOpenAPI3(path, data, tree, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -237,15 +237,16 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node, ahead *pathsAhead)
 
 // loadOpenAPI3 loads the document, every $ref to another file or URL read
 // through a refReader that applies opts before reading anything. It
-// returns the files read: path, then those its $refs name.
-func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) (*openapi3.T, []string, error) {
+// returns the files read: path, then those its $refs name; refsResolved
+// as loadSwagger2's.
+func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) (doc *openapi3.T, files []string, refsResolved bool, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, nil, &LoadError{File: path, Err: err}
+		return nil, nil, false, &LoadError{File: path, Err: err}
 	}
 	if tree != nil {
-		if doc := decodeSelfContained(tree); doc != nil {
-			return doc, []string{path}, nil
+		if doc, resolved := decodeSelfContained(tree); doc != nil {
+			return doc, []string{path}, resolved, nil
 		}
 	}
 	refs := newRefReader(path, abs, data, opts)
@@ -253,18 +254,18 @@ func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) 
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = refs.read
 	loader.Context = context.Background()
-	doc, err := loader.LoadFromDataWithPath(data, fileURL(abs))
+	doc, err = loader.LoadFromDataWithPath(data, fileURL(abs))
 	if err != nil && refs.stop != nil {
-		return nil, nil, refs.refusal().loadError()
+		return nil, nil, false, refs.refusal().loadError()
 	}
 	if err != nil {
 		var ye *yaml.TypeError
 		if errors.As(err, &ye) {
-			return nil, nil, &LoadError{File: path, Err: err}
+			return nil, nil, false, &LoadError{File: path, Err: err}
 		}
-		return nil, nil, syntaxError(path, data, err)
+		return nil, nil, false, syntaxError(path, data, err)
 	}
-	return doc, refs.files(), nil
+	return doc, refs.files(), false, nil
 }
 
 // decodeSelfContained is kin-openapi's load of a JSON document whose
@@ -273,20 +274,29 @@ func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) 
 // resolved by the same loader. It returns nil for anything else (a $ref
 // the loader would read from another file or URL, a document the decode
 // refuses, such as one with a duplicate key), and the caller loads it
-// kin's way, errors and all.
-func decodeSelfContained(root *yaml4.Node) *openapi3.T {
-	doc := &openapi3.T{}
+// kin's way, errors and all. When every $ref names a component of the
+// document (the published specs of issue 16), resolveComponentRefs sets
+// them as the loader would, at a fraction of its cost (Stripe 2022-04:
+// ~22 ms a load), and resolved says so.
+func decodeSelfContained(root *yaml4.Node) (doc *openapi3.T, resolved bool) {
+	doc = &openapi3.T{}
 	if err := decodeDocument(root, doc); err != nil {
-		return nil
+		return nil, false
+	}
+	// OpenAPI 3.0 only: from 3.1 on, the loader merges what is written
+	// beside a $ref into a copy of its target, and webhooks are path items
+	// the walk does not visit.
+	if doc.OpenAPIMajorMinor() == "3.0" && len(doc.Webhooks) == 0 && resolveComponentRefs(doc) {
+		return doc, true
 	}
 	loader := openapi3.NewLoader()
 	loader.Context = context.Background()
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = func(*openapi3.Loader, *url.URL) ([]byte, error) { return nil, errNotSelfContained }
 	if err := loader.ResolveRefsIn(doc, nil); err != nil {
-		return nil
+		return nil, false
 	}
-	return doc
+	return doc, false
 }
 
 var errNotSelfContained = errors.New("the document has a $ref to another file or URL")
