@@ -20,7 +20,10 @@ import (
 // that needs unescaping, a cycle of schema $refs, a $ref with a Value
 // already, a nil entry the loader would reject, a path item $ref, a
 // discriminator mapping to another document. It covers what a Swagger 2.0
-// conversion writes (openapi2conv), for which it was built (toV3).
+// conversion writes (openapi2conv), for which it was built (toV3), and an
+// OpenAPI 3.0 document that keeps to the same (decodeSelfContained: 3.0
+// only, since from 3.1 on the loader merges what is written beside a $ref
+// into a copy of its target).
 func resolveComponentRefs(doc *openapi3.T) bool {
 	c := doc.Components
 	if c == nil {

@@ -19,9 +19,10 @@
 // a schema $ref that resolves to nothing is a LoadError at once). A JSON
 // document is read once, into the node tree kin-openapi decodes from,
 // without its YAML parser (jsontree.go, swagger2tree.go); a Swagger 2.0
-// one's path items are decoded while the rest is read, and its converted
-// $refs are resolved by a lookup of the components they name
-// (swagger2conv.go, componentrefs.go), not by kin-openapi's generic loader.
+// one's path items are decoded while the rest is read; its converted
+// $refs, and those of a self-contained OpenAPI 3.0 JSON document, are
+// resolved by a lookup of the components they name (swagger2conv.go,
+// componentrefs.go), not by kin-openapi's generic loader.
 //
 //	s, err := spec.Load("specs/genesys-cloud/openapi.yaml")
 //	if err != nil { ... }            // *spec.LoadError: file and place
