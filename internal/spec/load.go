@@ -204,6 +204,9 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node, ahead *pathsAhead)
 	}
 	var doc2 openapi2.T
 	if tree == nil || decodeSwagger2Tree(tree, &doc2, ahead) != nil {
+		if err := duplicateKey(path, data); err != nil {
+			return nil, false, err
+		}
 		doc2 = openapi2.T{}
 		err = decodeSwagger2(data, &doc2)
 	}
@@ -247,6 +250,9 @@ func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) 
 	if tree != nil {
 		if doc, resolved := decodeSelfContained(tree); doc != nil {
 			return doc, []string{path}, resolved, nil
+		}
+		if err := duplicateKey(path, data); err != nil {
+			return nil, nil, false, err
 		}
 	}
 	refs := newRefReader(path, abs, data, opts)

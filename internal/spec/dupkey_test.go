@@ -1,0 +1,50 @@
+package spec
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A JSON spec naming a key twice in one object is refused with the place
+// of the second, as a YAML spec is: at the top, deep in a schema. (Not
+// yet inside a Swagger 2.0 path item, which is decoded as encoding/json
+// decodes it: the last wins.)
+func TestJSONSpecDuplicateKeyRefused(t *testing.T) {
+	ok := `{"get": {"responses": {"200": {"description": "ok"}}}}`
+	for name, tt := range map[string]struct {
+		doc       string
+		line, col int
+		firstLine string
+	}{
+		"2.0 paths twice": {`{"swagger": "2.0", "info": {"title": "t", "version": "1"},
+"paths": {"/a": ` + ok + `},
+ "paths": {"/b": ` + ok + `}}`, 3, 2, "2"},
+		"3.0 paths twice": {`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+"paths": {"/a": ` + ok + `},
+ "paths": {"/b": ` + ok + `}}`, 3, 2, "2"},
+		"3.0 a property twice": {`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+"components": {"schemas": {"S": {"properties": {"a": {"type": "string"},
+   "a": {"type": "integer"}}}}}}`, 3, 4, "2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "spec.json")
+			if err := os.WriteFile(p, []byte(tt.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(p)
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("Load = %v, want a LoadError", err)
+			}
+			if le.Line != tt.line || le.Column != tt.col {
+				t.Errorf("Load: %v, want it at %d:%d", err, tt.line, tt.col)
+			}
+			if want := "already defined at line " + tt.firstLine; !strings.Contains(err.Error(), want) {
+				t.Errorf("Load: %v, want %q in it", err, want)
+			}
+		})
+	}
+}
