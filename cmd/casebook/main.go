@@ -41,6 +41,10 @@ func commands() []command {
 	}
 }
 
+// batchGC is set by main: run and lint then tune the collector for a
+// batch (cli.TuneGCForBatch). Tests that call the commands keep Go's.
+var batchGC bool
+
 func main() {
 	batchGC = true
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))

@@ -100,10 +100,12 @@ func (inv *invocation) execute() int {
 			return fail(inv.stderr, err)
 		}
 	}
-	streaming := inv.streams()
-	load := runner.Load
-	if streaming {
-		load = runner.LoadSlim
+	// Against one target every report streams (reports.Stream): the run
+	// holds slim cases (runner.LoadSlim), not every case and result.
+	drift := inv.live != nil && strings.Contains(inv.target, ",")
+	load := runner.LoadSlim
+	if drift {
+		load = runner.Load
 	}
 	cfg, loaded, err := load(inv.common.config, inv.paths)
 	var cases []*runner.Case
@@ -115,7 +117,7 @@ func (inv *invocation) execute() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if inv.live != nil && strings.Contains(inv.target, ",") {
+	if drift {
 		if inv.wantsCoverage() {
 			return fail(inv.stderr, &runner.UsageError{Msg: "--coverage counts one target's answers; it does not go with --target a,b"})
 		}
@@ -134,74 +136,42 @@ func (inv *invocation) execute() int {
 	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
 	}
-	tuneGC()
+	if batchGC {
+		cli.TuneGCForBatch()
+	}
 	// After the cases: the warnings are of the operations they touched.
 	defer func() { reports.SpecWarnings(inv.stderr, r.SpecProblems()) }()
-	if streaming {
-		return inv.stream(ctx, r, cases)
-	}
-	rs := r.Run(ctx, cases)
-	var cov *runner.Coverage
-	if inv.wantsCoverage() {
-		cov = r.Coverage(rs)
-	}
-	return inv.finish(rs, cov)
+	return inv.stream(ctx, r, cases)
 }
 
-// streams reports whether the run's reports can be written as its results
-// come (reports.Outputs.Streams) against one target: then the run holds
-// neither its cases nor its results.
-func (inv *invocation) streams() bool {
-	if inv.live != nil && strings.Contains(inv.target, ",") {
-		return false
-	}
-	return inv.report.Streams()
-}
-
-// stream runs the slim cases (runner.LoadSlim), each unpacked whole as a
-// worker starts it, and hands each result to the reports (and to the
-// coverage tally, with --coverage) as it comes, then lets go of it and of
-// its case: a run holds what is in flight and the slim cases, not every
-// case and result (100,000 cases: 369 MB peak with tuneGC's headroom;
-// holding them, about 7.5 GB). When the reports cannot spool (no
-// temporary folder to write to), the results are held and written at the end.
+// stream runs the slim cases, each unpacked as a worker starts it, and
+// hands each result to the reports (and the coverage tally) as it comes:
+// a run holds what is in flight, not every case and result. When the
+// reports cannot spool (no temporary folder), the results are held.
 func (inv *invocation) stream(ctx context.Context, r *runner.Runner, cases []*runner.Case) int {
 	out, ropts := inv.reportOptions(nil)
 	st, err := inv.report.Stream(out, ropts)
-	if err != nil {
-		var rs []*runner.Result
-		r.RunSlim(ctx, cases, func(res *runner.Result) { rs = append(rs, res) })
-		var cov *runner.Coverage
-		if inv.wantsCoverage() {
-			cov = r.Coverage(rs)
-		}
-		return inv.finish(rs, cov)
+	var held []*runner.Result
+	add := func(res *runner.Result) { held = append(held, res) }
+	if err == nil {
+		add = st.Add
 	}
 	var tally *coverage.Tally
-	add := st.Add
 	if inv.wantsCoverage() {
 		tally = &coverage.Tally{}
-		add = func(res *runner.Result) {
-			tally.Add(res)
-			st.Add(res)
-		}
+		add = tally.Counting(add)
 	}
 	r.RunSlim(ctx, cases, add)
 	var cov *runner.Coverage
 	if tally != nil {
 		cov = r.CoverageOf(tally)
-		st.SetCoverage(cov)
 	}
+	if st == nil {
+		return inv.finish(held, cov)
+	}
+	st.SetCoverage(cov)
 	sum, err := st.Close()
-	if err != nil {
-		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
-		return exitReport
-	}
-	code := exitOK
-	if !sum.OK() {
-		code = exitFailed
-	}
-	return inv.coverageGate(cov, code)
+	return inv.exitCode(sum, err, cov)
 }
 
 // wantsCoverage: --coverage or --min-coverage.
@@ -232,19 +202,27 @@ func (inv *invocation) options(cfg *runner.Config, total int) (runner.Options, f
 		opts.Target = t
 		inv.live.apply(&opts, inv.stdout)
 	}
-	opts.OnResult = newProgress(inv.stderr, total)
+	if cli.IsTerminal(inv.stderr) && total > 0 { // a progress line; none in CI logs
+		opts.OnResult = reports.Progress(inv.stderr, total, time.Now)
+	}
 	return opts, closeTarget, nil
 }
 
 // finish writes the reports and picks the exit code.
 func (inv *invocation) finish(rs []*runner.Result, cov *runner.Coverage) int {
 	out, ropts := inv.reportOptions(cov)
-	if err := inv.report.Write(rs, out, ropts); err != nil {
-		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", err)
+	return inv.exitCode(results.Summarize(rs), inv.report.Write(rs, out, ropts), cov)
+}
+
+// exitCode is exitReport when the reports could not be written, else
+// exitFailed for a failed case or coverage below --min-coverage.
+func (inv *invocation) exitCode(sum results.Summary, reportErr error, cov *runner.Coverage) int {
+	if reportErr != nil {
+		fmt.Fprintf(inv.stderr, "casebook: the cases ran, but writing the report failed: %v\n", reportErr)
 		return exitReport
 	}
 	code := exitOK
-	if !results.Summarize(rs).OK() {
+	if !sum.OK() {
 		code = exitFailed
 	}
 	return inv.coverageGate(cov, code)
@@ -280,13 +258,4 @@ func printLoadError(w io.Writer, err error) {
 		fmt.Fprintln(w, e)
 	}
 	fmt.Fprintf(w, "casebook: %s\n", list.Summary())
-}
-
-// newProgress is the progress line on stderr, only on a terminal: when
-// stderr is a file or a pipe (CI logs) it does nothing.
-func newProgress(stderr io.Writer, total int) func(*runner.Result) {
-	if !cli.IsTerminal(stderr) || total <= 0 {
-		return nil
-	}
-	return reports.Progress(stderr, total, time.Now)
 }

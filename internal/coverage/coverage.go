@@ -65,6 +65,11 @@ func (t *Tally) Add(r *results.Result) {
 	}
 }
 
+// Counting is next with each result counted first.
+func (t *Tally) Counting(next func(*results.Result)) func(*results.Result) {
+	return func(r *results.Result) { t.Add(r); next(r) }
+}
+
 // Coverage is what the answers counted exercised of each spec (see Count).
 func (t *Tally) Coverage(load func(path string) (*spec.Spec, error)) *results.Coverage {
 	cov := &results.Coverage{}
