@@ -474,19 +474,15 @@ func jsonExpected(e *casefile.Expect) JSONExpected {
 	return out
 }
 
-// setRedactedBody is setBody(redactBody(b)), cheaper: most JSON bodies
-// are written from their bytes (canonicalJSON), and a JSON object or array is
-// otherwise decoded once, not twice (redactBody decodes it to find
-// credentials, and setBody would decode what it returns). It sets the
-// same value, or the same JSON as a json.RawMessage: the same report.
+// setRedactedBody is setBody(redactBody(b)), cheaper: a JSON object or
+// array is decoded once, not twice (redactBody decodes it to find
+// credentials, and setBody would decode what it returns), without
+// reflection when it is plain JSON (canonicalJSON). It sets the same
+// value, or the same JSON as a json.RawMessage: the same report.
 func (m *JSONMessage) setRedactedBody(b []byte) {
-	// Most bodies are objects or arrays with nothing to escape: written
-	// from their bytes, not decoded into maps and encoded again.
-	if lead := bytes.TrimLeft(b, " \t\r\n"); len(lead) > 0 {
-		if out, ok := canonicalJSON(nil, b, true); ok {
-			m.Body = json.RawMessage(out)
-			return
-		}
+	if out, ok := canonicalJSON(nil, b, true); ok {
+		m.Body = json.RawMessage(out)
+		return
 	}
 	t := bytes.TrimSpace(b)
 	// Past JSON's own spaces, TrimSpace trims what makes b no JSON for setBody.
