@@ -1,8 +1,6 @@
 package runner
 
 import (
-	"bytes"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -102,10 +100,8 @@ func headerMatches(want string, got []string) bool {
 }
 
 func bodyDifferences(e *casefile.Expect, body []byte) []diff.Difference {
-	var got any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&got); err != nil {
+	got, ok := decodeAnswer(body)
+	if !ok {
 		return []diff.Difference{{Part: diff.Body, Want: e.Body.V, Got: truncate(string(body), 200)}}
 	}
 	return diff.Bodies(e.Body.V, got, diff.Options{Exact: e.BodyMatch == casefile.MatchExact, Ignore: e.Ignore})

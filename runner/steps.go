@@ -10,6 +10,7 @@ import (
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/secret"
@@ -192,7 +193,7 @@ func capture(st *casefile.Step, resp *Response, captured map[string]any, sr *res
 	for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
 		from := st.Capture[name]
 		if body == nil && from.Pointer != "" {
-			body = decodeAnswer(resp.Body)
+			body, _ = decodeAnswer(resp.Body)
 		}
 		v, found := from.Read(resp.Header, body)
 		if !found {
@@ -212,15 +213,19 @@ func capture(st *casefile.Step, resp *Response, captured map[string]any, sr *res
 	return ok
 }
 
-// decodeAnswer is a JSON body, numbers kept exact; nil when it is not JSON.
-func decodeAnswer(b []byte) any {
-	var v any
+// decodeAnswer is an answer's JSON body (its first value, as a
+// json.Decoder reads it), numbers kept exact; ok is false when it is not
+// JSON. Plain JSON goes through internal/jsonvalue, without reflection.
+func decodeAnswer(b []byte) (v any, ok bool) {
+	if v, ok := jsonvalue.Decode(b); ok {
+		return v, true
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if dec.Decode(&v) != nil {
-		return nil
+		return nil, false
 	}
-	return v
+	return v, true
 }
 
 // summarizeSteps gives a multi-step case its verdict from its steps:
