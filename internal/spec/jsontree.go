@@ -102,6 +102,7 @@ func (p *jsonParser) value(depth int) (*yaml.Node, error) {
 func (p *jsonParser) object(depth int) (*yaml.Node, error) {
 	handOn := p.handOn
 	p.handOn = false
+	var keys keySet
 	n := p.node(yaml.MappingNode)
 	n.Tag, n.Style = "!!map", yaml.FlowStyle
 	p.pos++ // {
@@ -120,6 +121,9 @@ func (p *jsonParser) object(depth int) (*yaml.Node, error) {
 			return nil, err
 		}
 		k.Value, k.Tag, k.Style = key, "!!str", yaml.DoubleQuotedStyle
+		if first := keys.add(k); first != nil {
+			return nil, &duplicateKeyError{Key: key, Line: k.Line, Column: k.Column, FirstLine: first.Line}
+		}
 		p.space()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			return nil, p.errorf("want : after a key")
@@ -140,6 +144,59 @@ func (p *jsonParser) object(depth int) (*yaml.Node, error) {
 			return n, err
 		}
 	}
+}
+
+// duplicateKeyError is a JSON object naming a key it already has, at the
+// second. encoding/json keeps the last silently, and kin-openapi with it:
+// a spec with "paths" twice would lose every operation of the first, one
+// with "get" twice in a path item its first operation. It is refused, as
+// the YAML parser refuses the same in a YAML spec.
+type duplicateKeyError struct {
+	Key          string
+	Line, Column int // the second key
+	FirstLine    int
+}
+
+func (e *duplicateKeyError) Error() string {
+	return fmt.Sprintf("mapping key %q already defined at line %d", e.Key, e.FirstLine)
+}
+
+// keySet holds an object's keys as they are read: a short list scanned
+// (most objects of a spec have a handful of keys), a map once it is long.
+type keySet struct {
+	few  [maxKeyScan]*yaml.Node
+	n    int // of few used
+	many map[string]*yaml.Node
+}
+
+// maxKeyScan is the most keys a keySet scans before it indexes them.
+const maxKeyScan = 16
+
+// add records k and returns the key of the same name read before, if any.
+func (s *keySet) add(k *yaml.Node) (first *yaml.Node) {
+	if s.many != nil {
+		if first := s.many[k.Value]; first != nil {
+			return first
+		}
+		s.many[k.Value] = k
+		return nil
+	}
+	for _, f := range s.few[:s.n] {
+		if f.Value == k.Value {
+			return f
+		}
+	}
+	if s.n < maxKeyScan {
+		s.few[s.n] = k
+		s.n++
+		return nil
+	}
+	s.many = make(map[string]*yaml.Node, 2*maxKeyScan)
+	for _, f := range s.few {
+		s.many[f.Value] = f
+	}
+	s.many[k.Value] = k
+	return nil
 }
 
 func (p *jsonParser) array(depth int) (*yaml.Node, error) {

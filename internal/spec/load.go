@@ -84,6 +84,10 @@ func load(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		} else {
 			tree, err = jsonTree(data)
 		}
+		var dup *duplicateKeyError
+		if errors.As(err, &dup) {
+			return nil, &LoadError{File: path, Line: dup.Line, Column: dup.Column, Err: dup}
+		}
 		if err != nil {
 			// Not well-formed: the error is the one decoding it reports.
 			if _, err := sniffVersion(path, data, nil); err != nil {
@@ -204,9 +208,6 @@ func loadSwagger2(path string, data []byte, tree *yaml4.Node, ahead *pathsAhead)
 	}
 	var doc2 openapi2.T
 	if tree == nil || decodeSwagger2Tree(tree, &doc2, ahead) != nil {
-		if err := duplicateKey(path, data); err != nil {
-			return nil, false, err
-		}
 		doc2 = openapi2.T{}
 		err = decodeSwagger2(data, &doc2)
 	}
@@ -250,9 +251,6 @@ func loadOpenAPI3(path string, data []byte, tree *yaml4.Node, opts LoadOptions) 
 	if tree != nil {
 		if doc, resolved := decodeSelfContained(tree); doc != nil {
 			return doc, []string{path}, resolved, nil
-		}
-		if err := duplicateKey(path, data); err != nil {
-			return nil, nil, false, err
 		}
 	}
 	refs := newRefReader(path, abs, data, opts)

@@ -37,8 +37,8 @@ import (
 //
 // ahead, when not nil, holds the path items jsonTreeDecodingPaths decoded
 // while it read the tree, which left them out of it: they are taken for
-// paths, and a document where they cannot be (paths twice, or but for
-// case) is left to the caller's slow way.
+// paths, and a document where they cannot be (paths twice but for case)
+// is left to the caller's slow way.
 func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) error {
 	v := reflect.ValueOf(doc).Elem()
 	rest, apart := membersApart(root, "paths", "definitions")
@@ -71,10 +71,10 @@ func decodeSwagger2Tree(root *yaml.Node, doc *openapi2.T, ahead *pathsAhead) err
 // the Genesys swagger's paths are 3.5 of its 4.2 MB, so decoding them was
 // most of what followed the tree's read, on one CPU while the other
 // waited. Each is decoded as decodeV2 decodes a paths mapping: in order,
-// null as a nil item, a later key over an earlier one.
+// null as a nil item (a key twice is refused while the tree is read).
 type pathsAhead struct {
 	handedOn bool        // some path items are decoded here, not in the tree
-	obj      *yaml.Node  // the paths object whose members were sent (nil: two)
+	obj      *yaml.Node  // the paths object whose members were sent
 	items    chan member // from the parser
 	done     chan struct{}
 	paths    map[string]*openapi2.PathItem // once done, when err is nil
@@ -88,20 +88,13 @@ type pathsAhead struct {
 func jsonTreeDecodingPaths(data []byte) (*yaml.Node, *pathsAhead, error) {
 	a := &pathsAhead{items: make(chan member, 64), done: make(chan struct{})}
 	go a.decode()
-	objects := 0
 	p := &jsonParser{data: data, line: 1, memberOf: "paths", member: func(obj *yaml.Node, key string, val *yaml.Node) {
-		if obj != a.obj {
-			a.obj = obj
-			objects++
-		}
+		a.obj = obj // one: the parser refuses "paths" twice (duplicateKeyError)
 		a.handedOn = true
 		a.items <- member{key, val}
 	}}
 	root, err := p.document()
 	close(a.items)
-	if objects > 1 {
-		a.obj = nil // "paths" twice: decodeSwagger2Tree leaves both to the slow way
-	}
 	return root, a, err
 }
 
