@@ -32,19 +32,24 @@ func Decode(file string, n *yaml.Node, v any) (map[string]Pos, ErrorList) {
 // refuses a document larger than MaxFileBytes, or one that would expand
 // past MaxValues or MaxDepth with its aliases followed (an alias bomb), or
 // whose alias refers to a value containing itself: every walk over the node
-// it returns is bounded.
+// it returns is bounded. The text goes through parseFast first, and to
+// yaml.v3 when that gives up: the same tree either way, but comments.
+// Its nodes carry no HeadComment, LineComment or FootComment.
 func Parse(file string, data []byte) (*yaml.Node, error) {
 	if len(data) > MaxFileBytes {
 		return nil, ErrorList{tooLarge(file)}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, ErrorList{SyntaxErrorIn(file, data, err)}
+	doc := parseFast(data)
+	if doc == nil {
+		doc = new(yaml.Node)
+		if err := yaml.Unmarshal(data, doc); err != nil {
+			return nil, ErrorList{SyntaxErrorIn(file, data, err)}
+		}
 	}
-	if err := checkExpansion(file, &doc); err != nil {
+	if err := checkExpansion(file, doc); err != nil {
 		return nil, ErrorList{err}
 	}
-	return &doc, nil
+	return doc, nil
 }
 
 // SyntaxError places a YAML parser error. The parser reports a line but no

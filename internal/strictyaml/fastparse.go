@@ -1,0 +1,883 @@
+package strictyaml
+
+import (
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// parseFast parses the part of YAML that casebook's files are written in
+// (case files, casebook.yaml, overlays, claims, and what generate and
+// import write) into the node tree go.yaml.in/yaml/v3 builds from the same
+// text: Kind, Style, Tag, Value, Line and Column of every node alike. It
+// exists for speed: yaml.v3's parser (scanner, token queue, event state
+// machine) was the largest single item of a 100,000-case run's CPU.
+//
+// The subset: one document whose root is a block mapping or sequence;
+// block mappings and sequences (compact "- a: b" and "- - a", and a
+// sequence at its key's column); flow mappings and sequences on one line;
+// plain, single- and double-quoted scalars on one line; literal and folded
+// block scalars; comments. On anything else or any doubt (a tab, CR or
+// control character, a BOM, an anchor, alias, tag or directive, "---" or
+// "..." at a line's start, a complex or merge key, a scalar over several
+// lines, odd indentation, an unknown escape, whatever yaml.v3 would refuse)
+// it returns nil and Parse hands the text to yaml.v3 as before: so every
+// error message, bound and file:line:col stays yaml.v3's, and the fast path
+// never reports an error of its own.
+//
+// Comments are skipped: the nodes it builds carry no HeadComment,
+// LineComment or FootComment, where yaml.v3's do. Nothing reads them from a
+// tree Parse returns (they are written, by internal/curl, never read), so
+// the tree is the same for everything downstream.
+//
+// A plain scalar's tag is yaml.v3's own resolution (Node.ShortTag), not a
+// resolver of this file's. A key written twice is kept twice, as yaml.v3
+// keeps it in a node tree; the strict decoder reports it from the tree.
+//
+// FuzzParseFast and TestParseFastMatchesYAML hold it to yaml.v3.
+func parseFast(data []byte) *yaml.Node {
+	ascii, ok := fastScannable(data)
+	if !ok {
+		return nil
+	}
+	p := &fastParser{data: data, line: 1, ascii: ascii}
+	p.skipToContent()
+	if p.ind < 0 {
+		return nil
+	}
+	root := p.blockNode(-1)
+	if root == nil || p.ind >= 0 {
+		return nil
+	}
+	doc := p.node(yaml.DocumentNode, "", 0)
+	doc.Line, doc.Column = root.Line, root.Column
+	doc.Content = []*yaml.Node{root}
+	return doc
+}
+
+// fastMaxDepth bounds nesting on the fast path, far under yaml.v3's own
+// limits and casebook's MaxDepth: a deeper document goes to yaml.v3.
+const fastMaxDepth = 100
+
+// fastMaxKey is the longest key the fast path takes: yaml.v3 refuses a
+// simple key longer than 1,024 characters.
+const fastMaxKey = 1000
+
+type fastParser struct {
+	data      []byte
+	pos       int  // the next byte to read
+	line      int  // pos's line, from 1
+	lineStart int  // where pos's line starts
+	ind       int  // the indentation of the content line pos is on, -1 at the end
+	ascii     bool // the text has no multi-byte character: a column is a byte offset
+	depth     int
+	slab      []yaml.Node
+}
+
+// fastScannable reports whether every character of data is one the fast
+// path reads the way yaml.v3 does, and whether they are all ASCII. Tabs, CR
+// and the other line breaks YAML 1.1 knows (NEL, LS, PS), a BOM, control
+// characters, invalid UTF-8 and document markers send the text to yaml.v3.
+func fastScannable(data []byte) (ascii, ok bool) {
+	ascii = true
+	for i := 0; i < len(data); {
+		b := data[i]
+		if i == 0 || data[i-1] == '\n' {
+			if b == '-' || b == '.' || b == '%' {
+				if len(data)-i >= 3 && data[i+1] == b && data[i+2] == b || b == '%' {
+					return false, false
+				}
+			}
+		}
+		if b < utf8.RuneSelf {
+			if b < 0x20 && b != '\n' || b == 0x7f {
+				return false, false
+			}
+			i++
+			continue
+		}
+		ascii = false
+		r, size := utf8.DecodeRune(data[i:])
+		if size == 1 || !fastRune(r) {
+			return false, false
+		}
+		i += size
+	}
+	return ascii, true
+}
+
+// fastRune: the non-ASCII characters yaml.v3's reader accepts, less the
+// line breaks (U+0085, U+2028, U+2029) and the BOM.
+func fastRune(r rune) bool {
+	switch {
+	case r == 0x2028 || r == 0x2029 || r == 0xfeff:
+		return false
+	case r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+		return true
+	}
+	return false
+}
+
+// node allocates a node at pos from a slab: one allocation for many nodes.
+func (p *fastParser) node(kind yaml.Kind, tag string, style yaml.Style) *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, max(16, min(256, len(p.data)/24)))
+	}
+	p.slab = append(p.slab, yaml.Node{Kind: kind, Tag: tag, Style: style, Line: p.line, Column: p.column(p.pos)})
+	return &p.slab[len(p.slab)-1]
+}
+
+// column is yaml.v3's column of byte offset i on the current line: it
+// counts characters, from 1.
+func (p *fastParser) column(i int) int {
+	if p.ascii {
+		return i - p.lineStart + 1
+	}
+	return utf8.RuneCount(p.data[p.lineStart:i]) + 1
+}
+
+func (p *fastParser) at(i int) byte {
+	if i < len(p.data) {
+		return p.data[i]
+	}
+	return 0
+}
+
+// blankz: a space, a line break or the end (tabs never reach here).
+func (p *fastParser) blankz(i int) bool {
+	b := p.at(i)
+	return b == ' ' || b == '\n' || b == 0
+}
+
+func (p *fastParser) skipSpaces() int {
+	n := 0
+	for p.at(p.pos) == ' ' {
+		p.pos++
+		n++
+	}
+	return n
+}
+
+// skipToContent moves from the start of a line to the first character of
+// the next line holding more than spaces and a comment, and sets ind to its
+// indentation (-1 at the end of the text).
+func (p *fastParser) skipToContent() {
+	for {
+		p.skipSpaces()
+		switch p.at(p.pos) {
+		case 0:
+			p.ind = -1
+			return
+		case '#':
+			p.toLineEnd()
+			if p.pos == len(p.data) {
+				p.ind = -1
+				return
+			}
+			fallthrough
+		case '\n':
+			p.newline()
+		default:
+			p.ind = p.pos - p.lineStart
+			return
+		}
+	}
+}
+
+// toLineEnd moves to the line break ending pos's line, or to the end.
+func (p *fastParser) toLineEnd() {
+	for p.pos < len(p.data) && p.data[p.pos] != '\n' {
+		p.pos++
+	}
+}
+
+// newline steps over the '\n' at pos.
+func (p *fastParser) newline() {
+	p.pos++
+	p.line++
+	p.lineStart = p.pos
+}
+
+// endLine finishes the line after a value: spaces, a comment after at
+// least one space, then the line break or the end; then the next content.
+func (p *fastParser) endLine() bool {
+	sp := p.skipSpaces()
+	if p.at(p.pos) == '#' && sp > 0 {
+		p.toLineEnd()
+	}
+	switch p.at(p.pos) {
+	case '\n':
+		p.newline()
+	case 0:
+	default:
+		return false
+	}
+	p.skipToContent()
+	return true
+}
+
+func (p *fastParser) enter() bool {
+	p.depth++
+	return p.depth <= fastMaxDepth
+}
+
+// isSeqEntry: "-" then a space, a line break or the end.
+func (p *fastParser) isSeqEntry() bool {
+	return p.at(p.pos) == '-' && p.blankz(p.pos+1)
+}
+
+// blockNode parses the block collection starting at pos, on a line of its
+// own, indented more than parent. A scalar alone on its line is left to
+// yaml.v3.
+func (p *fastParser) blockNode(parent int) *yaml.Node {
+	col := p.ind
+	if col <= parent {
+		return nil
+	}
+	if p.isSeqEntry() {
+		return p.blockSeq(col)
+	}
+	if p.isKeyLine() {
+		return p.blockMap(col)
+	}
+	return nil
+}
+
+// blockSeq parses a block sequence whose "-" stand at column col.
+func (p *fastParser) blockSeq(col int) *yaml.Node {
+	if !p.enter() {
+		return nil
+	}
+	n := p.node(yaml.SequenceNode, "!!seq", 0)
+	for {
+		p.pos++ // the '-'
+		item := p.value(col, true)
+		if item == nil {
+			return nil
+		}
+		n.Content = append(n.Content, item)
+		if p.ind != col || !p.isSeqEntry() {
+			break
+		}
+	}
+	if p.ind > col {
+		return nil
+	}
+	p.depth--
+	return n
+}
+
+// blockMap parses a block mapping whose keys stand at column col; pos is
+// at its first key.
+func (p *fastParser) blockMap(col int) *yaml.Node {
+	if !p.enter() {
+		return nil
+	}
+	n := p.node(yaml.MappingNode, "!!map", 0)
+	for {
+		k := p.key()
+		if k == nil {
+			return nil
+		}
+		v := p.value(col, false)
+		if v == nil {
+			return nil
+		}
+		n.Content = append(n.Content, k, v)
+		if p.ind != col {
+			break
+		}
+	}
+	if p.ind > col {
+		return nil
+	}
+	p.depth--
+	return n
+}
+
+// isKeyLine reports whether pos starts "key:" followed by a blank.
+func (p *fastParser) isKeyLine() bool {
+	save := p.pos
+	defer func() { p.pos = save }()
+	switch p.at(p.pos) {
+	case '\'', '"':
+		_, ok := p.quotedValue()
+		return ok && p.at(p.pos) == ':' && p.blankz(p.pos+1)
+	}
+	if !p.plainStart(false) {
+		return false
+	}
+	end, colon := p.scanPlain(false)
+	return end > save && colon
+}
+
+// key parses a block mapping's key and the ':' after it.
+func (p *fastParser) key() *yaml.Node {
+	start := p.pos
+	var k *yaml.Node
+	switch p.at(p.pos) {
+	case '\'', '"':
+		k = p.quoted()
+		if k == nil || p.at(p.pos) != ':' || !p.blankz(p.pos+1) {
+			return nil
+		}
+	default:
+		k = p.plainKey(false)
+		if k == nil {
+			return nil
+		}
+	}
+	if p.pos-start > fastMaxKey {
+		return nil
+	}
+	p.pos++ // the ':'
+	return k
+}
+
+// plainKey parses a plain key ending at ": " (or ":" at a line's end),
+// leaving pos at the ':'.
+func (p *fastParser) plainKey(flow bool) *yaml.Node {
+	if !p.plainStart(flow) {
+		return nil
+	}
+	start := p.pos
+	end, colon := p.scanPlain(flow)
+	if !colon || end == start || end != p.pos {
+		// no ':' right after the key (a space before it is left to yaml.v3)
+		return nil
+	}
+	return p.plainNode(start, end)
+}
+
+// plainNode builds the plain scalar data[start:end], tagged by yaml.v3's
+// own resolution.
+func (p *fastParser) plainNode(start, end int) *yaml.Node {
+	s := string(p.data[start:end])
+	if s == "<<" {
+		return nil // a merge key: yaml.v3 tags it !!merge
+	}
+	save := p.pos
+	p.pos = start
+	n := p.node(yaml.ScalarNode, "", 0)
+	p.pos = save
+	n.Value = s
+	n.Tag = n.ShortTag()
+	return n
+}
+
+// plainStart reports whether a plain scalar may start at pos: not at an
+// indicator, but at "-" followed by a character that is not a blank (nor,
+// in a flow, an indicator of its own).
+func (p *fastParser) plainStart(flow bool) bool {
+	switch p.at(p.pos) {
+	case 0, ' ', '\n', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '-':
+		next := p.at(p.pos + 1)
+		if p.blankz(p.pos + 1) {
+			return false
+		}
+		if flow && (next == ',' || next == '[' || next == ']' || next == '{' || next == '}' || next == '?' || next == ':' || next == '#') {
+			return false
+		}
+	}
+	return true
+}
+
+// scanPlain scans a plain scalar on one line from pos. It returns where the
+// text ends (trailing spaces excluded) and whether it ended at ": " (or ':'
+// at the line's end); pos is left there, at the ':' or after the text.
+// In a flow it ends at ',', ']' or '}'; another indicator, or a ':'
+// before one, makes it give up (end == -1).
+func (p *fastParser) scanPlain(flow bool) (end int, colon bool) {
+	i := p.pos
+	end = i
+	for {
+		b := p.at(i)
+		switch {
+		case b == 0 || b == '\n':
+			p.pos = end
+			return end, false
+		case b == ':' && p.blankz(i+1):
+			if i != end {
+				// spaces before the ':'
+				p.pos = end
+				return -1, false
+			}
+			p.pos = i
+			return end, true
+		case b == ' ':
+			if p.at(i+1) == '#' {
+				p.pos = end
+				return end, false
+			}
+			i++
+			continue
+		case flow && (b == ',' || b == ']' || b == '}'):
+			p.pos = end
+			return end, false
+		case flow && (b == '?' || b == '[' || b == '{'):
+			p.pos = end
+			return -1, false
+		case flow && b == ':':
+			// "a:b" is one scalar; a ':' before an indicator is left to yaml.v3.
+			switch p.at(i + 1) {
+			case ',', '[', ']', '{', '}', '?', '#', '\'', '"':
+				p.pos = end
+				return -1, false
+			}
+		}
+		i++
+		end = i
+	}
+}
+
+// value parses what follows a block indicator ("-" or a key's ':') at pos:
+// the value on the same line, or the block node on the lines after it, or
+// an empty value, null, placed right after the indicator. seq says the
+// indicator is a "-", where a compact mapping or sequence may follow on the
+// same line; after a key, a sequence may stand at the key's own column.
+func (p *fastParser) value(parent int, seq bool) *yaml.Node {
+	line, col := p.line, p.column(p.pos)
+	sp := p.skipSpaces()
+	b := p.at(p.pos)
+	if b == '\n' || b == 0 || b == '#' && sp > 0 {
+		p.toLineEnd()
+		if !p.endLine() {
+			return nil
+		}
+		if p.ind > parent {
+			return p.blockNode(parent)
+		}
+		if !seq && p.ind == parent && p.isSeqEntry() {
+			return p.blockSeq(parent)
+		}
+		n := p.node(yaml.ScalarNode, "!!null", 0)
+		n.Line, n.Column = line, col
+		return n
+	}
+	if sp == 0 {
+		return nil
+	}
+	if seq {
+		// The line's start, up to here, is spaces and "- ": ASCII.
+		here := p.pos - p.lineStart
+		if p.isSeqEntry() {
+			return p.blockSeq(here)
+		}
+		if p.isKeyLine() {
+			return p.blockMap(here)
+		}
+	}
+	return p.inlineValue(parent)
+}
+
+// inlineValue parses a scalar or flow collection that starts at pos and
+// ends on this line, or a block scalar, and steps to the next content.
+func (p *fastParser) inlineValue(parent int) *yaml.Node {
+	var n *yaml.Node
+	switch p.at(p.pos) {
+	case '|', '>':
+		return p.blockScalar(parent)
+	case '[', '{':
+		n = p.flowNode()
+	case '\'', '"':
+		n = p.quoted()
+	default:
+		if !p.plainStart(false) {
+			return nil
+		}
+		start := p.pos
+		end, colon := p.scanPlain(false)
+		if colon || end <= start {
+			return nil
+		}
+		n = p.plainNode(start, end)
+	}
+	if n == nil || !p.endLine() {
+		return nil
+	}
+	return n
+}
+
+// flowNode parses a flow node on this line: a collection, a quoted or a
+// plain scalar.
+func (p *fastParser) flowNode() *yaml.Node {
+	switch p.at(p.pos) {
+	case '[':
+		return p.flowSeq()
+	case '{':
+		return p.flowMap()
+	case '\'', '"':
+		return p.quoted()
+	}
+	if !p.plainStart(true) {
+		return nil
+	}
+	start := p.pos
+	end, colon := p.scanPlain(true)
+	if colon || end <= start {
+		return nil
+	}
+	return p.plainNode(start, end)
+}
+
+// flowNext steps over the spaces after a flow item and its ',' (and the
+// spaces after that), and reports whether the collection goes on or ends at
+// close. A trailing ',' and anything else go to yaml.v3.
+func (p *fastParser) flowNext(close byte) (more, ok bool) {
+	p.skipSpaces()
+	switch p.at(p.pos) {
+	case close:
+		p.pos++
+		return false, true
+	case ',':
+		p.pos++
+		p.skipSpaces()
+		if b := p.at(p.pos); b == close || b == ',' {
+			return false, false
+		}
+		return true, true
+	}
+	return false, false
+}
+
+func (p *fastParser) flowSeq() *yaml.Node {
+	if !p.enter() {
+		return nil
+	}
+	n := p.node(yaml.SequenceNode, "!!seq", yaml.FlowStyle)
+	p.pos++
+	p.skipSpaces()
+	if p.at(p.pos) == ']' {
+		p.pos++
+		p.depth--
+		return n
+	}
+	for {
+		item := p.flowNode()
+		if item == nil {
+			return nil
+		}
+		n.Content = append(n.Content, item)
+		more, ok := p.flowNext(']')
+		if !ok {
+			return nil
+		}
+		if !more {
+			break
+		}
+	}
+	p.depth--
+	return n
+}
+
+func (p *fastParser) flowMap() *yaml.Node {
+	if !p.enter() {
+		return nil
+	}
+	n := p.node(yaml.MappingNode, "!!map", yaml.FlowStyle)
+	p.pos++
+	p.skipSpaces()
+	if p.at(p.pos) == '}' {
+		p.pos++
+		p.depth--
+		return n
+	}
+	for {
+		k := p.flowKey()
+		if k == nil {
+			return nil
+		}
+		p.skipSpaces()
+		var v *yaml.Node
+		if b := p.at(p.pos); b == ',' || b == '}' {
+			// An empty value stands where the ',' or '}' after it is.
+			line, col := p.line, p.column(p.pos)
+			v = p.node(yaml.ScalarNode, "!!null", 0)
+			v.Line, v.Column = line, col
+		} else if v = p.flowNode(); v == nil {
+			return nil
+		}
+		n.Content = append(n.Content, k, v)
+		more, ok := p.flowNext('}')
+		if !ok {
+			return nil
+		}
+		if !more {
+			break
+		}
+	}
+	p.depth--
+	return n
+}
+
+// flowKey parses a flow mapping's key and the ": " after it, leaving pos
+// after the ':'.
+func (p *fastParser) flowKey() *yaml.Node {
+	start := p.pos
+	var k *yaml.Node
+	switch p.at(p.pos) {
+	case '\'', '"':
+		k = p.quoted()
+	default:
+		k = p.plainKey(true)
+	}
+	if k == nil || p.pos-start > fastMaxKey || p.at(p.pos) != ':' || p.at(p.pos+1) != ' ' {
+		return nil
+	}
+	p.pos++
+	return k
+}
+
+// quoted parses a single- or double-quoted scalar on one line.
+func (p *fastParser) quoted() *yaml.Node {
+	style := yaml.SingleQuotedStyle
+	if p.at(p.pos) == '"' {
+		style = yaml.DoubleQuotedStyle
+	}
+	n := p.node(yaml.ScalarNode, "!!str", style)
+	v, ok := p.quotedValue()
+	if !ok {
+		return nil
+	}
+	n.Value = v
+	return n
+}
+
+// quotedValue reads the quoted scalar at pos, leaving pos after its
+// closing quote. A line break inside, an escaped line break, or an escape
+// yaml.v3 refuses gives up.
+func (p *fastParser) quotedValue() (string, bool) {
+	q := p.data[p.pos]
+	start := p.pos + 1
+	var buf []byte // only when the text needs unescaping
+	i := start
+	for {
+		b := p.at(i)
+		switch {
+		case b == 0 || b == '\n':
+			return "", false
+		case b == q && q == '\'' && p.at(i+1) == '\'':
+			if buf == nil {
+				buf = append(make([]byte, 0, 64), p.data[start:i]...)
+			}
+			buf = append(buf, '\'')
+			i += 2
+			continue
+		case b == q:
+			p.pos = i + 1
+			if buf == nil {
+				return string(p.data[start:i]), true
+			}
+			return string(buf), true
+		case b == '\\' && q == '"':
+			if buf == nil {
+				buf = append(make([]byte, 0, 64), p.data[start:i]...)
+			}
+			var ok bool
+			if buf, i, ok = p.escape(buf, i); !ok {
+				return "", false
+			}
+			continue
+		}
+		if buf != nil {
+			buf = append(buf, b)
+		}
+		i++
+	}
+}
+
+// escape decodes the escape sequence at data[i] (a '\\') as yaml.v3 does,
+// appending it to buf, and returns the offset after it.
+func (p *fastParser) escape(buf []byte, i int) ([]byte, int, bool) {
+	var digits int
+	switch c := p.at(i + 1); c {
+	case '0':
+		buf = append(buf, 0)
+	case 'a':
+		buf = append(buf, '\a')
+	case 'b':
+		buf = append(buf, '\b')
+	case 't':
+		buf = append(buf, '\t')
+	case 'n':
+		buf = append(buf, '\n')
+	case 'v':
+		buf = append(buf, '\v')
+	case 'f':
+		buf = append(buf, '\f')
+	case 'r':
+		buf = append(buf, '\r')
+	case 'e':
+		buf = append(buf, 0x1b)
+	case ' ', '"', '\'', '\\':
+		buf = append(buf, c)
+	case 'N':
+		buf = utf8.AppendRune(buf, 0x85)
+	case '_':
+		buf = utf8.AppendRune(buf, 0xa0)
+	case 'L':
+		buf = utf8.AppendRune(buf, 0x2028)
+	case 'P':
+		buf = utf8.AppendRune(buf, 0x2029)
+	case 'x':
+		digits = 2
+	case 'u':
+		digits = 4
+	case 'U':
+		digits = 8
+	default:
+		return buf, i, false
+	}
+	i += 2
+	if digits == 0 {
+		return buf, i, true
+	}
+	v := 0
+	for k := range digits {
+		d, ok := hexDigit(p.at(i + k))
+		if !ok {
+			return buf, i, false
+		}
+		v = v<<4 | d
+	}
+	if v >= 0xd800 && v <= 0xdfff || v > 0x10ffff {
+		return buf, i, false
+	}
+	return utf8.AppendRune(buf, rune(v)), i + digits, true
+}
+
+func hexDigit(b byte) (int, bool) {
+	switch {
+	case b >= '0' && b <= '9':
+		return int(b - '0'), true
+	case b >= 'a' && b <= 'f':
+		return int(b-'a') + 10, true
+	case b >= 'A' && b <= 'F':
+		return int(b-'A') + 10, true
+	}
+	return 0, false
+}
+
+// blockScalar parses a literal ('|') or folded ('>') block scalar, as
+// yaml.v3's yaml_parser_scan_block_scalar does (line breaks are all "\n"
+// here, and there are no tabs), then steps to the next content. parent is
+// the indentation of the collection holding it.
+func (p *fastParser) blockScalar(parent int) *yaml.Node {
+	literal := p.at(p.pos) == '|'
+	style := yaml.FoldedStyle
+	if literal {
+		style = yaml.LiteralStyle
+	}
+	n := p.node(yaml.ScalarNode, "!!str", style)
+	p.pos++
+	chomping, increment := p.blockIndicators()
+	if increment < 0 {
+		return nil
+	}
+	sp := p.skipSpaces()
+	if p.at(p.pos) == '#' {
+		if sp == 0 {
+			return nil
+		}
+		p.toLineEnd()
+	}
+	switch p.at(p.pos) {
+	case '\n':
+		p.newline()
+	case 0:
+	default:
+		return nil
+	}
+	indent := 0
+	if increment > 0 {
+		indent = parent + increment
+	}
+	var s []byte
+	trailing := p.blockBreaks(&indent, parent)
+	leadingBreak, leadingBlank := false, false
+	for p.pos-p.lineStart == indent && p.pos < len(p.data) {
+		trailingBlank := p.data[p.pos] == ' '
+		if !literal && !leadingBlank && !trailingBlank && leadingBreak {
+			if trailing == 0 {
+				s = append(s, ' ')
+			}
+		} else if leadingBreak {
+			s = append(s, '\n')
+		}
+		leadingBreak = false
+		for ; trailing > 0; trailing-- {
+			s = append(s, '\n')
+		}
+		leadingBlank = p.data[p.pos] == ' '
+		start := p.pos
+		p.toLineEnd()
+		s = append(s, p.data[start:p.pos]...)
+		if p.pos < len(p.data) {
+			p.newline()
+			leadingBreak = true
+		}
+		trailing = p.blockBreaks(&indent, parent)
+	}
+	if chomping != -1 && leadingBreak {
+		s = append(s, '\n')
+	}
+	if chomping == 1 {
+		for ; trailing > 0; trailing-- {
+			s = append(s, '\n')
+		}
+	}
+	n.Value = string(s)
+	// pos is at the end, or at the first character of a line indented
+	// less than the text (a comment, or what follows the scalar).
+	p.skipToContent()
+	return n
+}
+
+// blockIndicators reads a block scalar's chomping ('+' keep, '-' strip)
+// and indentation indicators, in either order; increment is -1 for an
+// indentation of 0, which yaml.v3 refuses.
+func (p *fastParser) blockIndicators() (chomping, increment int) {
+	for range 2 {
+		switch b := p.at(p.pos); {
+		case (b == '+' || b == '-') && chomping == 0:
+			chomping = 1
+			if b == '-' {
+				chomping = -1
+			}
+		case b >= '0' && b <= '9' && increment == 0:
+			if b == '0' {
+				return 0, -1
+			}
+			increment = int(b - '0')
+		default:
+			return chomping, increment
+		}
+		p.pos++
+	}
+	return chomping, increment
+}
+
+// blockBreaks eats the indentation and empty lines before a block scalar's
+// next line of text and returns how many line breaks it ate; it settles
+// the indentation from the first line of text when no indicator gave it
+// (yaml_parser_scan_block_scalar_breaks).
+func (p *fastParser) blockBreaks(indent *int, parent int) int {
+	breaks, maxIndent := 0, 0
+	for {
+		for (*indent == 0 || p.pos-p.lineStart < *indent) && p.at(p.pos) == ' ' {
+			p.pos++
+		}
+		maxIndent = max(maxIndent, p.pos-p.lineStart)
+		if p.at(p.pos) != '\n' {
+			break
+		}
+		p.newline()
+		breaks++
+	}
+	if *indent == 0 {
+		*indent = max(maxIndent, parent+1, 1)
+	}
+	return breaks
+}
