@@ -1,6 +1,7 @@
 package strictyaml
 
 import (
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -36,11 +37,14 @@ import (
 //
 // FuzzParseFast and TestParseFastMatchesYAML hold it to yaml.v3.
 func parseFast(data []byte) *yaml.Node {
-	ascii, ok := fastScannable(data)
+	ascii, nodes, ok := fastScannable(data)
 	if !ok {
 		return nil
 	}
-	p := &fastParser{data: data, line: 1, ascii: ascii}
+	p := &fastParser{data: data, line: 1, ascii: ascii, plain: plainMemos.Get().(map[string]plainMemo)}
+	defer plainMemos.Put(p.plain)
+	p.slab = make([]yaml.Node, 0, nodes)
+	p.kids = make([]*yaml.Node, 0, nodes)
 	p.skipToContent()
 	if p.ind < 0 {
 		return nil
@@ -51,7 +55,8 @@ func parseFast(data []byte) *yaml.Node {
 	}
 	doc := p.node(yaml.DocumentNode, "", 0)
 	doc.Line, doc.Column = root.Line, root.Column
-	doc.Content = []*yaml.Node{root}
+	p.stack = append(p.stack, root)
+	doc.Content = p.content(0)
 	return doc
 }
 
@@ -71,27 +76,40 @@ type fastParser struct {
 	ind       int  // the indentation of the content line pos is on, -1 at the end
 	ascii     bool // the text has no multi-byte character: a column is a byte offset
 	depth     int
-	slab      []yaml.Node
+	slab      []yaml.Node  // the nodes, allocated at once
+	kids      []*yaml.Node // every node's Content, allocated at once
+	stack     []*yaml.Node // the children of the collections being parsed
+	plain     map[string]plainMemo
 }
 
 // fastScannable reports whether every character of data is one the fast
-// path reads the way yaml.v3 does, and whether they are all ASCII. Tabs, CR
+// path reads the way yaml.v3 does, whether they are all ASCII, and about
+// how many nodes the text makes (a key and its value per ':' before a
+// blank, an item per "- " or ',', a collection per '[' or '{', the
+// document and its root). Tabs, CR
 // and the other line breaks YAML 1.1 knows (NEL, LS, PS), a BOM, control
 // characters, invalid UTF-8 and document markers send the text to yaml.v3.
-func fastScannable(data []byte) (ascii, ok bool) {
+func fastScannable(data []byte) (ascii bool, nodes int, ok bool) {
 	ascii = true
+	nodes = 2
 	for i := 0; i < len(data); {
 		b := data[i]
+		switch blank := i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n'; {
+		case b == ':' && blank:
+			nodes += 2
+		case b == '-' && blank, b == ',', b == '[', b == '{':
+			nodes++
+		}
 		if i == 0 || data[i-1] == '\n' {
 			if b == '-' || b == '.' || b == '%' {
 				if len(data)-i >= 3 && data[i+1] == b && data[i+2] == b || b == '%' {
-					return false, false
+					return false, 0, false
 				}
 			}
 		}
 		if b < utf8.RuneSelf {
 			if b < 0x20 && b != '\n' || b == 0x7f {
-				return false, false
+				return false, 0, false
 			}
 			i++
 			continue
@@ -99,11 +117,11 @@ func fastScannable(data []byte) (ascii, ok bool) {
 		ascii = false
 		r, size := utf8.DecodeRune(data[i:])
 		if size == 1 || !fastRune(r) {
-			return false, false
+			return false, 0, false
 		}
 		i += size
 	}
-	return ascii, true
+	return ascii, nodes, true
 }
 
 // fastRune: the non-ASCII characters yaml.v3's reader accepts, less the
@@ -118,13 +136,34 @@ func fastRune(r rune) bool {
 	return false
 }
 
-// node allocates a node at pos from a slab: one allocation for many nodes.
+// node allocates a node at pos from the slab sized by fastScannable (a
+// new one, should that run out).
 func (p *fastParser) node(kind yaml.Kind, tag string, style yaml.Style) *yaml.Node {
 	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, max(16, min(256, len(p.data)/24)))
+		p.slab = make([]yaml.Node, 0, 16)
 	}
-	p.slab = append(p.slab, yaml.Node{Kind: kind, Tag: tag, Style: style, Line: p.line, Column: p.column(p.pos)})
-	return &p.slab[len(p.slab)-1]
+	p.slab = p.slab[:len(p.slab)+1]
+	n := &p.slab[len(p.slab)-1]
+	n.Kind, n.Tag, n.Style, n.Line, n.Column = kind, tag, style, p.line, p.column(p.pos)
+	return n
+}
+
+// content returns the children stacked since mark as a node's Content,
+// carved from one allocation (capacity cut, so that an append copies), and
+// drops them from the stack.
+func (p *fastParser) content(mark int) []*yaml.Node {
+	kids := p.stack[mark:]
+	if len(kids) == 0 {
+		return nil
+	}
+	if cap(p.kids)-len(p.kids) < len(kids) {
+		p.kids = make([]*yaml.Node, 0, max(16, len(kids)))
+	}
+	start := len(p.kids)
+	p.kids = append(p.kids, kids...)
+	clear(kids)
+	p.stack = p.stack[:mark]
+	return p.kids[start:len(p.kids):len(p.kids)]
 }
 
 // column is yaml.v3's column of byte offset i on the current line: it
@@ -249,13 +288,14 @@ func (p *fastParser) blockSeq(col int) *yaml.Node {
 		return nil
 	}
 	n := p.node(yaml.SequenceNode, "!!seq", 0)
+	mark := len(p.stack)
 	for {
 		p.pos++ // the '-'
 		item := p.value(col, true)
 		if item == nil {
 			return nil
 		}
-		n.Content = append(n.Content, item)
+		p.stack = append(p.stack, item)
 		if p.ind != col || !p.isSeqEntry() {
 			break
 		}
@@ -263,6 +303,7 @@ func (p *fastParser) blockSeq(col int) *yaml.Node {
 	if p.ind > col {
 		return nil
 	}
+	n.Content = p.content(mark)
 	p.depth--
 	return n
 }
@@ -274,6 +315,7 @@ func (p *fastParser) blockMap(col int) *yaml.Node {
 		return nil
 	}
 	n := p.node(yaml.MappingNode, "!!map", 0)
+	mark := len(p.stack)
 	for {
 		k := p.key()
 		if k == nil {
@@ -283,7 +325,7 @@ func (p *fastParser) blockMap(col int) *yaml.Node {
 		if v == nil {
 			return nil
 		}
-		n.Content = append(n.Content, k, v)
+		p.stack = append(p.stack, k, v)
 		if p.ind != col {
 			break
 		}
@@ -291,6 +333,7 @@ func (p *fastParser) blockMap(col int) *yaml.Node {
 	if p.ind > col {
 		return nil
 	}
+	n.Content = p.content(mark)
 	p.depth--
 	return n
 }
@@ -350,20 +393,43 @@ func (p *fastParser) plainKey(flow bool) *yaml.Node {
 }
 
 // plainNode builds the plain scalar data[start:end], tagged by yaml.v3's
-// own resolution.
+// own resolution (memoized in p.plain).
 func (p *fastParser) plainNode(start, end int) *yaml.Node {
-	s := string(p.data[start:end])
-	if s == "<<" {
+	text := p.data[start:end]
+	if string(text) == "<<" {
 		return nil // a merge key: yaml.v3 tags it !!merge
 	}
 	save := p.pos
 	p.pos = start
 	n := p.node(yaml.ScalarNode, "", 0)
 	p.pos = save
-	n.Value = s
+	if e, ok := p.plain[string(text)]; ok {
+		n.Value, n.Tag = e.value, e.tag
+		return n
+	}
+	n.Value = string(text)
 	n.Tag = n.ShortTag()
+	if len(text) <= plainMemoLen && len(p.plain) < plainMemoSize {
+		p.plain[n.Value] = plainMemo{n.Value, n.Tag}
+	}
 	return n
 }
+
+// plainMemo is a plain scalar's text and the tag yaml.v3 resolves it to.
+// The same keys and many of the same values come back in file after file
+// (name, request, method, POST, 200): a memo spares resolving them again
+// (ShortTag allocates for each) and allocating their text. Strings are
+// immutable, so nodes may share them.
+type plainMemo struct{ value, tag string }
+
+const (
+	plainMemoLen  = 64   // the longest text memoized
+	plainMemoSize = 4096 // the most texts a memo holds
+)
+
+// plainMemos hands each parse a memo of its own: files are parsed side by
+// side (runner.readCaseFiles), and a pool needs no lock.
+var plainMemos = sync.Pool{New: func() any { return make(map[string]plainMemo, 256) }}
 
 // plainStart reports whether a plain scalar may start at pos: not at an
 // indicator, but at "-" followed by a character that is not a blank (nor,
@@ -554,12 +620,13 @@ func (p *fastParser) flowSeq() *yaml.Node {
 		p.depth--
 		return n
 	}
+	mark := len(p.stack)
 	for {
 		item := p.flowNode()
 		if item == nil {
 			return nil
 		}
-		n.Content = append(n.Content, item)
+		p.stack = append(p.stack, item)
 		more, ok := p.flowNext(']')
 		if !ok {
 			return nil
@@ -568,6 +635,7 @@ func (p *fastParser) flowSeq() *yaml.Node {
 			break
 		}
 	}
+	n.Content = p.content(mark)
 	p.depth--
 	return n
 }
@@ -584,6 +652,7 @@ func (p *fastParser) flowMap() *yaml.Node {
 		p.depth--
 		return n
 	}
+	mark := len(p.stack)
 	for {
 		k := p.flowKey()
 		if k == nil {
@@ -599,7 +668,7 @@ func (p *fastParser) flowMap() *yaml.Node {
 		} else if v = p.flowNode(); v == nil {
 			return nil
 		}
-		n.Content = append(n.Content, k, v)
+		p.stack = append(p.stack, k, v)
 		more, ok := p.flowNext('}')
 		if !ok {
 			return nil
@@ -608,6 +677,7 @@ func (p *fastParser) flowMap() *yaml.Node {
 			break
 		}
 	}
+	n.Content = p.content(mark)
 	p.depth--
 	return n
 }
