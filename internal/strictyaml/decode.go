@@ -23,9 +23,23 @@ import (
 // every field it saw, under its dotted name ("request.body",
 // "expect.lint[1].rule"), and every problem found.
 func Decode(file string, n *yaml.Node, v any) (map[string]Pos, ErrorList) {
-	d := &decoder{file: file, pos: map[string]Pos{}}
+	d := &decoder{file: file, pos: make(map[string]Pos, positions(n))}
 	d.decode(n, reflect.ValueOf(v).Elem(), "")
 	return d.pos, d.errs
+}
+
+// positions is about how many positions Decode records for n: one per
+// value below it (a JSON value's own are not recorded, so it is at most
+// that). Sizing the map at once spares growing it field by field, which
+// was half of decoding a case.
+func positions(n *yaml.Node) int {
+	c := 0
+	for i, k := range n.Content {
+		if n.Kind != yaml.MappingNode || i%2 == 1 {
+			c += 1 + positions(k)
+		}
+	}
+	return c
 }
 
 // Parse parses YAML into a node, turning a syntax error into an *Error. It
@@ -161,23 +175,28 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, field string) {
 		d.fail(n, field, "want a mapping, got %s", KindName(n))
 		return
 	}
-	fields, names := structFields(v.Type())
+	f := structFields(v.Type())
 	// A struct with a Pos field learns where it was written, for errors
 	// raised after decoding (an overlay rule that names an unknown fixture).
-	if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == posType && f.CanSet() {
-		f.Set(reflect.ValueOf(nodePos(d.file, n)))
+	if f.pos >= 0 {
+		v.Field(f.pos).Set(reflect.ValueOf(nodePos(d.file, n)))
 	}
-	seen := map[string]bool{}
+	// The fields decoded so far, by index: each key names one field.
+	var seenFew [64]bool
+	seen := seenFew[:]
+	if n := v.NumField(); n > len(seenFew) {
+		seen = make([]bool, n)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		idx, ok := fields[k.Value]
+		idx, ok := f.index[k.Value]
 		switch {
 		case !ok:
-			d.unknownKey(k, field, names)
-		case seen[k.Value]:
+			d.unknownKey(k, field, f.names)
+		case seen[idx]:
 			d.fail(k, join(field, k.Value), "duplicate key")
 		default:
-			seen[k.Value] = true
+			seen[idx] = true
 			d.decode(val, v.Field(idx), join(field, k.Value))
 		}
 	}
@@ -277,20 +296,25 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, field string) {
 	}
 }
 
-// fieldsOf is a struct type's fields by yaml tag, and the tags in order;
-// built once per type (a run decodes the same few types 100,000 times).
+// fieldsOf is a struct type's fields by yaml tag, the tags in order, and
+// the index of its settable Pos field (-1 without one); built once per type
+// (a run decodes the same few types 100,000 times).
 type fieldsOf struct {
 	index map[string]int
 	names []string
+	pos   int
 }
 
 var structFieldsCache sync.Map // reflect.Type -> *fieldsOf
 
-func structFields(t reflect.Type) (map[string]int, []string) {
+func structFields(t reflect.Type) *fieldsOf {
 	if f, ok := structFieldsCache.Load(t); ok {
-		return f.(*fieldsOf).index, f.(*fieldsOf).names
+		return f.(*fieldsOf)
 	}
-	f := &fieldsOf{index: map[string]int{}}
+	f := &fieldsOf{index: map[string]int{}, pos: -1}
+	if p, ok := t.FieldByName("Pos"); ok && p.Type == posType && p.IsExported() && len(p.Index) == 1 {
+		f.pos = p.Index[0]
+	}
 	for i := range t.NumField() {
 		tag := t.Field(i).Tag.Get("yaml")
 		if tag == "" || tag == "-" {
@@ -300,7 +324,7 @@ func structFields(t reflect.Type) (map[string]int, []string) {
 		f.names = append(f.names, tag)
 	}
 	structFieldsCache.Store(t, f)
-	return f.index, f.names
+	return f
 }
 
 func join(field, key string) string {

@@ -87,6 +87,8 @@ word: [a]
 items: {name: x}
 byName: {a: {nmae: y}}
 nested: {a: [1, b]}
+ratio: 3
+ptr: {name: p, name: q}
 `)
 	want := []string{
 		`d.yaml:1:1: unknown key "cuont" (did you mean "count"?)`,
@@ -95,6 +97,9 @@ nested: {a: [1, b]}
 		`d.yaml:4:8: items: want a list, got a mapping`,
 		`d.yaml:5:14: byName.a: unknown key "nmae" (did you mean "name"?)`,
 		`d.yaml:6:17: nested.a[1]: want an integer, got string "b"`,
+		// A key written twice: yaml.v3 and the fast path keep both in the tree.
+		`d.yaml:7:1: ratio: duplicate key`,
+		`d.yaml:8:16: ptr.name: duplicate key`,
 	}
 	if len(errs) != len(want) {
 		t.Fatalf("got %d errors, want %d:\n%v", len(errs), len(want), errs)
