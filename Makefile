@@ -45,6 +45,7 @@ lint: fmt-check vet
 # finding from Go 1.26's own deadline race at the end of -fuzztime.
 fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzParse $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzParseFast $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/casefile FuzzDecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/curl FuzzParse $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzDecode $(FUZZTIME)
