@@ -1,16 +1,14 @@
 package strictyaml
 
-import (
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // fastScannable reports whether every character of data is one the fast
 // path reads the way yaml.v3 does, whether they are all ASCII, and about
 // how many nodes the text makes (a key and its value per ':' before a
 // blank, an item per "- " or ',', a collection per '[' or '{', the
-// document and its root). Tabs, CR
-// and the other line breaks YAML 1.1 knows (NEL, LS, PS), a BOM, control
-// characters, invalid UTF-8 and document markers send the text to yaml.v3.
+// document and its root). Tabs, CR and the other line breaks YAML 1.1
+// knows (NEL, LS, PS), a BOM, control characters, invalid UTF-8 and
+// document markers send the text to yaml.v3.
 func fastScannable(data []byte) (ascii bool, nodes int, ok bool) {
 	ascii, nodes = true, 2
 	if docMarker(data) {
