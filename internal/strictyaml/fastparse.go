@@ -182,9 +182,9 @@ func (p *fastParser) newline() {
 	p.lineStart = p.pos
 }
 
-// endLine finishes the line after a value: spaces, a comment after at
-// least one space, then the line break or the end; then the next content.
-func (p *fastParser) endLine() bool {
+// finishLine steps over the rest of a line after a token: spaces, a
+// comment after at least one space, and the line break (or the end).
+func (p *fastParser) finishLine() bool {
 	sp := p.skipSpaces()
 	if p.at(p.pos) == '#' && sp > 0 {
 		p.toLineEnd()
@@ -194,6 +194,14 @@ func (p *fastParser) endLine() bool {
 		p.newline()
 	case 0:
 	default:
+		return false
+	}
+	return true
+}
+
+// endLine finishes the line after a value and steps to the next content.
+func (p *fastParser) endLine() bool {
+	if !p.finishLine() {
 		return false
 	}
 	p.skipToContent()
@@ -395,9 +403,9 @@ func (p *fastParser) inlineValue(parent int) *yaml.Node {
 func (p *fastParser) flowNode() *yaml.Node {
 	switch p.at(p.pos) {
 	case '[':
-		return p.flowSeq()
+		return p.flowCollection(yaml.SequenceNode, "!!seq", ']')
 	case '{':
-		return p.flowMap()
+		return p.flowCollection(yaml.MappingNode, "!!map", '}')
 	case '\'', '"':
 		return p.quoted()
 	}
@@ -432,31 +440,35 @@ func (p *fastParser) flowNext(close byte) (more, ok bool) {
 	return false, false
 }
 
-func (p *fastParser) flowSeq() *yaml.Node {
+// flowCollection parses a flow sequence or mapping on this line, from its
+// opening bracket at pos to close: items (key-value pairs in a mapping)
+// with a ',' between them.
+func (p *fastParser) flowCollection(kind yaml.Kind, tag string, close byte) *yaml.Node {
 	if !p.enter() {
 		return nil
 	}
-	n := p.node(yaml.SequenceNode, "!!seq", yaml.FlowStyle)
+	n := p.node(kind, tag, yaml.FlowStyle)
 	p.pos++
 	p.skipSpaces()
-	if p.at(p.pos) == ']' {
-		p.pos++
-		p.depth--
-		return n
-	}
 	mark := len(p.stack)
-	for {
-		item := p.flowNode()
-		if item == nil {
-			return nil
-		}
-		p.stack = append(p.stack, item)
-		more, ok := p.flowNext(']')
-		if !ok {
-			return nil
-		}
-		if !more {
-			break
+	if p.at(p.pos) == close {
+		p.pos++
+	} else {
+		for more := true; more; {
+			if kind == yaml.MappingNode && !p.flowPair() {
+				return nil
+			}
+			if kind == yaml.SequenceNode {
+				item := p.flowNode()
+				if item == nil {
+					return nil
+				}
+				p.stack = append(p.stack, item)
+			}
+			var ok bool
+			if more, ok = p.flowNext(close); !ok {
+				return nil
+			}
 		}
 	}
 	n.Content = p.content(mark)
@@ -464,46 +476,24 @@ func (p *fastParser) flowSeq() *yaml.Node {
 	return n
 }
 
-func (p *fastParser) flowMap() *yaml.Node {
-	if !p.enter() {
-		return nil
+// flowPair parses a flow mapping's key and value onto the stack.
+func (p *fastParser) flowPair() bool {
+	k := p.flowKey()
+	if k == nil {
+		return false
 	}
-	n := p.node(yaml.MappingNode, "!!map", yaml.FlowStyle)
-	p.pos++
 	p.skipSpaces()
-	if p.at(p.pos) == '}' {
-		p.pos++
-		p.depth--
-		return n
+	var v *yaml.Node
+	if b := p.at(p.pos); b == ',' || b == '}' {
+		// An empty value stands where the ',' or '}' after it is.
+		line, col := p.line, p.column(p.pos)
+		v = p.node(yaml.ScalarNode, "!!null", 0)
+		v.Line, v.Column = line, col
+	} else if v = p.flowNode(); v == nil {
+		return false
 	}
-	mark := len(p.stack)
-	for {
-		k := p.flowKey()
-		if k == nil {
-			return nil
-		}
-		p.skipSpaces()
-		var v *yaml.Node
-		if b := p.at(p.pos); b == ',' || b == '}' {
-			// An empty value stands where the ',' or '}' after it is.
-			line, col := p.line, p.column(p.pos)
-			v = p.node(yaml.ScalarNode, "!!null", 0)
-			v.Line, v.Column = line, col
-		} else if v = p.flowNode(); v == nil {
-			return nil
-		}
-		p.stack = append(p.stack, k, v)
-		more, ok := p.flowNext('}')
-		if !ok {
-			return nil
-		}
-		if !more {
-			break
-		}
-	}
-	n.Content = p.content(mark)
-	p.depth--
-	return n
+	p.stack = append(p.stack, k, v)
+	return true
 }
 
 // flowKey parses a flow mapping's key and the ": " after it, leaving pos

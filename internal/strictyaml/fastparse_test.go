@@ -107,6 +107,36 @@ var fastSnippets = []string{
 	"a: [x] y\n",
 	"a: x,y\n",
 	"a: {x: [a, b], y: 'z'}   # c\n",
+	"e: \"\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\\"\\'\\\\\\N\\_\\L\\P\\x7f\\u2603\"\n",
+	"e: \"\\q\"\n",
+	"e: \"\\x4\"\n",
+}
+
+// fastTaken are snippets the fast path must take (and match yaml.v3 on):
+// the subset's corners that case files use.
+var fastTaken = []string{
+	"url: http://x:80/a#b\nnote: a # comment\n",
+	"q: 'it''s'\n",
+	"q: \"\\u00e9\"\n",
+	"key:\nnext: 1\n",
+	"- - a\n  - b\n- c\n",
+	"- a: b\n  c: d\n",
+	"x: [a, {b: c}]\n",
+	"a: b   \nc: d  # c  \n",
+	"a: >-\n  one\n  two\nb: |+\n  keep\n\nc: |2\n    indented\n",
+	"a:\n- x\n- y\nb: z\n",
+	"- \n-\n- # c\n  x: y\n",
+	"a: é\nb: \"€\"\nc: [ü, 😀]\n",
+	"e: \"\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\\"\\'\\\\\\N\\_\\L\\P\\x7f\\u2603\"\n",
+}
+
+func TestParseFastTakes(t *testing.T) {
+	for _, s := range fastTaken {
+		took, diff := strictyaml.FastMatchesYAML([]byte(s))
+		if !took || diff != "" {
+			t.Errorf("%q: taken %v, want true; (-yaml.v3 +fast):\n%s", s, took, diff)
+		}
+	}
 }
 
 // TestParseFastMatchesYAML holds the fast path to yaml.v3 on every YAML
@@ -143,7 +173,7 @@ func TestParseFastMatchesYAML(t *testing.T) {
 // FuzzParseFast: whenever the fast path accepts a text, its tree is
 // yaml.v3's; where yaml.v3 refuses a text, the fast path never accepted it.
 func FuzzParseFast(f *testing.F) {
-	for _, s := range fastSnippets {
+	for _, s := range append(fastSnippets, fastTaken...) {
 		f.Add([]byte(s))
 	}
 	for _, data := range repoYAML(f) {

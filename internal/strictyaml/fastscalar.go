@@ -189,36 +189,10 @@ func (p *fastParser) quotedValue() (string, bool) {
 // escape decodes the escape sequence at data[i] (a '\\') as yaml.v3 does,
 // appending it to buf, and returns the offset after it.
 func (p *fastParser) escape(buf []byte, i int) ([]byte, int, bool) {
-	var digits int
-	switch c := p.at(i + 1); c {
-	case '0':
-		buf = append(buf, 0)
-	case 'a':
-		buf = append(buf, '\a')
-	case 'b':
-		buf = append(buf, '\b')
-	case 't':
-		buf = append(buf, '\t')
-	case 'n':
-		buf = append(buf, '\n')
-	case 'v':
-		buf = append(buf, '\v')
-	case 'f':
-		buf = append(buf, '\f')
-	case 'r':
-		buf = append(buf, '\r')
-	case 'e':
-		buf = append(buf, 0x1b)
-	case ' ', '"', '\'', '\\':
-		buf = append(buf, c)
-	case 'N':
-		buf = utf8.AppendRune(buf, 0x85)
-	case '_':
-		buf = utf8.AppendRune(buf, 0xa0)
-	case 'L':
-		buf = utf8.AppendRune(buf, 0x2028)
-	case 'P':
-		buf = utf8.AppendRune(buf, 0x2029)
+	c := p.at(i + 1)
+	i += 2
+	digits := 0
+	switch c {
 	case 'x':
 		digits = 2
 	case 'u':
@@ -226,11 +200,8 @@ func (p *fastParser) escape(buf []byte, i int) ([]byte, int, bool) {
 	case 'U':
 		digits = 8
 	default:
-		return buf, i, false
-	}
-	i += 2
-	if digits == 0 {
-		return buf, i, true
+		e := escapes[c]
+		return append(buf, e...), i, e != ""
 	}
 	v := 0
 	for k := range digits {
@@ -244,6 +215,14 @@ func (p *fastParser) escape(buf []byte, i int) ([]byte, int, bool) {
 		return buf, i, false
 	}
 	return utf8.AppendRune(buf, rune(v)), i + digits, true
+}
+
+// escapes are the one-character escapes of a double-quoted scalar, and
+// what they stand for (yaml_parser_scan_flow_scalar); any other is refused.
+var escapes = [256]string{
+	'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", 'n': "\n", 'v': "\v", 'f': "\f", 'r': "\r", 'e': "\x1b",
+	' ': " ", '"': "\"", '\'': "'", '\\': "\\",
+	'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029",
 }
 
 func hexDigit(b byte) (int, bool) {
@@ -274,18 +253,7 @@ func (p *fastParser) blockScalar(parent int) *yaml.Node {
 	if increment < 0 {
 		return nil
 	}
-	sp := p.skipSpaces()
-	if p.at(p.pos) == '#' {
-		if sp == 0 {
-			return nil
-		}
-		p.toLineEnd()
-	}
-	switch p.at(p.pos) {
-	case '\n':
-		p.newline()
-	case 0:
-	default:
+	if !p.finishLine() {
 		return nil
 	}
 	indent := 0
