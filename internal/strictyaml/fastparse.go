@@ -227,59 +227,41 @@ func (p *fastParser) blockNode(parent int) *yaml.Node {
 		return nil
 	}
 	if p.isSeqEntry() {
-		return p.blockSeq(col)
+		return p.blockCollection(yaml.SequenceNode, col)
 	}
 	if p.isKeyLine() {
-		return p.blockMap(col)
+		return p.blockCollection(yaml.MappingNode, col)
 	}
 	return nil
 }
 
-// blockSeq parses a block sequence whose "-" stand at column col.
-func (p *fastParser) blockSeq(col int) *yaml.Node {
+// blockCollection parses a block sequence whose "-" stand at column col,
+// or a block mapping whose keys do; pos is at its first "-" or key.
+func (p *fastParser) blockCollection(kind yaml.Kind, col int) *yaml.Node {
 	if !p.enter() {
 		return nil
 	}
-	n := p.node(yaml.SequenceNode, "!!seq", 0)
+	seq := kind == yaml.SequenceNode
+	tag := "!!map"
+	if seq {
+		tag = "!!seq"
+	}
+	n := p.node(kind, tag, 0)
 	mark := len(p.stack)
 	for {
-		p.pos++ // the '-'
-		item := p.value(col, true)
-		if item == nil {
+		if seq {
+			p.pos++ // the '-'
+		} else if k := p.key(false); k != nil {
+			p.stack = append(p.stack, k)
+		} else {
 			return nil
 		}
-		p.stack = append(p.stack, item)
-		if p.ind != col || !p.isSeqEntry() {
-			break
-		}
-	}
-	if p.ind > col {
-		return nil
-	}
-	n.Content = p.content(mark)
-	p.depth--
-	return n
-}
-
-// blockMap parses a block mapping whose keys stand at column col; pos is
-// at its first key.
-func (p *fastParser) blockMap(col int) *yaml.Node {
-	if !p.enter() {
-		return nil
-	}
-	n := p.node(yaml.MappingNode, "!!map", 0)
-	mark := len(p.stack)
-	for {
-		k := p.key()
-		if k == nil {
-			return nil
-		}
-		v := p.value(col, false)
+		v := p.value(col, seq)
 		if v == nil {
 			return nil
 		}
-		p.stack = append(p.stack, k, v)
-		if p.ind != col {
+		p.stack = append(p.stack, v)
+		if p.ind != col || seq && !p.isSeqEntry() {
 			break
 		}
 	}
@@ -307,23 +289,17 @@ func (p *fastParser) isKeyLine() bool {
 	return end > save && colon
 }
 
-// key parses a block mapping's key and the ':' after it.
-func (p *fastParser) key() *yaml.Node {
+// key parses a mapping's key and the ':' after it, followed by a blank
+// (in a flow, by a space).
+func (p *fastParser) key(flow bool) *yaml.Node {
 	start := p.pos
 	var k *yaml.Node
-	switch p.at(p.pos) {
-	case '\'', '"':
+	if b := p.at(p.pos); b == '\'' || b == '"' {
 		k = p.quoted()
-		if k == nil || p.at(p.pos) != ':' || !p.blankz(p.pos+1) {
-			return nil
-		}
-	default:
-		k = p.plainKey(false)
-		if k == nil {
-			return nil
-		}
+	} else {
+		k = p.plainKey(flow)
 	}
-	if p.pos-start > fastMaxKey {
+	if k == nil || p.pos-start > fastMaxKey || p.at(p.pos) != ':' || !p.blankz(p.pos+1) || flow && p.at(p.pos+1) != ' ' {
 		return nil
 	}
 	p.pos++ // the ':'
@@ -348,7 +324,7 @@ func (p *fastParser) value(parent int, seq bool) *yaml.Node {
 			return p.blockNode(parent)
 		}
 		if !seq && p.ind == parent && p.isSeqEntry() {
-			return p.blockSeq(parent)
+			return p.blockCollection(yaml.SequenceNode, parent)
 		}
 		n := p.node(yaml.ScalarNode, "!!null", 0)
 		n.Line, n.Column = line, col
@@ -361,10 +337,10 @@ func (p *fastParser) value(parent int, seq bool) *yaml.Node {
 		// The line's start, up to here, is spaces and "- ": ASCII.
 		here := p.pos - p.lineStart
 		if p.isSeqEntry() {
-			return p.blockSeq(here)
+			return p.blockCollection(yaml.SequenceNode, here)
 		}
 		if p.isKeyLine() {
-			return p.blockMap(here)
+			return p.blockCollection(yaml.MappingNode, here)
 		}
 	}
 	return p.inlineValue(parent)
@@ -377,20 +353,10 @@ func (p *fastParser) inlineValue(parent int) *yaml.Node {
 	switch p.at(p.pos) {
 	case '|', '>':
 		return p.blockScalar(parent)
-	case '[', '{':
+	case '[', '{', '\'', '"':
 		n = p.flowNode()
-	case '\'', '"':
-		n = p.quoted()
 	default:
-		if !p.plainStart(false) {
-			return nil
-		}
-		start := p.pos
-		end, colon := p.scanPlain(false)
-		if colon || end <= start {
-			return nil
-		}
-		n = p.plainNode(start, end)
+		n = p.plainValue(false)
 	}
 	if n == nil || !p.endLine() {
 		return nil
@@ -409,15 +375,7 @@ func (p *fastParser) flowNode() *yaml.Node {
 	case '\'', '"':
 		return p.quoted()
 	}
-	if !p.plainStart(true) {
-		return nil
-	}
-	start := p.pos
-	end, colon := p.scanPlain(true)
-	if colon || end <= start {
-		return nil
-	}
-	return p.plainNode(start, end)
+	return p.plainValue(true)
 }
 
 // flowNext steps over the spaces after a flow item and its ',' (and the
@@ -478,7 +436,7 @@ func (p *fastParser) flowCollection(kind yaml.Kind, tag string, close byte) *yam
 
 // flowPair parses a flow mapping's key and value onto the stack.
 func (p *fastParser) flowPair() bool {
-	k := p.flowKey()
+	k := p.key(true)
 	if k == nil {
 		return false
 	}
@@ -494,22 +452,4 @@ func (p *fastParser) flowPair() bool {
 	}
 	p.stack = append(p.stack, k, v)
 	return true
-}
-
-// flowKey parses a flow mapping's key and the ": " after it, leaving pos
-// after the ':'.
-func (p *fastParser) flowKey() *yaml.Node {
-	start := p.pos
-	var k *yaml.Node
-	switch p.at(p.pos) {
-	case '\'', '"':
-		k = p.quoted()
-	default:
-		k = p.plainKey(true)
-	}
-	if k == nil || p.pos-start > fastMaxKey || p.at(p.pos) != ':' || p.at(p.pos+1) != ' ' {
-		return nil
-	}
-	p.pos++
-	return k
 }

@@ -22,6 +22,20 @@ func (p *fastParser) plainKey(flow bool) *yaml.Node {
 	return p.plainNode(start, end)
 }
 
+// plainValue parses a plain scalar at pos that is not a key (in a flow
+// or not).
+func (p *fastParser) plainValue(flow bool) *yaml.Node {
+	if !p.plainStart(flow) {
+		return nil
+	}
+	start := p.pos
+	end, colon := p.scanPlain(flow)
+	if colon || end <= start {
+		return nil
+	}
+	return p.plainNode(start, end)
+}
+
 // plainNode builds the plain scalar data[start:end], tagged by yaml.v3's
 // own resolution (memoized in p.plain).
 func (p *fastParser) plainNode(start, end int) *yaml.Node {
