@@ -233,8 +233,9 @@ func FuzzIndentJSON(f *testing.F) {
 	})
 }
 
-// setRedactedBody decodes an object once; what it sets is what
-// setBody(redactBody(b)) sets, for any body.
+// setRedactedBody (the reference's) and redactedBody (the report's)
+// decode an object once; what they give is what setBody(redactBody(b))
+// sets, for any body.
 func FuzzSetRedactedBody(f *testing.F) {
 	for _, seed := range []string{
 		`{"client_secret":"s3","nested":{"password":"p","list":[{"access_token":"t"}]},"n":1.50}`,
@@ -244,13 +245,29 @@ func FuzzSetRedactedBody(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var want, got JSONMessage
+		var want, got, hand JSONMessage
 		want.setBody(redactBody(append([]byte(nil), b...)))
 		got.setRedactedBody(b)
 		wj, err1 := json.Marshal(want)
 		gj, err2 := json.Marshal(got)
 		if err1 != nil || err2 != nil || !bytes.Equal(wj, gj) {
 			t.Errorf("setRedactedBody(%q) = %s (%v), want %s (%v)", b, gj, err2, wj, err1)
+		}
+		// And redactedBody, which the JSON report now writes a body with.
+		kind, out, err := redactedBody([]byte("x"), b)
+		if err != nil || !bytes.HasPrefix(out, []byte("x")) {
+			t.Fatalf("redactedBody(%q) = %q, %v: want x and the body", b, out, err)
+		}
+		switch s := string(out[1:]); kind {
+		case bodyJSON:
+			hand.Body = json.RawMessage(s)
+		case bodyText:
+			hand.BodyText = &s
+		case bodyBase64:
+			hand.BodyBase64 = s
+		}
+		if hj, err := json.Marshal(hand); err != nil || !bytes.Equal(wj, hj) {
+			t.Errorf("redactedBody(%q) = %d %s (%v), want %s", b, kind, hj, err, wj)
 		}
 	})
 }

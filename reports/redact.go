@@ -140,24 +140,30 @@ func decodeJSON(b []byte) (any, bool) {
 	return v, true
 }
 
-// safeDifferences redacts the values of differences about a credential: a
-// body member named like one (/access_token) or a credential header.
+// safeDifferences redacts the values of differences about a credential
+// (safeDifference).
 func safeDifferences(ds []diff.Difference) []diff.Difference {
 	out := make([]diff.Difference, len(ds))
 	for i, d := range ds {
-		name := d.Pointer
-		if j := strings.LastIndexByte(name, '/'); j >= 0 {
-			name = name[j+1:]
-		}
-		if (d.Part == diff.Body || d.Part == diff.Header) && name != "" && secret.Name(name) {
-			if _, ok := d.Want.(string); ok {
-				d.Want = secret.Redacted
-			}
-			if _, ok := d.Got.(string); ok {
-				d.Got = secret.Redacted
-			}
-		}
-		out[i] = d
+		out[i] = safeDifference(d)
 	}
 	return out
+}
+
+// safeDifference redacts the values of a difference about a credential: a
+// body member named like one (/access_token) or a credential header.
+func safeDifference(d diff.Difference) diff.Difference {
+	name := d.Pointer
+	if j := strings.LastIndexByte(name, '/'); j >= 0 {
+		name = name[j+1:]
+	}
+	if (d.Part == diff.Body || d.Part == diff.Header) && name != "" && secret.Name(name) {
+		if _, ok := d.Want.(string); ok {
+			d.Want = secret.Redacted
+		}
+		if _, ok := d.Got.(string); ok {
+			d.Got = secret.Redacted
+		}
+	}
+	return d
 }

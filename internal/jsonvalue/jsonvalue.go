@@ -10,9 +10,11 @@
 // per request (bench/RESULTS.md, "Follow-up 5"). This package is not a
 // second JSON implementation: whether a text is valid JSON is still
 // json.Valid's verdict, and whatever is not plain (escaped or non-ASCII
-// strings, values of other types, numbers in an unusual spelling) is handed
-// to encoding/json itself. What remains is the plain walk, tested against
-// encoding/json by fuzzing (FuzzDecode, FuzzAppend).
+// strings read, values of other types, numbers in an unusual spelling) is
+// handed to encoding/json itself. What remains is the plain walk, and the
+// quoting of strings and floats written (AppendString, AppendFloat: the
+// JSON report writes every string of a case through them), tested against
+// encoding/json by fuzzing (FuzzDecode, FuzzAppend, FuzzAppendString).
 package jsonvalue
 
 import (
@@ -21,6 +23,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Decode is what json.NewDecoder(bytes.NewReader(data)) with UseNumber
@@ -190,9 +193,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case bool:
 		return strconv.AppendBool(b, x), nil
 	case string:
-		return appendString(b, x)
+		return AppendString(b, x), nil
 	case float64:
-		return appendFloat(b, x)
+		return AppendFloat(b, x)
 	case int64:
 		return strconv.AppendInt(b, x, 10), nil
 	case int:
@@ -225,9 +228,7 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if b, err = appendString(b, k); err != nil {
-			return b, err
-		}
+		b = AppendString(b, k)
 		b = append(b, ':')
 		if b, err = appendValue(b, m[k]); err != nil {
 			return b, err
@@ -250,24 +251,68 @@ func appendArray(b []byte, a []any) ([]byte, error) {
 	return append(b, ']'), nil
 }
 
-// appendString writes printable ASCII without quotes or backslashes as
-// it is; any other string goes through encoding/json, whose escapes
-// (control bytes, U+2028, invalid UTF-8) it keeps.
-func appendString(b []byte, s string) ([]byte, error) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			return appendOther(b, s)
-		}
-	}
+// AppendString appends s quoted as a json.Encoder with SetEscapeHTML(false)
+// quotes it: `"` and `\` escaped, control bytes as \n, \t, ... or
+// \u00XX, U+2028 and U+2029 as \u2028 and \u2029 (encoding/json escapes
+// them whatever SetEscapeHTML says), each byte of invalid UTF-8 as \ufffd,
+// everything else as it is. FuzzAppendString holds it to encoding/json.
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"'), nil
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
+		if c < utf8.RuneSelf {
+			b = appendEscape(b, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
-// appendFloat is encoding/json's float64 encoding: ES6 number-to-string,
+const hexDigits = "0123456789abcdef"
+
+// appendEscape escapes an ASCII byte that cannot stand in a JSON string.
+func appendEscape(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '"':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// AppendFloat is encoding/json's float64 encoding: ES6 number-to-string,
 // %f between 1e-6 and 1e21, else %e with a one-digit negative exponent
-// unpadded.
-func appendFloat(b []byte, f float64) ([]byte, error) {
+// unpadded. Infinities and NaN are encoding/json's error, dst as it was.
+func AppendFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return appendOther(b, f) // its error
 	}

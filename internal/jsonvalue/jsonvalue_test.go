@@ -162,3 +162,30 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 }
+
+// checkAppendString: AppendString quotes as a json.Encoder without HTML
+// escapes quotes.
+func checkAppendString(t *testing.T, s string) {
+	t.Helper()
+	want, err := encodeStd(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := AppendString([]byte("prefix"), s); string(got) != "prefix"+string(want) {
+		t.Fatalf("AppendString(%q) = %s, want prefix%s", s, got, want)
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", "<&>", "quote\" back\\ slash/", "\b\f\n\r\t\x00\x01\x1f\x7f",
+		"é ü \u2028 \u2029 \U0001F600", "bad \xff \xc3 end\xe2\x80", "\xed\xa0\x80 surrogate", "\xe2\x80\xa8\xe2\x80\xa9"} {
+		checkAppendString(t, s)
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkAppendString)
+}

@@ -55,12 +55,18 @@ func RedactHeader(h http.Header) http.Header {
 			continue
 		}
 		for i, v := range values {
-			if scheme, _, ok := strings.Cut(v, " "); ok && strings.Contains(strings.ToLower(name), "authorization") {
-				values[i] = scheme + " " + Redacted
-			} else {
-				values[i] = Redacted
-			}
+			values[i] = RedactedValue(name, v)
 		}
 	}
 	return out
+}
+
+// RedactedValue is the value RedactHeader gives one of the values of a
+// header named name (Name(name) is true): for a writer that walks a
+// header without copying it.
+func RedactedValue(name, v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && strings.Contains(strings.ToLower(name), "authorization") {
+		return scheme + " " + Redacted
+	}
+	return Redacted
 }
