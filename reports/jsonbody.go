@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casebook-dev/casebook/internal/jsonvalue"
+	"github.com/casebook-dev/casebook/internal/secret"
 )
 
 // canonicalJSON appends body as the JSON report writes a body it has
@@ -16,12 +17,20 @@ import (
 // nothing, for a body that is not one JSON object or array with only
 // JSON's spaces around it; the slower path (redactedBody) then decides. It is
 // decodeJSON, redactValue and encoding/json's encoder, through
-// internal/jsonvalue, which does both without reflection
-// (FuzzCanonicalJSON holds it to that).
+// internal/jsonvalue, which does both without reflection, and, for most
+// bodies, without building the value (jsonvalue.Recode, redactValue's
+// rule as its mask). FuzzCanonicalJSON holds it to that.
 func canonicalJSON(dst, body []byte, redact bool) ([]byte, bool) {
 	lead := bytes.TrimLeft(body, " \t\r\n")
 	if len(lead) == 0 || (lead[0] != '{' && lead[0] != '[') {
 		return dst, false
+	}
+	var mask func(string) bool
+	if redact {
+		mask = secret.Name
+	}
+	if out, ok := jsonvalue.Recode(dst, body, mask, secret.Redacted); ok {
+		return out, true
 	}
 	v, ok := jsonvalue.Decode(body)
 	if !ok {

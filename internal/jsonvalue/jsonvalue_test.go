@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // seeds are JSON texts worth checking by hand and starting the fuzzers
@@ -188,4 +189,99 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkAppendString)
+}
+
+// maskName is a stand-in for secret.Name in the tests of Recode.
+func maskName(name string) bool {
+	return name == "password" || bytes.Contains([]byte(name), []byte("token"))
+}
+
+// maskValue is what Recode's mask does, on a decoded value.
+func maskValue(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, sub := range t {
+			if s, ok := sub.(string); ok && s != "" && maskName(k) {
+				t[k] = "MASKED"
+				continue
+			}
+			maskValue(sub)
+		}
+	case []any:
+		for _, sub := range t {
+			maskValue(sub)
+		}
+	}
+}
+
+// checkRecode: Recode writes Append(Decode(data)), masked or not, or
+// leaves dst alone; it declines only what Decode declines, a repeated
+// name, or a name with an escape or invalid UTF-8.
+func checkRecode(t *testing.T, data []byte) {
+	t.Helper()
+	for _, mask := range []bool{false, true} {
+		v, isJSON := Decode(data)
+		var fn func(string) bool
+		if mask {
+			fn = maskName
+			maskValue(v)
+		}
+		got, ok := Recode([]byte("x"), data, fn, "MASKED")
+		if !ok {
+			if string(got) != "x" {
+				t.Fatalf("Recode(%q) = %q, false: want dst as it was", data, got)
+			}
+			if isJSON && !bytes.Contains(data, []byte(`\`)) && utf8.Valid(data) && !repeatsName(v, data) {
+				t.Fatalf("Recode(%q) declined a text Decode reads, without escapes or repeated names", data)
+			}
+			continue
+		}
+		if !isJSON {
+			t.Fatalf("Recode(%q) = %q, true: but Decode refuses it", data, got)
+		}
+		want, err := Append([]byte("x"), v)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("Recode(%q, mask %v) =\n%s\nwant Append(Decode) =\n%s (%v)", data, mask, got, want, err)
+		}
+	}
+}
+
+// repeatsName: whether data may name a member twice (Decode kept one):
+// it has more colons than the value has members. Rough (a colon in a
+// string counts), it errs towards excusing Recode's declining.
+func repeatsName(v any, data []byte) bool {
+	return bytes.Count(data, []byte(":")) > countMembers(v)
+}
+
+func countMembers(v any) int {
+	n := 0
+	switch t := v.(type) {
+	case map[string]any:
+		n += len(t)
+		for _, sub := range t {
+			n += countMembers(sub)
+		}
+	case []any:
+		for _, sub := range t {
+			n += countMembers(sub)
+		}
+	}
+	return n
+}
+
+func TestRecode(t *testing.T) {
+	for _, s := range append(seeds,
+		`{"password":"p","b":{"token":"","x_token":{"password":"q"},"list":[{"token":"t"},"password"]},"a":[1,2.5e3,-0,true,null]}`,
+		`{"z":"\"quoted\" \\ \n\t\r\b\f","y":"\/ \u0041 \u001F \u2028","x":"é\u00e9"}`, "{\"a\":\"raw \xe2\x80\xa8\"}",
+		`{"dup":1,"dup":2}`, `{"esc\"name":1}`, `[{"b":1,"a":2},{"a":{"d":{},"c":[]}}]`, " [ { } , [ ] ] ") {
+		checkRecode(t, []byte(s))
+	}
+}
+
+func FuzzRecode(f *testing.F) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`{"password":"p","b":{"token":"","list":[{"token":"t"}]},"a":[1,{"c":"\u00e9"}]}`))
+	f.Fuzz(checkRecode)
 }

@@ -1,0 +1,236 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"unicode/utf8"
+)
+
+// Recode appends data as Append(Decode(data)) appends it, without
+// building the value: each object's members sorted by name, numbers and
+// most strings copied as they are written, no white space. With mask
+// set, a member whose value is a non-empty string and whose name mask
+// accepts is written with the string masked instead, at any depth (the
+// JSON report's redaction of credentials).
+//
+// Why: the JSON report writes every request and answer body this way,
+// and Decode's maps, strings and boxed numbers were most of its cost per
+// case (bench/RESULTS.md, "Follow-up 8"). ok is false, dst as it was,
+// when data is not one JSON value (json.Valid's verdict) or when an
+// object repeats a member name or spells one with an escape or invalid
+// UTF-8: the caller then takes Decode and Append, which say what such a
+// text becomes. FuzzRecode holds the two paths to the same bytes.
+func Recode(dst, data []byte, mask func(name string) bool, masked string) (out []byte, ok bool) {
+	if !json.Valid(data) {
+		return dst, false
+	}
+	r := recoder{data: data, mask: mask, masked: masked, members: make([]member, 0, 32)}
+	n := len(dst)
+	out, _, ok = r.value(dst, skipSpace(data, 0))
+	if !ok {
+		return dst[:n], false
+	}
+	return out, true
+}
+
+// recoder walks text json.Valid accepted.
+type recoder struct {
+	data    []byte
+	mask    func(string) bool
+	masked  string
+	members []member // the members of the objects being written, innermost last
+	text    string   // data as a string, made on the first name asked of mask
+}
+
+// name is the member name at data[i:j], for mask.
+func (r *recoder) name(i, j int) string {
+	if r.text == "" {
+		r.text = string(r.data)
+	}
+	return r.text[i:j]
+}
+
+// member is where an object's member lies: its name (without quotes) and
+// its value.
+type member struct{ name0, name1, val int }
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// value appends the value at i and says where it ends.
+func (r *recoder) value(b []byte, i int) ([]byte, int, bool) {
+	switch r.data[i] {
+	case '{':
+		return r.object(b, i)
+	case '[':
+		return r.array(b, i)
+	case '"':
+		return r.str(b, i)
+	}
+	end := skipScalar(r.data, i)
+	return append(b, r.data[i:end]...), end, true
+}
+
+// skipScalar is the end of the number, true, false or null at i.
+func skipScalar(data []byte, i int) int {
+	for i < len(data) && (isNumberByte(data[i]) || data[i] >= 'a' && data[i] <= 'z') {
+		i++
+	}
+	return i
+}
+
+// endString is the index of the quote that closes the string at i.
+func endString(data []byte, i int) int {
+	for i++; data[i] != '"'; i++ {
+		if data[i] == '\\' {
+			i++
+		}
+	}
+	return i
+}
+
+// skipValue is the end of the value at i.
+func skipValue(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return endString(data, i) + 1
+	case '{', '[':
+		depth := 0
+		for ; ; i++ {
+			switch data[i] {
+			case '"':
+				i = endString(data, i)
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	}
+	return skipScalar(data, i)
+}
+
+func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
+	data := r.data
+	i = skipSpace(data, i+1)
+	if data[i] == '}' {
+		return append(b, '{', '}'), i + 1, true
+	}
+	base := len(r.members)
+	defer func() { r.members = r.members[:base] }()
+	for {
+		name0, name1 := i+1, endString(data, i)
+		if name := data[name0:name1]; bytes.IndexByte(name, '\\') >= 0 || !verbatim(name) {
+			return b, 0, false
+		}
+		i = skipSpace(data, skipSpace(data, name1+1)+1) // past the colon
+		r.members = append(r.members, member{name0, name1, i})
+		i = skipSpace(data, skipValue(data, i))
+		c := data[i]
+		i = skipSpace(data, i+1)
+		if c == '}' {
+			break
+		}
+	}
+	ms := r.members[base:]
+	slices.SortFunc(ms, func(x, y member) int { return bytes.Compare(data[x.name0:x.name1], data[y.name0:y.name1]) })
+	for k := 1; k < len(ms); k++ {
+		if bytes.Equal(data[ms[k-1].name0:ms[k-1].name1], data[ms[k].name0:ms[k].name1]) {
+			return b, 0, false // a repeated name: the last one wins in Decode
+		}
+	}
+	b = append(b, '{')
+	for k := range len(ms) {
+		m := r.members[base+k] // r.members grows under the values written
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, data[m.name0-1:m.name1+1]...)
+		b = append(b, ':')
+		if r.mask != nil && data[m.val] == '"' && data[m.val+1] != '"' && r.mask(r.name(m.name0, m.name1)) {
+			b = AppendString(b, r.masked)
+			continue
+		}
+		var ok bool
+		if b, _, ok = r.value(b, m.val); !ok {
+			return b, 0, false
+		}
+	}
+	return append(b, '}'), i, true
+}
+
+func (r *recoder) array(b []byte, i int) ([]byte, int, bool) {
+	data := r.data
+	i = skipSpace(data, i+1)
+	b = append(b, '[')
+	if data[i] == ']' {
+		return append(b, ']'), i + 1, true
+	}
+	for {
+		var ok bool
+		if b, i, ok = r.value(b, i); !ok {
+			return b, 0, false
+		}
+		i = skipSpace(data, i)
+		c := data[i]
+		i = skipSpace(data, i+1)
+		if c == ']' {
+			return append(b, ']'), i, true
+		}
+		b = append(b, ',')
+	}
+}
+
+// str appends the string at i: as it is written when encoding/json would
+// write what it decodes to the same way, else decoded and quoted again.
+func (r *recoder) str(b []byte, i int) ([]byte, int, bool) {
+	end := endString(r.data, i)
+	s := r.data[i : end+1]
+	if verbatim(s[1 : len(s)-1]) {
+		return append(b, s...), end + 1, true
+	}
+	var v string
+	if err := json.Unmarshal(s, &v); err != nil {
+		return b, 0, false
+	}
+	return AppendString(b, v), end + 1, true
+}
+
+// verbatim reports whether the inside of a JSON string is what
+// AppendString writes for the string it decodes to: escapes only of
+// '"', '\\', '\n', '\r', '\t', '\b' and '\f', non-ASCII only as valid
+// UTF-8 other than U+2028 and U+2029 (json.Valid has refused control
+// bytes).
+func verbatim(s []byte) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			switch s[i+1] {
+			case '"', '\\', 'n', 'r', 't', 'b', 'f':
+				i += 2
+				continue
+			}
+			return false
+		case c < utf8.RuneSelf:
+			if c >= 0x20 {
+				i++
+				continue
+			}
+			return false
+		}
+		rn, size := utf8.DecodeRune(s[i:])
+		if rn == utf8.RuneError && size == 1 || rn == '\u2028' || rn == '\u2029' {
+			return false
+		}
+		i += size
+	}
+	return true
+}
