@@ -35,6 +35,24 @@ type jsonOut struct {
 	empty   bool // the object or array open last has no member yet
 	scratch []byte
 	keys    []string
+	secrets map[string]bool // secretName's memory
+}
+
+// secretName is secret.Name(name), remembered for up to 256 names: a
+// run's messages carry the same few header names case after case, and
+// secret.Name lowercases (allocates) each time.
+func (o *jsonOut) secretName(name string) bool {
+	if v, ok := o.secrets[name]; ok {
+		return v
+	}
+	v := secret.Name(name)
+	if o.secrets == nil {
+		o.secrets = map[string]bool{}
+	}
+	if len(o.secrets) < 256 {
+		o.secrets[name] = v
+	}
+	return v
 }
 
 // spaces indents a line of up to 32 levels without allocating.
@@ -399,7 +417,7 @@ func (o *jsonOut) headersAndBody(h http.Header, body []byte) error {
 	for _, name := range sortedKeys(o, h) {
 		o.mapKey(name)
 		vs := h[name]
-		if vs == nil || !secret.Name(name) {
+		if vs == nil || !o.secretName(name) {
 			o.strList(vs)
 			continue
 		}

@@ -44,3 +44,17 @@ func TestRedactBodyArrays(t *testing.T) {
 	got := string(redactBody([]byte(`[{"password":"p","n":1},"password"]`)))
 	require.Equal(t, `[{"n":1,"password":"REDACTED"},"password"]`, got)
 }
+
+// redactURL's shortcut (no '@', no '?': nothing to redact) gives what
+// parsing gives.
+func FuzzRedactURL(f *testing.F) {
+	for _, seed := range []string{"", "http://127.0.0.1:1/api/v2/users/me", "https://u:pw@h/p?access_token=t&q=1", "::bad",
+		"http://h/p#frag@x", "http://h/%40/p", "//u:p@h", "http://[::1]:80/p", "http://h/p?", "mailto:a@b", "http://u:p%40@h/"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if got, want := redactURL(raw), parseAndRedactURL(raw); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", raw, got, want)
+		}
+	})
+}
