@@ -172,16 +172,20 @@ func (c *countingTo) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// textSpooler spools each case's lines; the summary line comes last.
-type textSpooler struct{}
+// textSpooler spools each case's lines; the summary line comes last. Its
+// buffer serves every case (a new one was 4 KB allocated per case).
+type textSpooler struct{ bw *bufio.Writer }
 
-func (textSpooler) add(w io.Writer, _ int64, r *results.Result, p *streamPart, opts Options) error {
-	bw := bufio.NewWriter(w)
-	(&textWriter{w: bw, color: p.color}).result(r, opts.Verbose)
-	return bw.Flush()
+func (t *textSpooler) add(w io.Writer, _ int64, r *results.Result, p *streamPart, opts Options) error {
+	if t.bw == nil {
+		t.bw = bufio.NewWriter(w)
+	}
+	t.bw.Reset(w)
+	(&textWriter{w: t.bw, color: p.color}).result(r, opts.Verbose)
+	return t.bw.Flush()
 }
 
-func (textSpooler) finish(out io.Writer, spool *os.File, s *Stream, p *streamPart) error {
+func (*textSpooler) finish(out io.Writer, spool *os.File, s *Stream, p *streamPart) error {
 	if _, err := io.Copy(out, spool); err != nil {
 		return err
 	}
