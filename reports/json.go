@@ -24,10 +24,12 @@ func init() { Register("json", JSON) }
 // JSON writes the machine-readable report: the stable contract CI tooling
 // and dashboards read. Its shape is docs/report-schema.json.
 //
-// The bytes are those of NewJSONReport encoded whole, but written a case
-// at a time: the document is encoded with no cases, and each case is
-// encoded and written where the empty list was. A run of 100,000 cases
-// never holds its report (hundreds of MB) in memory, only one case's.
+// The bytes are those of the JSONReport, every case a JSONResult, encoded
+// whole by encoding/json (json_reference_test.go keeps that path as the
+// reference), but written a case at a time: the document is encoded with
+// no cases, and each case is written by hand (jsonOut) where the empty
+// list was. A run of 100,000 cases never holds its report (hundreds of
+// MB) in memory, only one case's.
 func JSON(w io.Writer, rs []*results.Result, opts Options) error {
 	before, after, err := jsonFrame(jsonHead(rs, opts))
 	if err != nil {
