@@ -21,14 +21,21 @@ import (
 // bodies, without building the value (jsonvalue.Recode, redactValue's
 // rule as its mask). FuzzCanonicalJSON holds it to that.
 func canonicalJSON(dst, body []byte, redact bool) ([]byte, bool) {
+	var mask func([]byte) bool
+	if redact {
+		mask = func(name []byte) bool { return secret.Name(string(name)) }
+	}
+	return canonicalJSONMasked(dst, body, mask)
+}
+
+// canonicalJSONMasked is canonicalJSON redacting when mask is set: mask
+// must be secret.Name's verdict (jsonOut.secretNameBytes remembers it).
+func canonicalJSONMasked(dst, body []byte, mask func([]byte) bool) ([]byte, bool) {
 	lead := bytes.TrimLeft(body, " \t\r\n")
 	if len(lead) == 0 || (lead[0] != '{' && lead[0] != '[') {
 		return dst, false
 	}
-	var mask func(string) bool
-	if redact {
-		mask = secret.Name
-	}
+	redact := mask != nil
 	if out, ok := jsonvalue.Recode(dst, body, mask, secret.Redacted); ok {
 		return out, true
 	}
@@ -57,13 +64,14 @@ const (
 )
 
 // redactedBody is how the JSON report writes body b, credentials
-// redacted (redactBody's rules): which member holds it, and, appended to
+// redacted (redactBody's rules; mask is secret.Name's verdict, see
+// canonicalJSONMasked): which member holds it, and, appended to
 // dst, the compact JSON, the text or the base64. A JSON object or array
 // is decoded once (canonicalJSON); the bodies it leaves are decided as
 // the report always did (setBody of redactBody, in
 // json_reference_test.go: FuzzJSONCase holds the two to the same bytes).
-func redactedBody(dst, b []byte) (bodyKind, []byte, error) {
-	if out, ok := canonicalJSON(dst, b, true); ok {
+func redactedBody(dst, b []byte, mask func([]byte) bool) (bodyKind, []byte, error) {
+	if out, ok := canonicalJSONMasked(dst, b, mask); ok {
 		return bodyJSON, out, nil
 	}
 	t := bytes.TrimSpace(b)

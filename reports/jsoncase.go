@@ -35,12 +35,13 @@ type jsonOut struct {
 	empty   bool // the object or array open last has no member yet
 	scratch []byte
 	keys    []string
-	secrets map[string]bool // secretName's memory
+	secrets map[string]bool        // secretName's memory
+	mask    func(name []byte) bool // secretNameBytes, made once
 }
 
 // secretName is secret.Name(name), remembered for up to 256 names: a
-// run's messages carry the same few header names case after case, and
-// secret.Name lowercases (allocates) each time.
+// run's messages carry the same few header and member names case after
+// case, and secret.Name lowercases (allocates) each time.
 func (o *jsonOut) secretName(name string) bool {
 	if v, ok := o.secrets[name]; ok {
 		return v
@@ -206,6 +207,25 @@ func (o *jsonOut) stringMapOmit(k string, m map[string]string) {
 		o.b = jsonvalue.AppendString(o.b, m[name])
 	}
 	o.close('}')
+}
+
+// secretNameBytes is secretName of a name in a body's text, without
+// making a string of it when the name is remembered.
+func (o *jsonOut) secretNameBytes(name []byte) bool {
+	if v, ok := o.secrets[string(name)]; ok {
+		return v
+	}
+	return o.secretName(string(name))
+}
+
+// redactedBody is the package's redactedBody with o's memory of names.
+func (o *jsonOut) redactedBody(body []byte) (bodyKind, []byte, error) {
+	if o.mask == nil {
+		o.mask = o.secretNameBytes
+	}
+	kind, out, err := redactedBody(o.scratch[:0], body, o.mask)
+	o.scratch = out
+	return kind, out, err
 }
 
 // result writes r as its JSONResult.
@@ -429,8 +449,7 @@ func (o *jsonOut) headersAndBody(h http.Header, body []byte) error {
 		o.close(']')
 	}
 	o.close('}')
-	kind, out, err := redactedBody(o.scratch[:0], body)
-	o.scratch = out
+	kind, out, err := o.redactedBody(body)
 	if err != nil {
 		return err
 	}
@@ -514,8 +533,7 @@ func (o *jsonOut) channel(ch *results.Channel, events []results.Event) error {
 			return err
 		}
 		o.key("body") // the body as JSON or text; null for other bytes
-		kind, out, err := redactedBody(o.scratch[:0], e.Body)
-		o.scratch = out
+		kind, out, err := o.redactedBody(e.Body)
 		if err != nil {
 			return err
 		}

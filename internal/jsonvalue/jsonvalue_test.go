@@ -196,6 +196,8 @@ func maskName(name string) bool {
 	return name == "password" || bytes.Contains([]byte(name), []byte("token"))
 }
 
+func maskNameBytes(name []byte) bool { return maskName(string(name)) }
+
 // maskValue is what Recode's mask does, on a decoded value.
 func maskValue(v any) {
 	switch t := v.(type) {
@@ -221,9 +223,9 @@ func checkRecode(t *testing.T, data []byte) {
 	t.Helper()
 	for _, mask := range []bool{false, true} {
 		v, isJSON := Decode(data)
-		var fn func(string) bool
+		var fn func([]byte) bool
 		if mask {
-			fn = maskName
+			fn = maskNameBytes
 			maskValue(v)
 		}
 		got, ok := Recode([]byte("x"), data, fn, "MASKED")

@@ -12,7 +12,8 @@ import (
 // most strings copied as they are written, no white space. With mask
 // set, a member whose value is a non-empty string and whose name mask
 // accepts is written with the string masked instead, at any depth (the
-// JSON report's redaction of credentials).
+// JSON report's redaction of credentials). mask is given the name as it
+// is written, which is the name itself: Recode declines escaped names.
 //
 // Why: the JSON report writes every request and answer body this way,
 // and Decode's maps, strings and boxed numbers were most of its cost per
@@ -21,7 +22,7 @@ import (
 // object repeats a member name or spells one with an escape or invalid
 // UTF-8: the caller then takes Decode and Append, which say what such a
 // text becomes. FuzzRecode holds the two paths to the same bytes.
-func Recode(dst, data []byte, mask func(name string) bool, masked string) (out []byte, ok bool) {
+func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out []byte, ok bool) {
 	if !json.Valid(data) {
 		return dst, false
 	}
@@ -37,18 +38,9 @@ func Recode(dst, data []byte, mask func(name string) bool, masked string) (out [
 // recoder walks text json.Valid accepted.
 type recoder struct {
 	data    []byte
-	mask    func(string) bool
+	mask    func([]byte) bool
 	masked  string
 	members []member // the members of the objects being written, innermost last
-	text    string   // data as a string, made on the first name asked of mask
-}
-
-// name is the member name at data[i:j], for mask.
-func (r *recoder) name(i, j int) string {
-	if r.text == "" {
-		r.text = string(r.data)
-	}
-	return r.text[i:j]
 }
 
 // member is where an object's member lies: its name (without quotes) and
@@ -154,7 +146,7 @@ func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
 		}
 		b = append(b, data[m.name0-1:m.name1+1]...)
 		b = append(b, ':')
-		if r.mask != nil && data[m.val] == '"' && data[m.val+1] != '"' && r.mask(r.name(m.name0, m.name1)) {
+		if r.mask != nil && data[m.val] == '"' && data[m.val+1] != '"' && r.mask(data[m.name0:m.name1]) {
 			b = AppendString(b, r.masked)
 			continue
 		}
