@@ -4,7 +4,6 @@
 package diff
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -12,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/casebook-dev/casebook/internal/jsonptr"
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
 )
 
 // Part is what a difference is about.
@@ -74,15 +74,14 @@ func (d Difference) Where() string {
 }
 
 // Show renders a value compactly as JSON, without HTML escaping (a "<"
-// in a message stays "<").
+// in a message stays "<"): what a json.Encoder with SetEscapeHTML(false)
+// writes, through jsonvalue.Append, without its reflection (every
+// difference of every report is shown; FuzzShow holds the two together).
 func Show(v any) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonvalue.Append(nil, v)
+	if err != nil {
 		return fmt.Sprint(v)
 	}
-	b := bytes.TrimRight(buf.Bytes(), "\n")
 	if len(b) > 200 {
 		return string(b[:197]) + "..."
 	}

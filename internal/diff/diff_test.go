@@ -2,6 +2,8 @@ package diff
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -62,4 +64,47 @@ func TestShowKeepsMarkup(t *testing.T) {
 	if got := Show("<a & b>"); got != `"<a & b>"` {
 		t.Errorf("Show(<a & b>) = %s, want it unescaped", got)
 	}
+}
+
+// showStd is Show as it was written: a json.Encoder without HTML escapes.
+func showStd(v any) string {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	s := strings.TrimRight(buf.String(), "\n")
+	if len(s) > 200 {
+		return s[:197] + "..."
+	}
+	return s
+}
+
+// FuzzShow: Show (through jsonvalue) shows what encoding/json shows, for
+// any JSON value decoded both ways and for values it cannot encode.
+func FuzzShow(f *testing.F) {
+	for _, s := range []string{`{"b":1,"a":[true,null,"<&>"]}`, `"\u2028 é \ud800"`, `1.50e+3`, `[]`, `{}`, `null`,
+		`"` + strings.Repeat("x", 300) + `"`, `{"k":"` + strings.Repeat("é", 150) + `"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var vs []any
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.UseNumber()
+		var n any
+		if dec.Decode(&n) == nil {
+			vs = append(vs, n)
+		}
+		var v any
+		if json.Unmarshal(data, &v) == nil {
+			vs = append(vs, v)
+		}
+		vs = append(vs, string(data), math.NaN(), []any{1.0, math.Inf(1)}, map[string]string{"s": string(data)})
+		for _, v := range vs {
+			if got, want := Show(v), showStd(v); got != want {
+				t.Errorf("Show(%#v) = %s, want %s", v, got, want)
+			}
+		}
+	})
 }
