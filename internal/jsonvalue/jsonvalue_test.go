@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -233,7 +234,7 @@ func checkRecode(t *testing.T, data []byte) {
 			if string(got) != "x" {
 				t.Fatalf("Recode(%q) = %q, false: want dst as it was", data, got)
 			}
-			if isJSON && !bytes.Contains(data, []byte(`\`)) && utf8.Valid(data) && !repeatsName(v, data) {
+			if isJSON && !bytes.Contains(data, []byte(`\`)) && utf8.Valid(data) && !repeatsName(v, data) && bytes.Count(data, []byte("{")) <= maxDepth {
 				t.Fatalf("Recode(%q) declined a text Decode reads, without escapes or repeated names", data)
 			}
 			continue
@@ -275,7 +276,8 @@ func TestRecode(t *testing.T) {
 	for _, s := range append(seeds,
 		`{"password":"p","b":{"token":"","x_token":{"password":"q"},"list":[{"token":"t"},"password"]},"a":[1,2.5e3,-0,true,null]}`,
 		`{"z":"\"quoted\" \\ \n\t\r\b\f","y":"\/ \u0041 \u001F \u2028","x":"é\u00e9"}`, "{\"a\":\"raw \xe2\x80\xa8\"}",
-		`{"dup":1,"dup":2}`, `{"esc\"name":1}`, `[{"b":1,"a":2},{"a":{"d":{},"c":[]}}]`, " [ { } , [ ] ] ") {
+		`{"dup":1,"dup":2}`, `{"esc\"name":1}`, `[{"b":1,"a":2},{"a":{"d":{},"c":[]}}]`, " [ { } , [ ] ] ",
+		strings.Repeat(`{"a":`, 64)+"1"+strings.Repeat("}", 64), strings.Repeat(`{"a":`, 65)+"1"+strings.Repeat("}", 65)) {
 		checkRecode(t, []byte(s))
 	}
 }
@@ -286,4 +288,22 @@ func FuzzRecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"password":"p","b":{"token":"","list":[{"token":"t"}]},"a":[1,{"c":"\u00e9"}]}`))
 	f.Fuzz(checkRecode)
+}
+
+// Recode writes objects nested maxDepth deep and declines one more level
+// (which would cost it a pass over the text per level), leaving it to Decode.
+func TestRecodeDepth(t *testing.T) {
+	nested := func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, n) + "[1]" + strings.Repeat("}", n))
+	}
+	if _, ok := Recode(nil, nested(maxDepth), nil, ""); !ok {
+		t.Errorf("Recode declined objects %d deep", maxDepth)
+	}
+	if _, ok := Recode(nil, nested(maxDepth+1), nil, ""); ok {
+		t.Errorf("Recode wrote objects %d deep, want it declined", maxDepth+1)
+	}
+	deepArrays := []byte(strings.Repeat("[", 1000) + strings.Repeat("]", 1000)) // arrays are read once: no limit
+	if _, ok := Recode(nil, deepArrays, nil, ""); !ok {
+		t.Errorf("Recode declined arrays 1000 deep")
+	}
 }

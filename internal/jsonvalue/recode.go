@@ -20,8 +20,8 @@ import (
 // case (bench/RESULTS.md, "Follow-up 8"). ok is false, dst as it was,
 // when data is not one JSON value (json.Valid's verdict) or when an
 // object repeats a member name or spells one with an escape or invalid
-// UTF-8: the caller then takes Decode and Append, which say what such a
-// text becomes. FuzzRecode holds the two paths to the same bytes.
+// UTF-8, or when objects nest deeper than 64: the caller then takes
+// Decode and Append, which say what such a text becomes. FuzzRecode holds the two paths to the same bytes.
 func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out []byte, ok bool) {
 	if !json.Valid(data) {
 		return dst, false
@@ -41,7 +41,11 @@ type recoder struct {
 	mask    func([]byte) bool
 	masked  string
 	members []member // the members of the objects being written, innermost last
+	depth   int      // of objects open
 }
+
+// maxDepth is how deep objects may nest in a text Recode writes.
+const maxDepth = 64
 
 // member is where an object's member lies: its name (without quotes) and
 // its value.
@@ -110,6 +114,14 @@ func skipValue(data []byte, i int) int {
 }
 
 func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
+	// Each object skips over its members' values once to sort them, then
+	// writes them: the text is read once per level of objects it is in.
+	// Past maxDepth levels Recode declines, and Decode's single pass does
+	// it: a deeply nested answer costs linear time, not quadratic.
+	if r.depth++; r.depth > maxDepth {
+		return b, 0, false
+	}
+	defer func() { r.depth-- }()
 	data := r.data
 	i = skipSpace(data, i+1)
 	if data[i] == '}' {
