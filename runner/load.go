@@ -34,7 +34,7 @@ func loadCases(cfg *Config, paths []string, keep func(*Case) *Case) ([]*casefile
 	if err != nil {
 		return nil, err
 	}
-	read := readCaseFiles(cfg, files, keep)
+	read := readCaseFiles(cfg.SpecResolver(), files, keep)
 	var (
 		all  []*casefile.Case
 		errs casefile.ErrorList
@@ -70,14 +70,14 @@ type readFile struct {
 }
 
 // readCaseFiles reads and decodes files on every CPU, results in file order.
-func readCaseFiles(cfg *Config, files []string, keep func(*Case) *Case) []readFile {
+func readCaseFiles(specs *config.SpecResolver, files []string, keep func(*Case) *Case) []readFile {
 	out := make([]readFile, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				out[i] = readCaseFile(cfg, files[i], keep)
+				out[i] = readCaseFile(specs, files[i], keep)
 			}
 		})
 	}
@@ -85,7 +85,7 @@ func readCaseFiles(cfg *Config, files []string, keep func(*Case) *Case) []readFi
 	return out
 }
 
-func readCaseFile(cfg *Config, file string, keep func(*Case) *Case) readFile {
+func readCaseFile(specs *config.SpecResolver, file string, keep func(*Case) *Case) readFile {
 	cases, err := casefile.ReadFile(file)
 	var list casefile.ErrorList
 	if errors.As(err, &list) {
@@ -93,31 +93,12 @@ func readCaseFile(cfg *Config, file string, keep func(*Case) *Case) readFile {
 	}
 	specErrs := make([]*casefile.Error, len(cases))
 	for i, c := range cases {
-		specErrs[i] = resolveSpec(cfg, c)
+		specErrs[i] = specs.Resolve(c)
 		if keep != nil {
 			cases[i] = keep(c)
 		}
 	}
 	return readFile{cases: cases, specErrs: specErrs}
-}
-
-func resolveSpec(cfg *Config, c *casefile.Case) *casefile.Error {
-	switch {
-	case filepath.IsAbs(c.Spec):
-		c.SpecPath = c.Spec
-	case c.Spec != "":
-		c.SpecPath = filepath.Join(filepath.Dir(c.Pos.File), c.Spec)
-	default:
-		c.SpecPath = cfg.SpecFor(c.Pos.File)
-	}
-	if c.SpecPath == "" {
-		return &casefile.Error{Pos: c.Pos, Case: c.Name, Msg: "no spec: name one with spec: or map this folder to a spec in " + ConfigFile}
-	}
-	c.SpecPath = config.RelToWorkDir(c.SpecPath)
-	if _, err := os.Stat(c.SpecPath); err != nil {
-		return &casefile.Error{Pos: c.FieldPos("spec"), Case: c.Name, Field: "spec", Msg: fmt.Sprintf("unknown spec file %s", c.SpecPath)}
-	}
-	return nil
 }
 
 // caseFiles expands folders into their YAML files, sorted, so runs are deterministic.
