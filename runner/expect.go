@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
 	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
@@ -59,8 +62,45 @@ func describeExpected(w casefile.ExpectedFinding) string {
 	return strings.Join(parts, " ") + " finding"
 }
 
+// answer is a response as the runner checks it: its body decoded as JSON
+// at most once, for the body comparison, the conformance check and the
+// captures alike (each only reads the value; it used to be decoded once
+// for each).
+type answer struct {
+	*Response
+	decoded bool
+	v       any
+	plain   bool // v is jsonvalue.Decode's: the body is one plain JSON value
+}
+
+func newAnswer(resp *Response) *answer { return &answer{Response: resp} }
+
+// plainJSON is the body decoded by jsonvalue.Decode, the first time it is
+// asked for (lint.Response.JSON).
+func (a *answer) plainJSON() (any, bool) {
+	if !a.decoded {
+		a.decoded = true
+		a.v, a.plain = jsonvalue.Decode(a.Body)
+	}
+	return a.v, a.plain
+}
+
+// json is the body's JSON value (its first value, as a json.Decoder reads
+// it), numbers kept exact; ok is false when it is not JSON.
+func (a *answer) json() (v any, ok bool) {
+	if v, ok := a.plainJSON(); ok {
+		return v, true
+	}
+	dec := json.NewDecoder(bytes.NewReader(a.Body))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	return v, true
+}
+
 // responseDifferences compares status, headers and body.
-func responseDifferences(e *casefile.Expect, resp *Response) []diff.Difference {
+func responseDifferences(e *casefile.Expect, resp *answer) []diff.Difference {
 	var out []diff.Difference
 	if e.Status != 0 && e.Status != resp.Status {
 		out = append(out, diff.Difference{Part: diff.Status, Want: e.Status, Got: resp.Status})
@@ -76,7 +116,7 @@ func responseDifferences(e *casefile.Expect, resp *Response) []diff.Difference {
 		}
 	}
 	if e.Body != nil {
-		out = append(out, bodyDifferences(e, resp.Body)...)
+		out = append(out, bodyDifferences(e, resp)...)
 	}
 	return out
 }
@@ -99,10 +139,10 @@ func headerMatches(want string, got []string) bool {
 	return false
 }
 
-func bodyDifferences(e *casefile.Expect, body []byte) []diff.Difference {
-	got, ok := decodeAnswer(body)
+func bodyDifferences(e *casefile.Expect, a *answer) []diff.Difference {
+	got, ok := a.json()
 	if !ok {
-		return []diff.Difference{{Part: diff.Body, Want: e.Body.V, Got: truncate(string(body), 200)}}
+		return []diff.Difference{{Part: diff.Body, Want: e.Body.V, Got: truncate(string(a.Body), 200)}}
 	}
 	return diff.Bodies(e.Body.V, got, diff.Options{Exact: e.BodyMatch == casefile.MatchExact, Ignore: e.Ignore})
 }
@@ -120,11 +160,11 @@ func truncate(s string, n int) string {
 // answer from casebook's mock says so (lint.SilenceHeader): its protocol
 // statuses the spec leaves undeclared are warnings; any other server's are
 // errors.
-func (r *Runner) conformance(m *spec.Match, method string, resp *Response, policy string) []finding.Finding {
-	if m == nil || resp == nil {
+func (r *Runner) conformance(m *spec.Match, method string, resp *answer, policy string) []finding.Finding {
+	if m == nil || resp.Response == nil {
 		return nil
 	}
-	fs := lint.CheckResponse(m, &lint.Response{Method: method, Status: resp.Status, Header: resp.Header, Body: resp.Body})
+	fs := lint.CheckResponse(m, &lint.Response{Method: method, Status: resp.Status, Header: resp.Header, Body: resp.Body, JSON: resp.plainJSON})
 	if policy == casefile.ConformanceWarn {
 		for i := range fs {
 			fs[i].Severity = finding.Warning

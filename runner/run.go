@@ -318,8 +318,9 @@ func (r *Runner) replay(ctx context.Context, s *spec.Spec, c *casefile.Case, p *
 		errored(res, err)
 		return false
 	}
-	res.Differences = append(res.Differences, responseDifferences(&c.Expect, res.Response)...)
-	res.Conformance = r.conformance(m, p.method, res.Response, r.conformancePolicy(&c.Expect))
+	a := newAnswer(res.Response)
+	res.Differences = append(res.Differences, responseDifferences(&c.Expect, a)...)
+	res.Conformance = r.conformance(m, p.method, a, r.conformancePolicy(&c.Expect))
 	res.Differences = append(res.Differences, conformanceDifferences(res.Conformance)...)
 	if l != nil {
 		res.Differences = append(res.Differences, l.Await(ctx, want)...)

@@ -1,16 +1,13 @@
 package runner
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/diff"
-	"github.com/casebook-dev/casebook/internal/jsonvalue"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/results"
 	"github.com/casebook-dev/casebook/internal/secret"
@@ -102,10 +99,11 @@ func (r *Runner) sendStep(ctx context.Context, s *spec.Spec, c *casefile.Case, i
 		sr.Status, sr.Reason = Errored, err.Error()
 		return false
 	}
-	sr.Differences = append(sr.Differences, responseDifferences(want, ex.Response)...)
-	sr.Conformance = r.conformance(m, p.method, ex.Response, r.conformancePolicy(&st.Expect))
+	a := newAnswer(ex.Response)
+	sr.Differences = append(sr.Differences, responseDifferences(want, a)...)
+	sr.Conformance = r.conformance(m, p.method, a, r.conformancePolicy(&st.Expect))
 	sr.Differences = append(sr.Differences, conformanceDifferences(sr.Conformance)...)
-	ok := capture(st, ex.Response, captured, sr)
+	ok := capture(st, a, captured, sr)
 	sr.Status = Passed
 	if len(sr.Differences) > 0 {
 		sr.Status = Failed
@@ -187,15 +185,15 @@ func (r *Runner) lintAllSteps(ctx context.Context, s *spec.Spec, c *casefile.Cas
 
 // capture reads the values a step names from its answer. A value that is
 // not there is a difference, and the case stops: the steps after it need it.
-func capture(st *casefile.Step, resp *Response, captured map[string]any, sr *results.Step) bool {
+func capture(st *casefile.Step, a *answer, captured map[string]any, sr *results.Step) bool {
 	ok := true
-	var body any
 	for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
 		from := st.Capture[name]
-		if body == nil && from.Pointer != "" {
-			body, _ = decodeAnswer(resp.Body)
+		var body any
+		if from.Pointer != "" {
+			body, _ = a.json()
 		}
-		v, found := from.Read(resp.Header, body)
+		v, found := from.Read(a.Header, body)
 		if !found {
 			sr.Differences = append(sr.Differences, diff.Difference{Part: diff.Capture, Pointer: from.String(),
 				Want: "a value for ${" + name + "}", Missing: true})
@@ -211,21 +209,6 @@ func capture(st *casefile.Step, resp *Response, captured map[string]any, sr *res
 		}
 	}
 	return ok
-}
-
-// decodeAnswer is an answer's JSON body (its first value, as a
-// json.Decoder reads it), numbers kept exact; ok is false when it is not
-// JSON. Plain JSON goes through internal/jsonvalue, without reflection.
-func decodeAnswer(b []byte) (v any, ok bool) {
-	if v, ok := jsonvalue.Decode(b); ok {
-		return v, true
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return nil, false
-	}
-	return v, true
 }
 
 // summarizeSteps gives a multi-step case its verdict from its steps:

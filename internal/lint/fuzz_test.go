@@ -5,6 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
+	"github.com/casebook-dev/casebook/internal/spec"
 )
 
 // FuzzFormAndQuery: whatever a form body and a query string hold, lint
@@ -28,6 +33,55 @@ func FuzzFormAndQuery(f *testing.F) {
 					t.Errorf("finding without a rule: %s", f)
 				}
 			}
+		}
+	})
+}
+
+// FuzzCheckResponseSharedJSON holds the shortcut of Response.JSON (the
+// caller's own decode of the body, shared: the runner decodes an answer
+// once for the comparison, the captures and this check) to the slow path,
+// CheckResponse decoding the body itself: the same findings, and the
+// shared value is left as it was.
+func FuzzCheckResponseSharedJSON(f *testing.F) {
+	type route struct {
+		m      *spec.Match
+		status int
+		header http.Header
+	}
+	var routes []route
+	for _, r := range []struct {
+		spec, method, path string
+		status             int
+	}{
+		{answersSpec, "GET", "/things/t1", 200},
+		{answersSpec, "GET", "/things/t1", 404},
+		{genesysSpec, "POST", "/api/v2/conversations/calls", 403},
+		{genesysSpec, "GET", "/api/v2/outbound/campaigns/c1", 200},
+	} {
+		m, err := load(f, r.spec).Find(r.method, r.path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		routes = append(routes, route{m, r.status, http.Header{"Content-Type": {"application/json"}}})
+	}
+	f.Add(uint8(0), `{"id": 5}`)
+	f.Add(uint8(0), `{"id": "t1", "name": "w", "kind": "widgt", "extra": [1, 2.50, {"a": null}]}`)
+	f.Add(uint8(1), `{"message": "not found", "code": "x"}`)
+	f.Add(uint8(2), `{"status": "403", "code": "missing.permissions", "message": "\u00e9"}`)
+	f.Add(uint8(3), `{"id": "c1", "name": "A", "campaignStatus": "on", "version": 1e2, "dialingMode": "preview"}`)
+	f.Add(uint8(3), `{"id": "c1"} {"trailing": true}`)
+	f.Add(uint8(0), `[1, "two", false]`)
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		r := routes[int(which)%len(routes)]
+		slow := CheckResponse(r.m, &Response{Method: r.m.Operation.Method, Status: r.status, Header: r.header, Body: []byte(body)})
+		shared, ok := jsonvalue.Decode([]byte(body))
+		fast := CheckResponse(r.m, &Response{Method: r.m.Operation.Method, Status: r.status, Header: r.header, Body: []byte(body),
+			JSON: func() (any, bool) { return shared, ok }})
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Errorf("CheckResponse with the body's JSON shared differs from decoding it (-slow +shared):\n%s", diff)
+		}
+		if again, _ := jsonvalue.Decode([]byte(body)); !cmp.Equal(again, shared) {
+			t.Errorf("CheckResponse changed the shared value: %v, decoded %v", shared, again)
 		}
 	})
 }
