@@ -103,6 +103,9 @@ func (inv *invocation) execute() int {
 	// Against one target every report streams (reports.Stream): the run
 	// holds slim cases (runner.LoadSlim), not every case and result.
 	drift := inv.live != nil && strings.Contains(inv.target, ",")
+	if batchGC {
+		cli.TuneGCForBatch()
+	}
 	load := runner.LoadSlim
 	if drift {
 		load = runner.Load
@@ -135,9 +138,6 @@ func (inv *invocation) execute() int {
 	}
 	if err := inv.report.CheckFiles(r.InputFiles(cfg, loaded, inv.live.inputFiles()...)); err != nil {
 		return fail(inv.stderr, err)
-	}
-	if batchGC {
-		cli.TuneGCForBatch()
 	}
 	// After the cases: the warnings are of the operations they touched.
 	defer func() { reports.SpecWarnings(inv.stderr, r.SpecProblems()) }()
