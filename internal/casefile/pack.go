@@ -66,7 +66,8 @@ func exported(t reflect.Type) []int {
 // pack writes c. It fails only on a value of a kind the format does not
 // know (a new field's type): the caller then keeps the whole case.
 func pack(c *Case) ([]byte, error) {
-	p := &packer{strs: map[string]uint64{}}
+	p := packers.Get().(*packer)
+	defer p.release()
 	for _, s := range known(c) {
 		if _, ok := p.strs[s]; !ok {
 			p.strs[s] = uint64(len(p.strs))
@@ -108,6 +109,20 @@ func (p *packer) positions(pos map[string]Pos) {
 type packer struct {
 	buf  []byte
 	strs map[string]uint64 // strings written so far, by number
+}
+
+// packers are reused: a load packs every case, and a packer's buffer and
+// string table grown for one case serve the next (a fresh one grew its
+// buffer five or six times per case, and allocated a map).
+var packers = sync.Pool{New: func() any { return &packer{strs: map[string]uint64{}} }}
+
+func (p *packer) release() {
+	if cap(p.buf) > 64<<10 {
+		return // a case with a big body: let its buffer go
+	}
+	p.buf = p.buf[:0]
+	clear(p.strs)
+	packers.Put(p)
 }
 
 func (p *packer) uvarint(u uint64) { p.buf = binary.AppendUvarint(p.buf, u) }
