@@ -240,7 +240,7 @@ func known(slim *Case) []string { return []string{slim.Pos.File, slim.SpecPath, 
 
 // unpack restores the case pack wrote for slim.
 func unpack(slim *Case) (c *Case, err error) {
-	u := &unpacker{buf: slim.packed}
+	u := &unpacker{buf: slim.packed, text: string(slim.packed)}
 	for _, s := range known(slim) {
 		if !slices.Contains(u.strs, s) {
 			u.strs = append(u.strs, s)
@@ -259,6 +259,7 @@ func unpack(slim *Case) (c *Case, err error) {
 // and reads on as zeros: unpack then fails as a whole.
 type unpacker struct {
 	buf  []byte
+	text string // the whole pack, once: the strings in it are cut from it, not each allocated
 	strs []string
 	bad  bool
 }
@@ -323,7 +324,8 @@ func (u *unpacker) string() string {
 			u.bad, u.buf = true, nil
 			return ""
 		}
-		s := string(u.buf[:n])
+		at := len(u.text) - len(u.buf)
+		s := u.text[at : at+int(n)]
 		u.buf = u.buf[n:]
 		u.strs = append(u.strs, s)
 		return s
