@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/casebook-dev/casebook/internal/jsonvalue"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -365,8 +366,20 @@ func trimSegments(path string, n int) string {
 	return path
 }
 
-// decodeObject reads a JSON object body; nil when it is none.
+// decodeObject reads a JSON object body; nil when it is none. A body of
+// one plain JSON value goes through internal/jsonvalue, without
+// reflection; any other (text after the value, not JSON) through a
+// json.Decoder, which reads its first value (FuzzDecodeObject holds the
+// two to the same value).
 func decodeObject(body []byte) map[string]any {
+	if v, ok := jsonvalue.Decode(body); ok {
+		m, _ := v.(map[string]any)
+		return m
+	}
+	return decodeObjectSlow(body)
+}
+
+func decodeObjectSlow(body []byte) map[string]any {
 	if len(body) == 0 {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -141,4 +142,19 @@ func mustOverlay(t testing.TB, specPath string) *Overlay {
 func issue(srv *Server, name string) string {
 	tok, _, _, _ := srv.tokens.issue(srv.clients[name], srv.clients[name].Scopes)
 	return tok
+}
+
+// FuzzDecodeObject holds decodeObject's fast path (internal/jsonvalue) to
+// the json.Decoder it shortcuts: the same object, or nil, for any body.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{``, `{}`, `null`, `[1]`, `"x"`, `{"a": 1, "a": 2.50}`, `{"a": {"b": [1, "é", null, true]}} trailing`,
+		`{"name": "x\u00e9\"y", "n": -0.0e+5}`, "{\"bad\": \"\xff\"}", ` {"sp": 1} `, `{"a":`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, slow := decodeObject(body), decodeObjectSlow(body)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("decodeObject(%q) = %#v, the json.Decoder's %#v", body, fast, slow)
+		}
+	})
 }

@@ -83,6 +83,7 @@ type Server struct {
 	mu       sync.Mutex
 	srv      *http.Server
 	listener net.Listener
+	url      string // of listener, built once: the runner asks for it on every request
 
 	// testHook, when set, runs before an answer is chosen (tests use it to panic).
 	testHook func(*http.Request)
@@ -249,7 +250,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("mockserver: listen on %s: %w", addr, err)
 	}
-	s.listener = ln
+	s.listener, s.url = ln, "http://"+ln.Addr().String()
 	s.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -290,10 +291,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.listener == nil {
-		return ""
-	}
-	return "http://" + s.listener.Addr().String()
+	return s.url
 }
 
 // Loopback reports whether the server listens on loopback addresses only
