@@ -53,6 +53,7 @@ fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/lint FuzzCheckResponseSharedJSON $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzCanonicalJSON $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzJSONCase $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzJUnit $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzAppendString $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzRecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/diff FuzzShow $(FUZZTIME)

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -43,14 +45,45 @@ func JUnit(w io.Writer, rs []*results.Result, opts Options) error {
 		}
 		members[i] = append(members[i], n)
 	}
-	return doc.write(w, func(suite int, each func(JUnitTestCase) error) error {
+	var ce junitCaseEncoder
+	return doc.write(w, func(suite int, each func([]byte) error) error {
 		for _, n := range members[suite] {
-			if err := each(junitCase(rs[n], suiteName(rs[n]))); err != nil {
+			b, err := ce.encode(junitCase(rs[n], suiteName(rs[n])))
+			if err != nil {
+				return err
+			}
+			if err := each(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// junitCaseEncoder writes a testcase element as encoding/xml's indenting
+// Encoder writes it inside the whole document (two levels deep: four
+// spaces before <testcase>, six before its children), without the line
+// break before it. The report is then the cases' bytes put together with
+// the document's few other lines (junitDoc.write), and the stream's spool
+// holds each case's final bytes rather than a form to decode and encode
+// again at the end.
+type junitCaseEncoder struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+}
+
+func (c *junitCaseEncoder) encode(tc JUnitTestCase) ([]byte, error) {
+	if c.enc == nil {
+		c.enc = xml.NewEncoder(&c.buf)
+		c.enc.Indent("    ", "  ")
+	}
+	c.buf.Reset()
+	if err := c.enc.EncodeElement(tc, xml.StartElement{Name: xml.Name{Local: "testcase"}}); err != nil {
+		c.enc = nil // its indentation is mid-element now
+		return nil, err
+	}
+	// After its first element the Encoder starts each with a line break.
+	return bytes.TrimPrefix(c.buf.Bytes(), []byte("\n")), nil
 }
 
 // junitDoc is the document without its cases, built a result at a time:
@@ -96,8 +129,12 @@ func (d *junitDoc) add(r *results.Result) int {
 }
 
 // write writes the document; cases calls each with the cases of a suite,
-// in order, encoded one at a time.
-func (d *junitDoc) write(w io.Writer, cases func(suite int, each func(JUnitTestCase) error) error) error {
+// in order, each as junitCaseEncoder wrote it. The document reads byte for
+// byte as encoding/xml's Encoder, indenting by two spaces, writes the
+// whole of JUnitTestSuites: the start tags go through an Encoder of their
+// own at their depth; a line break and indentation go before each element
+// and before an end tag, except the end tag of an element left empty.
+func (d *junitDoc) write(w io.Writer, cases func(suite int, each func([]byte) error) error) error {
 	doc := &d.JUnitTestSuites
 	doc.Name, doc.Time = "casebook", seconds(d.total)
 	for i := range doc.Suites {
@@ -108,50 +145,57 @@ func (d *junitDoc) write(w io.Writer, cases func(suite int, each func(JUnitTestC
 		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: junitCounts(doc.Name, doc.Tests, doc.Failures, doc.Errors, doc.Skipped, doc.Time)}
-	if err := enc.EncodeToken(root); err != nil {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(xml.Header)
+	if err := junitStart(bw, "", junitCounts(doc.Name, doc.Tests, doc.Failures, doc.Errors, doc.Skipped, doc.Time), "testsuites", nil); err != nil {
 		return err
 	}
 	for i := range doc.Suites {
-		if err := junitSuite(enc, &doc.Suites[i], func(each func(JUnitTestCase) error) error { return cases(i, each) }); err != nil {
+		s := &doc.Suites[i]
+		bw.WriteString("\n")
+		if err := junitStart(bw, "  ", junitCounts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.Time), "testsuite", s.Properties); err != nil {
 			return err
 		}
+		inner := len(s.Properties) > 0
+		err := cases(i, func(b []byte) error {
+			inner = true
+			bw.WriteString("\n")
+			_, err := bw.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if inner {
+			bw.WriteString("\n  ")
+		}
+		bw.WriteString("</testsuite>")
 	}
-	if err := enc.EncodeToken(root.End()); err != nil {
-		return err
+	if len(doc.Suites) > 0 {
+		bw.WriteString("\n")
 	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	bw.WriteString("</testsuites>\n")
+	return bw.Flush()
 }
 
-// junitSuite writes one testsuite element: its counts, its properties,
-// then each of its cases, encoded one by one.
-func junitSuite(enc *xml.Encoder, s *JUnitTestSuite, cases func(each func(JUnitTestCase) error) error) error {
-	start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: junitCounts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.Time)}
-	if err := enc.EncodeToken(start); err != nil {
+// junitStart writes the start tag of an element name with attr, and its
+// properties if any, as encoding/xml's Encoder writes them at the depth
+// whose indentation is prefix.
+func junitStart(w io.Writer, prefix string, attr []xml.Attr, name string, props []JUnitProperty) error {
+	enc := xml.NewEncoder(w)
+	enc.Indent(prefix, "  ")
+	if err := enc.EncodeToken(xml.StartElement{Name: xml.Name{Local: name}, Attr: attr}); err != nil {
 		return err
 	}
-	if len(s.Properties) > 0 {
-		props := struct {
+	if len(props) > 0 {
+		p := struct {
 			Property []JUnitProperty `xml:"property"`
-		}{s.Properties}
-		if err := enc.EncodeElement(props, xml.StartElement{Name: xml.Name{Local: "properties"}}); err != nil {
+		}{props}
+		if err := enc.EncodeElement(p, xml.StartElement{Name: xml.Name{Local: "properties"}}); err != nil {
 			return err
 		}
 	}
-	tc := xml.StartElement{Name: xml.Name{Local: "testcase"}}
-	if err := cases(func(c JUnitTestCase) error { return enc.EncodeElement(c, tc) }); err != nil {
-		return err
-	}
-	return enc.EncodeToken(start.End())
+	return enc.Flush()
 }
 
 // junitCounts are the attributes testsuites and testsuite share, in order.

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -223,18 +222,19 @@ func (j *jsonSpooler) finish(out io.Writer, spool *os.File, s *Stream, _ *stream
 	return err
 }
 
-// junitSpooler spools each testcase (as JSON, one after another) and
-// where it lies, by suite: a suite's cases are written together at the
-// end, whatever order the folders came in.
+// junitSpooler spools each testcase (its final XML, one after another)
+// and where it lies, by suite: a suite's cases are written together at
+// the end, whatever order the folders came in.
 type junitSpooler struct {
 	doc   junitDoc
 	spans [][]spoolSpan // by suite
+	enc   junitCaseEncoder
 }
 
 type spoolSpan struct{ at, n int64 }
 
 func (j *junitSpooler) add(w io.Writer, at int64, r *results.Result, _ *streamPart, _ Options) error {
-	data, err := json.Marshal(junitCase(r, suiteName(r)))
+	data, err := j.enc.encode(junitCase(r, suiteName(r)))
 	if err != nil {
 		return err
 	}
@@ -249,17 +249,15 @@ func (j *junitSpooler) add(w io.Writer, at int64, r *results.Result, _ *streamPa
 
 func (j *junitSpooler) finish(out io.Writer, spool *os.File, _ *Stream, _ *streamPart) error {
 	var buf []byte
-	return j.doc.write(out, func(suite int, each func(JUnitTestCase) error) error {
+	return j.doc.write(out, func(suite int, each func([]byte) error) error {
 		for _, sp := range j.spans[suite] {
-			buf = append(buf[:0], make([]byte, sp.n)...)
-			if _, err := spool.ReadAt(buf, sp.at); err != nil {
+			if int64(cap(buf)) < sp.n {
+				buf = make([]byte, sp.n)
+			}
+			if _, err := spool.ReadAt(buf[:sp.n], sp.at); err != nil {
 				return err
 			}
-			var tc JUnitTestCase
-			if err := json.Unmarshal(buf, &tc); err != nil {
-				return err
-			}
-			if err := each(tc); err != nil {
+			if err := each(buf[:sp.n]); err != nil {
 				return err
 			}
 		}
