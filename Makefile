@@ -46,6 +46,7 @@ lint: fmt-check vet
 fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzParse $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzParseFast $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/strictyaml FuzzJSONScalar $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/casefile FuzzDecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/curl FuzzParse $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzDecode $(FUZZTIME)

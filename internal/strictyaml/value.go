@@ -87,18 +87,24 @@ func jsonScalar(file string, n *yaml.Node, numbers Numbers) (any, error) {
 	case "!!null":
 		return nil, nil
 	case "!!bool":
+		if b, ok := plainBool(n); ok {
+			return b, nil
+		}
 		var b bool
 		if err := n.Decode(&b); err != nil {
 			return nil, Errorf(file, n, "%v", err)
 		}
 		return b, nil
 	case "!!int":
-		if _, err := strconv.ParseInt(n.Value, 0, 64); err != nil {
+		i, err := strconv.ParseInt(n.Value, 0, 64)
+		if err != nil {
 			return nil, Errorf(file, n, "integer %s out of range", n.Value)
 		}
-		var i int64
-		if err := n.Decode(&i); err != nil {
-			return nil, Errorf(file, n, "%v", err)
+		if n.Style != 0 || !plainDecimal(n.Value, false) {
+			// base 0 is not yaml.v3's resolution for every form (0777, 0b, _)
+			if err := n.Decode(&i); err != nil {
+				return nil, Errorf(file, n, "%v", err)
+			}
 		}
 		if numbers == Float64 {
 			return float64(i), nil
@@ -106,8 +112,16 @@ func jsonScalar(file string, n *yaml.Node, numbers Numbers) (any, error) {
 		return json.Number(strconv.FormatInt(i, 10)), nil
 	case "!!float":
 		var f float64
-		if err := n.Decode(&f); err != nil {
-			return nil, Errorf(file, n, "%v", err)
+		fast := n.Style == 0 && plainDecimal(n.Value, true)
+		if fast {
+			var err error
+			f, err = strconv.ParseFloat(n.Value, 64)
+			fast = err == nil // out of range: Decode says how
+		}
+		if !fast {
+			if err := n.Decode(&f); err != nil {
+				return nil, Errorf(file, n, "%v", err)
+			}
 		}
 		if math.IsInf(f, 0) || math.IsNaN(f) {
 			return nil, Errorf(file, n, "JSON has no Inf or NaN")
@@ -117,4 +131,55 @@ func jsonScalar(file string, n *yaml.Node, numbers Numbers) (any, error) {
 		return nil, Errorf(file, n, "binary values cannot be sent as JSON")
 	}
 	return n.Value, nil
+}
+
+// The forms of booleans and numbers nearly every case writes are resolved
+// here rather than by Node.Decode (a yaml.v3 decoder for each, a tenth of
+// reading a case): a plain scalar (Style 0, so no explicit tag and no
+// quotes) spelled as YAML 1.2's core schema spells it and as yaml.v3
+// resolves it with strconv. Anything else goes to Decode: 0x, 0o, 0b,
+// 0777, _, +, exponents, .inf, .nan, "1.", ".5", yes and on, tags.
+// TestJSONScalarMatchesDecode and FuzzJSONScalar hold the two equal.
+
+// plainBool is a plain true or false as yaml.v3 spells them; ok is false
+// for anything else.
+func plainBool(n *yaml.Node) (b, ok bool) {
+	if n.Style != 0 {
+		return false, false
+	}
+	switch n.Value {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// plainDecimal reports whether s is -?(0|[1-9][0-9]*), followed when frac
+// by \.[0-9]+ (and only then).
+func plainDecimal(s string, frac bool) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	start := i
+	if n := digits(); n == 0 || n > 1 && s[start] == '0' {
+		return false
+	}
+	if !frac {
+		return i == len(s)
+	}
+	if i == len(s) || s[i] != '.' {
+		return false
+	}
+	i++
+	return digits() > 0 && i == len(s)
 }
