@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,4 +136,48 @@ func FuzzJSONScalar(f *testing.F) {
 			checkScalar(t, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s, Line: 1, Column: 4})
 		}
 	})
+}
+
+// BenchmarkJSONScalar resolves every boolean and number of the shipped
+// personal-connection and genesys-cloud cases (those bench/scale.sh
+// copies) with jsonScalar and with the Decode-only reference, in one run.
+func BenchmarkJSONScalar(b *testing.B) {
+	var nodes []*yaml.Node
+	for _, dir := range []string{"personal-connection", "genesys-cloud"} {
+		paths, _ := filepath.Glob("../../cases/" + dir + "/*.yaml")
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := Parse(p, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			walkScalars(n, func(n *yaml.Node) {
+				if n.Tag == "!!bool" || n.Tag == "!!int" || n.Tag == "!!float" {
+					nodes = append(nodes, n)
+				}
+			})
+		}
+	}
+	if len(nodes) == 0 {
+		b.Fatal("no booleans or numbers in the shipped cases")
+	}
+	for _, bench := range []struct {
+		name string
+		f    func(string, *yaml.Node, Numbers) (any, error)
+	}{{"strconv", jsonScalar}, {"Decode", referenceScalar}} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, n := range nodes {
+					if _, err := bench.f("f.yaml", n, ExactIntegers); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(nodes)), "ns/scalar")
+		})
+	}
 }
