@@ -5,8 +5,10 @@
 package secret
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // Redacted replaces a credential's value wherever casebook writes one:
@@ -30,16 +32,48 @@ var exact = map[string]bool{
 // Name reports whether a header, parameter, field or member named name
 // carries a credential: the names above, and any name containing token,
 // secret or api key (token_type, which only says "bearer", excepted).
+//
+// Names are compared lowercased. An ASCII name (nearly all: headers are
+// canonical, "Content-Type") is lowercased byte by byte into a buffer on
+// the stack, as strings.ToLower would lowercase it, but without
+// allocating the copy; any other goes through strings.ToLower, whose
+// Unicode rules can turn a non-ASCII letter into an ASCII one (the Kelvin
+// sign into k).
 func Name(name string) bool {
-	l := strings.ToLower(name)
-	if exact[l] {
+	var buf [64]byte
+	if len(name) <= len(buf) {
+		ascii := true
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if ascii {
+			return lowerName(buf[:len(name)])
+		}
+	}
+	return lowerName([]byte(strings.ToLower(name)))
+}
+
+// parts are what makes a name a credential's wherever it appears in it.
+var parts = [][]byte{[]byte("token"), []byte("secret"), []byte("api-key"), []byte("apikey"), []byte("api_key")}
+
+// lowerName is Name of a name already lowercased.
+func lowerName(l []byte) bool {
+	if exact[string(l)] {
 		return true
 	}
-	if l == "token_type" || l == "tokentype" {
+	if string(l) == "token_type" || string(l) == "tokentype" {
 		return false
 	}
-	for _, part := range []string{"token", "secret", "api-key", "apikey", "api_key"} {
-		if strings.Contains(l, part) {
+	for _, part := range parts {
+		if bytes.Contains(l, part) {
 			return true
 		}
 	}

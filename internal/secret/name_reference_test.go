@@ -1,0 +1,81 @@
+package secret
+
+import (
+	"strings"
+	"testing"
+)
+
+// referenceName is Name before it lowercased ASCII names on the stack:
+// strings.ToLower for every name.
+func referenceName(name string) bool {
+	l := strings.ToLower(name)
+	if exact[l] {
+		return true
+	}
+	if l == "token_type" || l == "tokentype" {
+		return false
+	}
+	for _, part := range []string{"token", "secret", "api-key", "apikey", "api_key"} {
+		if strings.Contains(l, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameTexts: every name of the rule in several spellings of case, near
+// misses, non-ASCII letters that lowercase to ASCII ones (the Kelvin sign,
+// dotted capital I), invalid UTF-8, and names either side of the 64 bytes
+// Name lowercases on the stack.
+var nameTexts = []string{"", "Authorization", "AUTHORIZATION", "authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+	"PASSWORD", "Passwd", "Client_Secret", "ClientSecret", "Assertion", "Code_Verifier", "X-Api-Key", "X-API-KEY", "Api_Key",
+	"ApiKey", "X-Auth-Token", "Access_Token", "Token_Type", "TokenType", "TOKEN_TYPE", "token_types", "Content-Type", "Accept",
+	"phoneNumber", "grant_type", "toke", "secre", "api key", "\u212aey", "Coo\u212aie", "ap\u0130_key", "AP\u0130KEY", "secr\xffet",
+	"t\xc3oken", "tökén", "SECRET\u00e9", strings.Repeat("a", 63) + "T", strings.Repeat("a", 59) + "TOKEN", strings.Repeat("A", 60) + "TOKEN",
+	strings.Repeat("b", 64), strings.Repeat("x", 200) + "Secret", "Authorization\x00", "authorization "}
+
+func TestNameMatchesToLower(t *testing.T) {
+	for _, s := range nameTexts {
+		if got, want := Name(s), referenceName(s); got != want {
+			t.Errorf("Name(%q) = %v, want %v (strings.ToLower)", s, got, want)
+		}
+	}
+}
+
+// TestNameDoesNotAllocate: an ASCII name up to 64 bytes, any spelling of
+// case, is judged without allocating.
+func TestNameDoesNotAllocate(t *testing.T) {
+	for _, s := range []string{"Authorization", "Content-Type", "X-Api-Key", "Token_Type", strings.Repeat("A", 59) + "TOKEN"} {
+		if n := testing.AllocsPerRun(100, func() { Name(s) }); n != 0 {
+			t.Errorf("Name(%q) allocates %v times, want 0", s, n)
+		}
+	}
+}
+
+func FuzzName(f *testing.F) {
+	for _, s := range nameTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Name(s), referenceName(s); got != want {
+			t.Errorf("Name(%q) = %v, want %v (strings.ToLower)", s, got, want)
+		}
+	})
+}
+
+func BenchmarkName(b *testing.B) {
+	names := []string{"Authorization", "Content-Type", "Accept", "X-Api-Key", "Content-Length", "Date", "password", "access_token"}
+	for _, bench := range []struct {
+		name string
+		f    func(string) bool
+	}{{"stack", Name}, {"ToLower", referenceName}} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, n := range names {
+					bench.f(n)
+				}
+			}
+		})
+	}
+}
