@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
+	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -71,6 +73,20 @@ func BenchmarkStreamFormats(b *testing.B) {
 		b.Run(f+"/write", benchWrite(Outputs{Format: f}, rs))
 		b.Run(f+"/stream", benchStream(Outputs{Format: f}, rs))
 	}
+}
+
+// BenchmarkJUnitPassing streams the JUnit report of 1,000 passing
+// results in two folders, as bench/scale.sh's run makes them: no
+// failure, no system-out, the case a testcase's cost is mostly.
+func BenchmarkJUnitPassing(b *testing.B) {
+	var rs []*results.Result
+	for i := range 1000 {
+		dir := []string{"personal-connection", "genesys-cloud"}[i%2]
+		name := fmt.Sprintf("pc-correct-call-%06d", i)
+		rs = append(rs, &results.Result{Case: &casefile.Case{Name: name, Pos: casefile.Pos{File: "cases/" + dir + "/" + name + ".yaml", Line: 1}},
+			Status: results.Passed, Duration: 1234567 * time.Nanosecond, SpecPath: "specs/" + dir + ".yaml"})
+	}
+	b.Run("stream", benchStream(Outputs{Format: "junit"}, rs))
 }
 
 // benchWrite writes o's reports of rs with Outputs.Write.
