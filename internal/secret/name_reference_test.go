@@ -23,6 +23,27 @@ func referenceName(name string) bool {
 	return false
 }
 
+// referenceRedactedValue is RedactedValue before it used lower.
+func referenceRedactedValue(name, v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && strings.Contains(strings.ToLower(name), "authorization") {
+		return scheme + " " + Redacted
+	}
+	return Redacted
+}
+
+// checkName: Name and RedactedValue judge s as the references do.
+func checkName(t *testing.T, s string) {
+	t.Helper()
+	if got, want := Name(s), referenceName(s); got != want {
+		t.Errorf("Name(%q) = %v, want %v (strings.ToLower)", s, got, want)
+	}
+	for _, v := range []string{"Bearer abc", "abc", " x", ""} {
+		if got, want := RedactedValue(s, v), referenceRedactedValue(s, v); got != want {
+			t.Errorf("RedactedValue(%q, %q) = %q, want %q (strings.ToLower)", s, v, got, want)
+		}
+	}
+}
+
 // nameTexts: every name of the rule in several spellings of case, near
 // misses, non-ASCII letters that lowercase to ASCII ones (the Kelvin sign,
 // dotted capital I), invalid UTF-8, and names either side of the 64 bytes
@@ -32,13 +53,12 @@ var nameTexts = []string{"", "Authorization", "AUTHORIZATION", "authorization", 
 	"ApiKey", "X-Auth-Token", "Access_Token", "Token_Type", "TokenType", "TOKEN_TYPE", "token_types", "Content-Type", "Accept",
 	"phoneNumber", "grant_type", "toke", "secre", "api key", "\u212aey", "Coo\u212aie", "ap\u0130_key", "AP\u0130KEY", "secr\xffet",
 	"t\xc3oken", "tökén", "SECRET\u00e9", strings.Repeat("a", 63) + "T", strings.Repeat("a", 59) + "TOKEN", strings.Repeat("A", 60) + "TOKEN",
-	strings.Repeat("b", 64), strings.Repeat("x", 200) + "Secret", "Authorization\x00", "authorization "}
+	strings.Repeat("b", 64), strings.Repeat("x", 200) + "Secret", "Authorization\x00", "authorization ", "X-Proxy-AUTHORIZATION-2", "Authori\u212aation",
+	"AUTHORIZATIO\u0130N", strings.Repeat("z", 60) + "Authorization"}
 
 func TestNameMatchesToLower(t *testing.T) {
 	for _, s := range nameTexts {
-		if got, want := Name(s), referenceName(s); got != want {
-			t.Errorf("Name(%q) = %v, want %v (strings.ToLower)", s, got, want)
-		}
+		checkName(t, s)
 	}
 }
 
@@ -50,6 +70,10 @@ func TestNameDoesNotAllocate(t *testing.T) {
 			t.Errorf("Name(%q) allocates %v times, want 0", s, n)
 		}
 	}
+	// The scheme kept: "Bearer REDACTED" is the one allocation.
+	if n := testing.AllocsPerRun(100, func() { RedactedValue("Authorization", "Bearer abc") }); n != 1 {
+		t.Errorf("RedactedValue(Authorization, Bearer abc) allocates %v times, want 1", n)
+	}
 }
 
 func FuzzName(f *testing.F) {
@@ -57,9 +81,7 @@ func FuzzName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := Name(s), referenceName(s); got != want {
-			t.Errorf("Name(%q) = %v, want %v (strings.ToLower)", s, got, want)
-		}
+		checkName(t, s)
 	})
 }
 

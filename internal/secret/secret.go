@@ -41,25 +41,29 @@ var exact = map[string]bool{
 // sign into k).
 func Name(name string) bool {
 	var buf [64]byte
-	if len(name) <= len(buf) {
-		ascii := true
-		for i := 0; i < len(name); i++ {
-			c := name[i]
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
-		}
-		if ascii {
-			return lowerName(buf[:len(name)])
-		}
-	}
-	return lowerName([]byte(strings.ToLower(name)))
+	return lowerName(lower(name, &buf))
 }
+
+// lower is name lowercased as strings.ToLower lowercases it: an ASCII name
+// that fits, byte by byte into buf; any other, by strings.ToLower.
+func lower(name string, buf *[64]byte) []byte {
+	if len(name) > len(buf) {
+		return []byte(strings.ToLower(name))
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return []byte(strings.ToLower(name))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(name)]
+}
+
+var authorization = []byte("authorization")
 
 // parts are what makes a name a credential's wherever it appears in it.
 var parts = [][]byte{[]byte("token"), []byte("secret"), []byte("api-key"), []byte("apikey"), []byte("api_key")}
@@ -99,7 +103,8 @@ func RedactHeader(h http.Header) http.Header {
 // header named name (Name(name) is true): for a writer that walks a
 // header without copying it.
 func RedactedValue(name, v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && strings.Contains(strings.ToLower(name), "authorization") {
+	var buf [64]byte
+	if scheme, _, ok := strings.Cut(v, " "); ok && bytes.Contains(lower(name, &buf), authorization) {
 		return scheme + " " + Redacted
 	}
 	return Redacted
