@@ -194,7 +194,9 @@ func (o *jsonOut) stringMapOmit(k string, m map[string]string) {
 
 // secretName is secret.Name(name), remembered for up to 256 names: a
 // run's messages carry the same few header and member names case after
-// case, and secret.Name lowercases (allocates) each time.
+// case. (secret.Name no longer allocates for a short ASCII name; what the
+// memory still saves is the string a body's member name would need, in
+// secretNameBytes, and the substring scans.)
 func (o *jsonOut) secretName(name string) bool {
 	if v, ok := o.secrets[name]; ok {
 		return v
