@@ -31,6 +31,7 @@ func (r *Runner) openChannel(ctx context.Context, s *spec.Spec, c *casefile.Case
 	if ct, ok := r.target.(target.Channels); ok {
 		var request http.Header
 		o.Header, request = ct.ChannelHeaders(c.Channel.Faults)
+		o.Client = ct.ChannelClient(c.Channel.Faults)
 		for k, vs := range request {
 			p.header[k] = vs
 		}

@@ -18,9 +18,9 @@ import (
 	"github.com/casebook-dev/casebook/runner"
 )
 
-// The built-in target reaches its mocks in memory; every result must be
-// the one loopback TCP gives: the shipped cases (channels, events, faults,
-// steps, every vendor) and generated cases with every negative, run both
+// The built-in target reaches its mocks in memory, notification channels
+// included; every result must be the one loopback TCP gives: the shipped
+// cases (channels, events, faults, steps, every vendor) and generated cases with every negative, run both
 // ways, match field for field but for what differs from run to run by
 // design (durations, trace ids, the Date header).
 func TestMockInMemoryParity(t *testing.T) {
@@ -29,7 +29,16 @@ func TestMockInMemoryParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("shipped", func(t *testing.T) {
-		compareTargets(t, runner.Options{Vars: cfg.RunVars(nil), Conformance: cfg.Conformance}, shipped)
+		memory := compareTargets(t, runner.Options{Vars: cfg.RunVars(nil), Conformance: cfg.Conformance}, shipped)
+		events := 0
+		for _, r := range memory {
+			if r.Channel != nil {
+				events += len(r.Events)
+			}
+		}
+		if events == 0 {
+			t.Errorf("no event arrived on a channel: the comparison does not cover the channels")
+		}
 	})
 	for _, specPath := range []string{"../mockserver/testdata/basic-form.yaml", "../mockserver/testdata/pets.yaml", "../mockserver/testdata/error-shapes.yaml"} {
 		t.Run(filepath.Base(specPath), func(t *testing.T) {
@@ -64,8 +73,8 @@ func generatedCases(t *testing.T, specPath string) []*casefile.Case {
 }
 
 // compareTargets runs cases against the built-in mock in memory and over
-// loopback TCP, and compares the results.
-func compareTargets(t *testing.T, opts runner.Options, cases []*casefile.Case) {
+// loopback TCP, compares the results, and returns those in memory.
+func compareTargets(t *testing.T, opts runner.Options, cases []*casefile.Case) []*runner.Result {
 	t.Helper()
 	run := func(tg *target.MockTarget) []*runner.Result {
 		defer tg.Close()
@@ -91,6 +100,7 @@ func compareTargets(t *testing.T, opts runner.Options, cases []*casefile.Case) {
 	if passed == 0 {
 		t.Errorf("no case passed: the comparison compares failures only")
 	}
+	return memory
 }
 
 // resultsAlike compares results but for what changes from one run to the

@@ -53,6 +53,10 @@ type Options struct {
 	Header http.Header
 	// Case names the case, for errors.
 	Case string
+	// Client is the HTTP client the WebSocket handshake goes through: the
+	// built-in mock's reaches it in memory (target.Channels). Nil is
+	// http.DefaultClient.
+	Client *http.Client
 }
 
 // Listener is an open channel and what has arrived on it.
@@ -80,7 +84,7 @@ func Open(ctx context.Context, sender *target.Sender, s *spec.Spec, o Options) (
 	if ch.ID == "" || ch.ConnectURI == "" {
 		return nil, fmt.Errorf("opening a notification channel: POST %s answered no id and connectUri", channelsPath)
 	}
-	ws, _, err := websocket.Dial(ctx, ch.ConnectURI, nil)
+	ws, _, err := websocket.Dial(ctx, ch.ConnectURI, &websocket.DialOptions{HTTPClient: o.Client})
 	if err != nil {
 		return nil, fmt.Errorf("opening the notification channel %s: %w", ch.ID, err)
 	}

@@ -30,9 +30,11 @@ import (
 // password grant) at the mock's token endpoint, as a service would.
 //
 // Requests reach a mock in memory (memListener): the same HTTP exchange
-// with the same server, without a loopback socket. A case whose session
-// injects faults, and every case of a mock whose overlay has faults, go
-// over loopback TCP: a reset fault resets a TCP connection.
+// with the same server, without a loopback socket, and so do the
+// notification channels' WebSockets (ChannelClient). A case whose session
+// injects faults, a channel with WebSocket faults, and every case of a
+// mock whose overlay has faults (its own or its channels'), go over
+// loopback TCP: a reset fault resets a TCP connection.
 type MockTarget struct {
 	mu       sync.Mutex
 	servers  map[*spec.Spec]*mockserver.Server
@@ -175,7 +177,7 @@ func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}
-	if o := srv.Overlay(); !m.loopback && (o == nil || len(o.Faults) == 0) {
+	if !m.loopback && !hasFaults(srv.Overlay()) {
 		if err := m.serveInMemory(srv); err != nil {
 			_ = srv.Close()
 			return nil, err
@@ -183,6 +185,12 @@ func (m *MockTarget) server(s *spec.Spec) (*mockserver.Server, error) {
 	}
 	m.servers[s] = srv
 	return srv, nil
+}
+
+// hasFaults reports whether an overlay injects faults: HTTP ones, or
+// WebSocket ones into every notification channel.
+func hasFaults(o *mockserver.Overlay) bool {
+	return o != nil && (len(o.Faults) > 0 || o.Notifications != nil && !o.Notifications.Faults.IsZero())
 }
 
 // serveInMemory has srv serve a memListener too, for dial to find by
@@ -283,6 +291,19 @@ func (m *MockTarget) ChannelHeaders(faults wsfault.Faults) (create, request http
 		return nil, nil
 	}
 	return http.Header{mockserver.WSFaultHeader: {faults.String()}}, nil
+}
+
+// ChannelClient is the client a notification channel's WebSocket
+// handshake goes through: the target's, which reaches a mock in memory
+// as it does for requests (and over loopback TCP under a session with
+// faults), so the upgrade and the frames travel as the requests do.
+// A channel with WebSocket faults gets nil, http.DefaultClient over
+// loopback TCP: a reset-after fault resets a TCP connection.
+func (m *MockTarget) ChannelClient(faults wsfault.Faults) *http.Client {
+	if !faults.IsZero() {
+		return nil
+	}
+	return m.client
 }
 
 // Close stops every mock the target started, waiting for in-flight requests.

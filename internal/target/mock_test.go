@@ -2,17 +2,21 @@ package target
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/fault"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/wsfault"
 	"github.com/casebook-dev/casebook/mockserver"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestMockTargetPasswordGrant: an overlay client with an access key gets
@@ -118,4 +122,73 @@ func TestMockTargetRoutesInMemory(t *testing.T) {
 	t.Cleanup(func() { _ = lb.Close() })
 	require.NoError(t, get(lb, ctx))
 	assert.Empty(t, lb.memories, "a loopback target reaches no mock in memory")
+}
+
+// TestMockTargetChannelsInMemory: a notification channel's WebSocket
+// reaches the mock the way the case's requests do, in memory (once the
+// in-memory listener is closed, it cannot), and over loopback TCP when
+// the channel has WebSocket faults or its session has faults.
+func TestMockTargetChannelsInMemory(t *testing.T) {
+	s, err := spec.Load("../../specs/genesys-cloud/openapi.yaml")
+	require.NoError(t, err)
+	m := NewMockTarget()
+	t.Cleanup(func() { _ = m.Close() })
+	ctx := context.Background()
+	faulty, done, err := m.OpenSession(ctx, s, casefile.Mock{Faults: []fault.Fault{{Path: "/nothing/", Status: 503}}})
+	require.NoError(t, err)
+	defer done()
+	connect := func(ctx context.Context, uri string, faults wsfault.Faults) error {
+		ws, _, err := websocket.Dial(ctx, uri, &websocket.DialOptions{HTTPClient: m.ChannelClient(faults)})
+		if err == nil {
+			ws.CloseNow()
+		}
+		return err
+	}
+	first, second, third := newChannel(t, m, s), newChannel(t, m, s), newChannel(t, m, s)
+	require.NoError(t, connect(ctx, first, wsfault.Faults{}), "a channel in memory")
+	for _, l := range m.memories {
+		l.Close()
+	}
+	m.Client().CloseIdleConnections()
+	assert.ErrorContains(t, connect(ctx, first, wsfault.Faults{}), "dial memory", "with the in-memory listener closed")
+	assert.NoError(t, connect(ctx, second, wsfault.Faults{NoPong: true}), "a channel with faults goes over TCP")
+	assert.NoError(t, connect(faulty, third, wsfault.Faults{}), "a channel of a session with faults goes over TCP")
+}
+
+// newChannel creates a notification channel on the mock for s, as
+// events.Open does, and returns its connectUri.
+func newChannel(t *testing.T, m *MockTarget, s *spec.Spec) string {
+	t.Helper()
+	base, err := m.BaseURL(t.Context(), s)
+	require.NoError(t, err)
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/api/v2/notifications/channels", nil)
+	require.NoError(t, m.Authorize(t.Context(), req, s, "agent"))
+	resp, err := m.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var ch struct {
+		ConnectURI string `json:"connectUri"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&ch))
+	require.NotEmpty(t, ch.ConnectURI, "POST /api/v2/notifications/channels answered %d", resp.StatusCode)
+	return ch.ConnectURI
+}
+
+// TestHasFaults: an overlay with HTTP faults, or WebSocket faults for
+// every channel, keeps its mock off the in-memory path.
+func TestHasFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    *mockserver.Overlay
+		want bool
+	}{
+		{"no overlay", nil, false},
+		{"no faults", &mockserver.Overlay{Notifications: &mockserver.Notifications{Heartbeat: 1}}, false},
+		{"HTTP faults", &mockserver.Overlay{Faults: []mockserver.Fault{{Status: 503}}}, true},
+		{"WebSocket faults", &mockserver.Overlay{Notifications: &mockserver.Notifications{Faults: wsfault.Faults{NoPong: true}}}, true},
+	} {
+		if got := hasFaults(tc.o); got != tc.want {
+			t.Errorf("%s: hasFaults = %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }

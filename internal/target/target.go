@@ -68,10 +68,13 @@ type Live interface {
 
 // Channels is a target that fails a case's notification channel on demand
 // (the built-in mock): it returns the headers for the channel's creation
-// and for the case's request, which carry the channel's faults. A target
-// that is also Sessions scopes the channel to the case's session.
+// and for the case's request, which carry the channel's faults, and the
+// client the channel's WebSocket handshake goes through (nil:
+// http.DefaultClient). A target that is also Sessions scopes the channel
+// to the case's session.
 type Channels interface {
 	ChannelHeaders(faults wsfault.Faults) (create, request http.Header)
+	ChannelClient(faults wsfault.Faults) *http.Client
 }
 
 // Sessions is a target that keeps a state per case (the built-in mock):
