@@ -137,13 +137,29 @@ type sessionTransport struct{ base http.RoundTripper }
 
 func (t sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if id, ok := req.Context().Value(sessionKey{}).(string); ok {
-		req = req.Clone(req.Context())
-		req.Header.Set(mockserver.SessionHeader, id)
-		if off, _ := req.Context().Value(statelessKey{}).(bool); off {
-			req.Header.Set(mockserver.SessionStateHeader, "off")
-		}
+		off, _ := req.Context().Value(statelessKey{}).(bool)
+		req = withSession(req, id, off)
 	}
 	return t.base.RoundTrip(req)
+}
+
+// withSession is req with the session headers added, req itself left as
+// it is (a RoundTripper must not modify its request, and reports read it):
+// a shallow copy with a header map of its own, sharing req's value
+// slices, which neither side modifies. A deep copy (req.Clone) copied
+// every header's values and the URL on every request.
+func withSession(req *http.Request, id string, off bool) *http.Request {
+	h := make(http.Header, len(req.Header)+2)
+	for k, vs := range req.Header {
+		h[k] = vs
+	}
+	h[mockserver.SessionHeader] = []string{id}
+	if off {
+		h[mockserver.SessionStateHeader] = []string{"off"}
+	}
+	r := *req
+	r.Header = h
+	return &r
 }
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the transport.

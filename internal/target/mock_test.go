@@ -192,3 +192,56 @@ func TestHasFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionTransportLeavesRequest: the session headers reach the server
+// on the request the transport sends, the caller's request (which reports
+// read) keeps its headers, values and URL, and what goes out is what a
+// deep copy with the headers set would send.
+func TestSessionTransportLeavesRequest(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want http.Header // added to the caller's headers
+	}{
+		{"no session", context.Background(), nil},
+		{"session", context.WithValue(context.Background(), sessionKey{}, "case-1"),
+			http.Header{mockserver.SessionHeader: {"case-1"}}},
+		{"stateless session", context.WithValue(context.WithValue(context.Background(), sessionKey{}, "case-2"), statelessKey{}, true),
+			http.Header{mockserver.SessionHeader: {"case-2"}, mockserver.SessionStateHeader: {"off"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(tc.ctx, "POST", "http://mock.test/a?b=c", strings.NewReader("{}"))
+			require.NoError(t, err)
+			req.Header = http.Header{"Accept": {"application/json", "text/plain"}, "X-Many": {"1", "2"},
+				mockserver.SessionHeader: {"the case's own"}}
+			before := req.Clone(req.Context())
+			var sent *http.Request
+			tr := sessionTransport{base: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				sent = r
+				return &http.Response{StatusCode: 204, Body: http.NoBody}, nil
+			})}
+			_, err = tr.RoundTrip(req)
+			require.NoError(t, err)
+
+			assert.Equal(t, before.Header, req.Header, "the caller's headers")
+			assert.Equal(t, before.URL, req.URL, "the caller's URL")
+			want := before.Clone(before.Context())
+			for k, vs := range tc.want {
+				want.Header[k] = vs
+			}
+			assert.Equal(t, want.Header, sent.Header, "the headers sent")
+			assert.Equal(t, want.URL, sent.URL)
+			assert.Equal(t, req.Method, sent.Method)
+			assert.True(t, req.Body == sent.Body, "the body sent is the caller's")
+			assert.Equal(t, tc.ctx, sent.Context())
+			if tc.want != nil {
+				sent.Header.Add("Accept", "more") // the copy's map is its own
+				assert.Equal(t, before.Header, req.Header, "the caller's headers after the copy's changed")
+			}
+		})
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
