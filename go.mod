@@ -11,6 +11,7 @@ require (
 	github.com/stretchr/testify v1.11.1
 	go.yaml.in/yaml/v3 v3.0.6
 	go.yaml.in/yaml/v4 v4.0.0
+	golang.org/x/net v0.24.0
 	golang.org/x/oauth2 v0.38.0
 )
 
