@@ -42,6 +42,7 @@ type MockTarget struct {
 	loopback bool                    // every request over loopback TCP (NewLoopbackMockTarget)
 	tokens   tokenCache
 	client   *http.Client
+	channels *http.Client // client with a timeout, for the channels' WebSocket handshakes
 }
 
 // NewMockTarget returns a target that starts mocks as specs need them.
@@ -53,8 +54,12 @@ func NewMockTarget() *MockTarget {
 	}
 	mem := newMockTransport()
 	mem.DialContext = m.dial
-	m.client = &http.Client{Timeout: 30 * time.Second,
-		Transport: sessionTransport{mockTransport{mem: mem, wire: newMockTransport()}}}
+	// No Timeout: a Sender sends every request under its own timeout per
+	// attempt (its token requests too), and http.Client bounds a request
+	// to a RoundTripper it does not know with a timer and a goroutine of
+	// its own, on every request. A WebSocket handshake has no Sender.
+	m.client = &http.Client{Transport: sessionTransport{mockTransport{mem: mem, wire: newMockTransport()}}}
+	m.channels = &http.Client{Timeout: 30 * time.Second, Transport: m.client.Transport}
 	return m
 }
 
@@ -310,16 +315,17 @@ func (m *MockTarget) ChannelHeaders(faults wsfault.Faults) (create, request http
 }
 
 // ChannelClient is the client a notification channel's WebSocket
-// handshake goes through: the target's, which reaches a mock in memory
-// as it does for requests (and over loopback TCP under a session with
-// faults), so the upgrade and the frames travel as the requests do.
+// handshake goes through: the target's transport, which reaches a mock
+// in memory as it does for requests (and over loopback TCP under a
+// session with faults), so the upgrade and the frames travel as the
+// requests do; the handshake bounded to 30 s.
 // A channel with WebSocket faults gets nil, http.DefaultClient over
 // loopback TCP: a reset-after fault resets a TCP connection.
 func (m *MockTarget) ChannelClient(faults wsfault.Faults) *http.Client {
 	if !faults.IsZero() {
 		return nil
 	}
-	return m.client
+	return m.channels
 }
 
 // Close stops every mock the target started, waiting for in-flight requests.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
@@ -245,3 +246,22 @@ func TestSessionTransportLeavesRequest(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestMockTargetRequestsTimeOut: the built-in target's client has no
+// timeout of its own (http.Client would run a timer and a goroutine per
+// request for it); a request the mock holds back still ends at the
+// Sender's timeout.
+func TestMockTargetRequestsTimeOut(t *testing.T) {
+	s, err := spec.Load("../../specs/genesys-cloud/openapi.yaml")
+	require.NoError(t, err)
+	m := NewMockTarget()
+	t.Cleanup(func() { _ = m.Close() })
+	assert.Zero(t, m.Client().Timeout)
+	assert.Positive(t, m.ChannelClient(wsfault.Faults{}).Timeout, "a WebSocket handshake has no Sender to bound it")
+	slow, done, err := m.OpenSession(t.Context(), s, casefile.Mock{Faults: []fault.Fault{{Path: "/api/v2/outbound/campaigns/", Delay: time.Hour}}})
+	require.NoError(t, err)
+	defer done()
+	sender := NewSender(m, RetryPolicy{}, 100*time.Millisecond, 0)
+	_, err = sender.Send(slow, s, &Request{Method: "GET", Path: "/api/v2/outbound/campaigns/campaign-predictive", Auth: "agent", Case: "slow"})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}

@@ -51,7 +51,8 @@ type Target interface {
 	// variables holding it, never its value, presented as the target
 	// would send it.
 	CurlAuth(s *spec.Spec, method, path, auth string) (curl.Auth, error)
-	// Client sends the requests.
+	// Client sends the requests, each under the Sender's timeout per
+	// attempt (the client may have no timeout of its own).
 	Client() *http.Client
 	// Close releases what the target started.
 	Close() error
