@@ -59,6 +59,7 @@ fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzRecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/diff FuzzShow $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/secret FuzzName $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/target FuzzCorrelationID $(FUZZTIME)
 	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' mockserver/*_test.go 2>/dev/null | sed 's/func //'); do \
 		echo "GO=$(GO) ./scripts/fuzz.sh ./mockserver $$t $(FUZZTIME)"; \
 		GO=$(GO) ./scripts/fuzz.sh ./mockserver $$t $(FUZZTIME) || exit 1; done

@@ -220,6 +220,9 @@ func correlationID(h map[string][]string, body []byte) string {
 			return v[0]
 		}
 	}
+	if !mayHoldContextID(body) {
+		return ""
+	}
 	var eb struct {
 		ContextID string `json:"contextId"`
 	}
@@ -227,4 +230,33 @@ func correlationID(h map[string][]string, body []byte) string {
 		return eb.ContextID
 	}
 	return ""
+}
+
+// mayHoldContextID reports whether decoding body may find a contextId,
+// so that most answers skip the decode. encoding/json matches a key to
+// the field under Unicode's case folding, and no rune outside ASCII folds
+// to a letter of contextid (TestContextIDFoldsInASCII); a key may also
+// be spelled with escapes. So a body without a backslash and without
+// "contextid" in any ASCII case has none.
+func mayHoldContextID(body []byte) bool {
+	const key = "contextid"
+	for i, c := range body {
+		switch {
+		case c == '\\':
+			return true
+		case c|0x20 == key[0] && len(body)-i >= len(key) && asciiFold(body[i:i+len(key)], key):
+			return true
+		}
+	}
+	return false
+}
+
+// asciiFold reports whether b is lower, ASCII letters in any case.
+func asciiFold(b []byte, lower string) bool {
+	for i := range b {
+		if b[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
