@@ -271,20 +271,47 @@ func overlayAuthorize(ctx context.Context, tokens *tokenCache, hc *http.Client, 
 		how.Present(req, c.ID, c.Secret, "")
 		return nil
 	}
-	var src *cachedToken
-	if c.GrantsPassword() {
-		cfg := &oauth2.Config{ClientID: c.ID, ClientSecret: c.Secret,
-			Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader}}
-		src = tokens.getPassword(cfg, c.Username, c.Password)
-	} else {
-		src = tokens.get(&clientcredentials.Config{ClientID: c.ID, ClientSecret: c.Secret, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader})
-	}
-	tok, err := src.tokenFor(ctx, hc, c.Name, tokenURL)
+	tok, err := tokens.forClient(c, tokenURL).tokenFor(ctx, hc, c.Name, tokenURL)
 	if err != nil {
 		return err
 	}
 	how.Present(req, c.ID, c.Secret, tok.AccessToken)
 	return nil
+}
+
+// forClient is the token of the overlay client c at tokenURL: the entry
+// get or getPassword keeps for it, found by c and tokenURL after the first
+// time (an overlay's clients do not change), without building its key (a
+// hash of the secret, the key's string) on every request.
+func (t *tokenCache) forClient(c *mockserver.Client, tokenURL string) *cachedToken {
+	k := overlayClient{c, tokenURL}
+	t.mu.Lock()
+	src := t.clients[k]
+	t.mu.Unlock()
+	if src != nil {
+		return src
+	}
+	if c.GrantsPassword() {
+		cfg := &oauth2.Config{ClientID: c.ID, ClientSecret: c.Secret,
+			Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader}}
+		src = t.getPassword(cfg, c.Username, c.Password)
+	} else {
+		src = t.get(&clientcredentials.Config{ClientID: c.ID, ClientSecret: c.Secret, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader})
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.clients == nil {
+		t.clients = map[overlayClient]*cachedToken{}
+	}
+	t.clients[k] = src
+	return src
+}
+
+// overlayClient names an overlay client's token: the client, and the
+// token URL it is fetched from.
+type overlayClient struct {
+	c   *mockserver.Client
+	url string
 }
 
 // unknownClient is the error for an auth: that names no client of ov:

@@ -12,6 +12,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
 	"github.com/casebook-dev/casebook/internal/fault"
@@ -264,4 +266,28 @@ func TestMockTargetRequestsTimeOut(t *testing.T) {
 	sender := NewSender(m, RetryPolicy{}, 100*time.Millisecond, 0)
 	_, err = sender.Send(slow, s, &Request{Method: "GET", Path: "/api/v2/outbound/campaigns/campaign-predictive", Auth: "agent", Case: "slow"})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// TestTokenForClient: forClient finds the entry get or getPassword keeps
+// for an overlay client (one token per token URL, credentials and grant,
+// whichever overlay's client asks), the same one each time.
+func TestTokenForClient(t *testing.T) {
+	tokens := tokenCache{m: map[string]*cachedToken{}}
+	agent := &mockserver.Client{Name: "agent", ID: "id", Secret: "s"}
+	same := &mockserver.Client{Name: "agent again", ID: "id", Secret: "s"}
+	otherSecret := &mockserver.Client{Name: "agent", ID: "id", Secret: "t"}
+	user := &mockserver.Client{Name: "cx", ID: "id", Secret: "s", Username: "u", Password: "p"}
+	const url, other = "http://mock.test/oauth/token", "http://other.test/oauth/token"
+
+	first := tokens.forClient(agent, url)
+	assert.Same(t, first, tokens.forClient(agent, url))
+	assert.Same(t, first, tokens.forClient(same, url), "another client with the same credentials")
+	assert.Same(t, first, tokens.get(&clientcredentials.Config{ClientID: "id", ClientSecret: "s", TokenURL: url}))
+	assert.NotSame(t, first, tokens.forClient(otherSecret, url))
+	assert.NotSame(t, first, tokens.forClient(agent, other))
+	password := tokens.forClient(user, url)
+	assert.NotSame(t, first, password)
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: "s", Endpoint: oauth2.Endpoint{TokenURL: url}}
+	assert.Same(t, password, tokens.getPassword(cfg, "u", "p"))
+	assert.Len(t, tokens.m, 4)
 }

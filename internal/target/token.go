@@ -40,8 +40,9 @@ func tokenError(err error) error {
 // a token per request (or per credential name) is how a run trips the
 // vendor's token rate limit (Schemathesis #1775 was this bug).
 type tokenCache struct {
-	mu sync.Mutex
-	m  map[string]*cachedToken
+	mu      sync.Mutex
+	m       map[string]*cachedToken
+	clients map[overlayClient]*cachedToken // m's entries of overlay clients (forClient)
 	// now is the clock tokens age by (nil: time.Now); tests set it.
 	now func() time.Time
 }
