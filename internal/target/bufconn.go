@@ -113,7 +113,7 @@ func (c *bufConn) read(b []byte) (int, error) {
 	var w waiter
 	defer w.stop()
 	for {
-		if isClosed(c.closed) {
+		if ready(c.closed) {
 			return 0, io.ErrClosedPipe
 		}
 		deadline := c.deadline(&c.readDeadline)
@@ -122,6 +122,9 @@ func (c *bufConn) read(b []byte) (int, error) {
 		}
 		if n, ok, err := c.in.read(b); ok {
 			return n, err
+		}
+		if ready(c.in.readable) {
+			continue // no timer for a wake that is already there
 		}
 		timeout := w.arm(deadline)
 		select {
@@ -146,7 +149,7 @@ func (c *bufConn) write(b []byte) (n int, _ error) {
 	var w waiter
 	defer w.stop()
 	for {
-		if isClosed(c.closed) {
+		if ready(c.closed) {
 			return n, io.ErrClosedPipe
 		}
 		deadline := c.deadline(&c.writeDeadline)
@@ -157,6 +160,9 @@ func (c *bufConn) write(b []byte) (n int, _ error) {
 		n += m
 		if err != nil || n == len(b) {
 			return n, err
+		}
+		if ready(c.out.writable) {
+			continue
 		}
 		timeout := w.arm(deadline)
 		select {
@@ -192,24 +198,33 @@ func (c *bufConn) SetDeadline(t time.Time) error {
 	return c.SetWriteDeadline(t)
 }
 
-// SetReadDeadline stores t and wakes a waiting Read to look at it.
+// SetReadDeadline stores t, and wakes a waiting Read to look at it when
+// it is sooner.
 func (c *bufConn) SetReadDeadline(t time.Time) error {
 	return c.setDeadline(&c.readDeadline, t, c.in.readable)
 }
 
-// SetWriteDeadline stores t and wakes a waiting Write to look at it.
+// SetWriteDeadline stores t, and wakes a waiting Write to look at it
+// when it is sooner.
 func (c *bufConn) SetWriteDeadline(t time.Time) error {
 	return c.setDeadline(&c.writeDeadline, t, c.out.writable)
 }
 
+// setDeadline wakes a Read or Write that may wait under d only when t
+// comes before d: a waiter's timer fires at d anyway, and it then looks
+// at the deadline again (the http.Server moves its deadlines later, or
+// clears them, more often than earlier).
 func (c *bufConn) setDeadline(d *time.Time, t time.Time, waiting chan struct{}) error {
-	if isClosed(c.closed) {
+	if ready(c.closed) {
 		return io.ErrClosedPipe
 	}
 	c.mu.Lock()
+	sooner := !t.IsZero() && (d.IsZero() || t.Before(*d))
 	*d = t
 	c.mu.Unlock()
-	wake(waiting)
+	if sooner {
+		wake(waiting)
+	}
 	return nil
 }
 
@@ -248,7 +263,8 @@ func (w *waiter) stop() {
 	}
 }
 
-func isClosed(c chan struct{}) bool {
+// ready reports whether c is closed, or has a wake waiting (taking it).
+func ready(c chan struct{}) bool {
 	select {
 	case <-c:
 		return true

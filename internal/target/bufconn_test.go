@@ -3,6 +3,7 @@ package target
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -101,6 +102,20 @@ func TestBufPipeDeadlines(t *testing.T) {
 	mustWrite(t, b, "c")
 	mustRead(t, a, make([]byte, 1))
 
+	// A deadline moved later, or cleared, wakes nobody; a waiting Read
+	// goes on waiting and reads what comes.
+	got := make(chan string)
+	go func() {
+		b := make([]byte, 2)
+		n, err := io.ReadFull(a, b)
+		got <- fmt.Sprint(string(b[:n]), err)
+	}()
+	a.SetReadDeadline(time.Time{})
+	mustWrite(t, b, "de")
+	if s := <-got; s != "de<nil>" {
+		t.Errorf("a waiting Read, deadline cleared, then bytes = %s, want de<nil>", s)
+	}
+
 	// Writes fill the buffer without waiting; then one waits, until its deadline.
 	mustWrite(t, a, string(make([]byte, bufLimit)))
 	a.SetWriteDeadline(time.Now().Add(time.Millisecond))
@@ -112,10 +127,10 @@ func TestBufPipeDeadlines(t *testing.T) {
 	checkTimeout(t, "a waiting Write, deadline moved into the past", func() error { return <-write })
 	a.SetWriteDeadline(time.Time{})
 	go func() { _, err := a.Write([]byte("yz")); write <- err }()
-	got := make([]byte, bufLimit+2)
-	mustRead(t, b, got)
-	if err := <-write; err != nil || !bytes.Equal(got[bufLimit:], []byte("yz")) {
-		t.Errorf("Write once the reader drained the buffer = %v, read %q; want nil, %q", err, got[bufLimit:], "yz")
+	all := make([]byte, bufLimit+2)
+	mustRead(t, b, all)
+	if err := <-write; err != nil || !bytes.Equal(all[bufLimit:], []byte("yz")) {
+		t.Errorf("Write once the reader drained the buffer = %v, read %q; want nil, %q", err, all[bufLimit:], "yz")
 	}
 }
 
