@@ -1,6 +1,7 @@
 package target
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -290,4 +291,33 @@ func TestTokenForClient(t *testing.T) {
 	cfg := &oauth2.Config{ClientID: "id", ClientSecret: "s", Endpoint: oauth2.Endpoint{TokenURL: url}}
 	assert.Same(t, password, tokens.getPassword(cfg, "u", "p"))
 	assert.Len(t, tokens.m, 4)
+}
+
+// TestMockTargetBigBodiesInMemory: a request body past the mock's 1 MiB
+// limit (413 while the client is still writing it) and one just under
+// it get the answers they get over loopback TCP, in memory too, where
+// each direction buffers 64 KB.
+func TestMockTargetBigBodiesInMemory(t *testing.T) {
+	s, err := spec.Load("../../specs/genesys-cloud/openapi.yaml")
+	require.NoError(t, err)
+	send := func(m *MockTarget, size int) (int, string) {
+		sender := NewSender(m, RetryPolicy{}, 30*time.Second, 0)
+		body := append([]byte(`{"name":"`), bytes.Repeat([]byte("x"), size)...)
+		body = append(body, `"}`...)
+		ex, err := sender.Send(t.Context(), s, &Request{Method: "POST", Path: "/api/v2/outbound/campaigns", Auth: "agent", Case: "big",
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
+		require.NoError(t, err)
+		return ex.Response.Status, ex.Response.Header.Get("Content-Type")
+	}
+	memory, loopback := NewMockTarget(), NewLoopbackMockTarget()
+	t.Cleanup(func() { _ = memory.Close(); _ = loopback.Close() })
+	for _, size := range []int{2 << 20, 1<<20 - 100, 200 << 10} {
+		gotStatus, gotType := send(memory, size)
+		wantStatus, wantType := send(loopback, size)
+		if gotStatus != wantStatus || gotType != wantType {
+			t.Errorf("a %d-byte body in memory: %d %s; over loopback: %d %s", size, gotStatus, gotType, wantStatus, wantType)
+		}
+		t.Logf("%d bytes: %d", size, gotStatus)
+	}
+	assert.NotEmpty(t, memory.memories, "the in-memory target reached its mock in memory")
 }
