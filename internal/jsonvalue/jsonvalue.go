@@ -7,13 +7,13 @@
 // (UseNumber) and encoded its answer with a json.Encoder. Both walk the
 // value through reflection, and the decoder scans the body twice and
 // allocates a read buffer; together they were 20-40% of the mock's own CPU
-// per request (bench/RESULTS.md, "Follow-up 5"). This package is not a
-// second JSON implementation: whether a text is valid JSON is still
-// json.Valid's verdict, and whatever is not plain (escaped or non-ASCII
-// strings read, values of other types, numbers in an unusual spelling) is
-// handed to encoding/json itself. What remains is the plain walk, and the
-// quoting of strings and floats written (AppendString, AppendFloat: the
-// JSON report writes every string of a case through them), tested against
+// per request (bench/RESULTS.md, "Follow-up 5"). Whatever is not plain
+// (escaped or non-ASCII strings read, values of other types, numbers in
+// an unusual spelling) is handed to encoding/json itself. What remains is
+// the plain walk, which checks JSON's grammar as it goes (scan.go: the
+// verdict json.Valid gives, without its call per byte), and the quoting
+// of strings and floats written (AppendString, AppendFloat: the JSON
+// report writes every string of a case through them), tested against
 // encoding/json by fuzzing (FuzzDecode, FuzzAppend, FuzzAppendString).
 package jsonvalue
 
@@ -23,6 +23,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -30,35 +31,37 @@ import (
 // decodes into an any, when data holds one JSON value and nothing else but
 // white space: numbers as json.Number, objects as map[string]any (a
 // repeated member: the last wins), arrays as []any (empty: not nil). ok
-// is false when data is not that; the caller's own decoder then says why.
+// is false when data is not that (json.Valid's verdict: Decode's walk
+// checks the grammar as it goes, see scan.go); the caller's own decoder
+// then says why.
+//
+// The strings of the value share one copy of data's text: a plain
+// string (printable ASCII, no escape) is a slice of it, not a string of
+// its own. A value kept holds the whole text, which is the size of the
+// value's strings anyway.
 func Decode(data []byte) (v any, ok bool) {
-	if !json.Valid(data) {
+	d := decoder{data: data}
+	d.pos = skipSpace(data, 0)
+	v, ok = d.value()
+	if !ok || skipSpace(data, d.pos) != len(data) {
 		return nil, false
 	}
-	d := decoder{data: data}
-	d.space()
-	v, ok = d.value()
-	return v, ok
+	return v, true
 }
 
-// decoder walks text json.Valid accepted: it checks nothing twice.
+// decoder reads a JSON text once, checking it as json.Valid does
+// (FuzzDecode holds the two to the same verdict).
 type decoder struct {
-	data []byte
-	pos  int
-}
-
-func (d *decoder) space() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\r', '\n':
-			d.pos++
-		default:
-			return
-		}
-	}
+	data  []byte
+	pos   int
+	depth int    // of objects and arrays open
+	text  string // data as a string, made on the first plain string
 }
 
 func (d *decoder) value() (any, bool) {
+	if d.pos >= len(d.data) {
+		return nil, false
+	}
 	switch c := d.data[d.pos]; c {
 	case '{':
 		return d.object()
@@ -66,19 +69,15 @@ func (d *decoder) value() (any, bool) {
 		return d.array()
 	case '"':
 		return d.str()
-	case 't':
-		d.pos += len("true")
-		return true, true
-	case 'f':
-		d.pos += len("false")
-		return false, true
-	case 'n':
-		d.pos += len("null")
-		return nil, true
+	case 't', 'f', 'n':
+		end, v, ok := literalEnd(d.data, d.pos)
+		d.pos = end
+		return v, ok
 	}
 	start := d.pos
-	for d.pos < len(d.data) && isNumberByte(d.data[d.pos]) {
-		d.pos++
+	d.pos = numberEnd(d.data, start)
+	if d.pos < 0 {
+		return nil, false
 	}
 	return json.Number(d.data[start:d.pos]), true
 }
@@ -87,43 +86,75 @@ func isNumberByte(c byte) bool {
 	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
 }
 
+// open enters an object or array at d.pos; false past json.Valid's depth.
+func (d *decoder) open() bool {
+	d.depth++
+	d.pos = skipSpace(d.data, d.pos+1)
+	return d.depth <= maxNesting && d.pos < len(d.data)
+}
+
+// next reads the comma or the closing byte after an element: done when
+// it was close, false when it was neither.
+func (d *decoder) next(close byte) (done, ok bool) {
+	d.pos = skipSpace(d.data, d.pos)
+	if d.pos >= len(d.data) {
+		return false, false
+	}
+	c := d.data[d.pos]
+	d.pos = skipSpace(d.data, d.pos+1)
+	switch c {
+	case close:
+		d.depth--
+		return true, true
+	case ',':
+		return false, d.pos < len(d.data)
+	}
+	return false, false
+}
+
 func (d *decoder) object() (any, bool) {
+	if !d.open() {
+		return nil, false
+	}
 	m := make(map[string]any)
-	d.pos++ // {
-	d.space()
 	if d.data[d.pos] == '}' {
 		d.pos++
+		d.depth--
 		return m, true
 	}
 	for {
+		if d.data[d.pos] != '"' {
+			return nil, false
+		}
 		k, ok := d.str()
 		if !ok {
 			return nil, false
 		}
-		d.space()
-		d.pos++ // :
-		d.space()
+		d.pos = skipSpace(d.data, d.pos)
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return nil, false
+		}
+		d.pos = skipSpace(d.data, d.pos+1)
 		v, ok := d.value()
 		if !ok {
 			return nil, false
 		}
 		m[k] = v
-		d.space()
-		c := d.data[d.pos]
-		d.pos++ // , or }
-		if c == '}' {
-			return m, true
+		done, ok := d.next('}')
+		if done || !ok {
+			return m, ok
 		}
-		d.space()
 	}
 }
 
 func (d *decoder) array() (any, bool) {
+	if !d.open() {
+		return nil, false
+	}
 	a := make([]any, 0)
-	d.pos++ // [
-	d.space()
 	if d.data[d.pos] == ']' {
 		d.pos++
+		d.depth--
 		return a, true
 	}
 	for {
@@ -132,42 +163,31 @@ func (d *decoder) array() (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.space()
-		c := d.data[d.pos]
-		d.pos++ // , or ]
-		if c == ']' {
-			return a, true
+		done, ok := d.next(']')
+		if done || !ok {
+			return a, ok
 		}
-		d.space()
 	}
 }
 
-// str reads a string at d.pos. One of printable ASCII without escapes is
-// its bytes; any other is left to encoding/json (escapes, UTF-8 and its
-// repair of invalid bytes).
+// str reads the string at d.pos. One of printable ASCII without escapes
+// is its bytes (a slice of d.text); any other is left to encoding/json
+// (escapes, UTF-8 and its repair of invalid bytes).
 func (d *decoder) str() (string, bool) {
 	start := d.pos
-	d.pos++ // "
-	plain := true
-	for {
-		c := d.data[d.pos]
-		if c == '"' {
-			break
-		}
-		if c == '\\' {
-			plain = false
-			d.pos++ // the escaped byte cannot end the string
-		} else if c < 0x20 || c >= 0x7f {
-			plain = false
-		}
-		d.pos++
+	end, plain := stringEnd(d.data, start)
+	if end < 0 {
+		return "", false
 	}
-	d.pos++ // "
+	d.pos = end
 	if plain {
-		return string(d.data[start+1 : d.pos-1]), true
+		if d.text == "" {
+			d.text = string(d.data)
+		}
+		return d.text[start+1 : end-1], true
 	}
 	var s string
-	if err := json.Unmarshal(d.data[start:d.pos], &s); err != nil {
+	if err := json.Unmarshal(d.data[start:end], &s); err != nil {
 		return "", false
 	}
 	return s, true
@@ -216,21 +236,31 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	return appendOther(b, v)
 }
 
+// field is an object's member, for sorting.
+type field struct {
+	name  string
+	value any
+}
+
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var small [16]field // most objects' members, sorted without an allocation
+	fields := small[:0]
+	if len(m) > len(small) {
+		fields = make([]field, 0, len(m))
 	}
-	slices.Sort(keys)
+	for k, v := range m {
+		fields = append(fields, field{k, v})
+	}
+	slices.SortFunc(fields, func(x, y field) int { return strings.Compare(x.name, y.name) })
 	b = append(b, '{')
 	var err error
-	for i, k := range keys {
+	for i, f := range fields {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = AppendString(b, k)
+		b = AppendString(b, f.name)
 		b = append(b, ':')
-		if b, err = appendValue(b, m[k]); err != nil {
+		if b, err = appendValue(b, f.value); err != nil {
 			return b, err
 		}
 	}

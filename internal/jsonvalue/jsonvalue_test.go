@@ -22,6 +22,20 @@ var seeds = []string{
 	"\"del \x7f\"", `"\ud800"`, `{"a":1,"a":2}`, ` { "a" : [ 1 , 2 , { } ] } `, "\n\t[1]\r\n",
 	`{"k\"ey":"v"}`, `{"<html>":"&amp;"}`,
 	``, ` `, `{`, `[1,]`, `{"a":1,}`, `01`, `1 2`, `"unterminated`, `{"a" 1}`, `nul`, `[1]x`, "\"ctl \x01\"", `1.`, `.5`, `+1`,
+	// The grammar's corners, each a byte from its other side: Decode and
+	// valid check it themselves.
+	`-`, `-01`, `-0.0e+0`, `1e`, `1e+`, `1E-0`, `1.e3`, `0x1`, `1_0`, `[-]`, `[1 2]`, `[1,,2]`, `[,1]`, `{,}`, `{"a":1 "b":2}`,
+	`{"a"}`, `{"a":}`, `{1:2}`, `{"a":1}}`, `[1]]`, `[[1]`, `{"a":[}`, `tru`, `truex`, `nulL`, `[true false]`, `[truefalse]`, `"a"b`,
+	`"\x"`, `"\u12"`, `"\u12G4"`, `"\uABCD"`, `"\uabcd\u0000"`, `"\`, `"\"`, `"a\/b"`, "\"tab\tinside\"", "\"nl\ninside\"",
+	"\"\xc3\"", "\"\xed\xa0\x80\"", "[1]\x00", "\x00", "\v1", "1\f", "\u00a01", "[1\u00a0]", `{"a":1,"b":{"c":[1,{"d":null}]}}`,
+}
+
+// deepSeeds are texts at json.Valid's depth and one past it, checked by
+// TestDecode only: the fuzzers minimize inputs this long too slowly.
+var deepSeeds = []string{
+	strings.Repeat("[", maxNesting) + strings.Repeat("]", maxNesting), strings.Repeat("[", maxNesting+1) + strings.Repeat("]", maxNesting+1),
+	strings.Repeat(`{"a":`, maxNesting) + "1" + strings.Repeat("}", maxNesting), strings.Repeat(`[{"a":`, maxNesting/2) + "[]" + strings.Repeat("}]", maxNesting/2),
+	strings.Repeat(`{"a":`, maxNesting+1) + "1" + strings.Repeat("}", maxNesting+1), strings.Repeat("[", maxNesting+1),
 }
 
 func decodeStd(data []byte) (any, error) {
@@ -40,9 +54,13 @@ func decodeStd(data []byte) (any, error) {
 var errRest = json.Unmarshal([]byte(`1 2`), new(any))
 
 // checkDecode: Decode accepts what the json.Decoder (UseNumber, nothing
-// after the value) accepts, and gives the same value.
+// after the value) accepts, and gives the same value; valid (Recode's
+// check) is json.Valid. Both walks check the grammar themselves.
 func checkDecode(t *testing.T, data []byte) {
 	t.Helper()
+	if got, want := valid(data), json.Valid(data); got != want {
+		t.Fatalf("valid(%q) = %v, want json.Valid's %v", data, got, want)
+	}
 	want, err := decodeStd(data)
 	got, ok := Decode(data)
 	if ok != (err == nil) {
@@ -54,7 +72,7 @@ func checkDecode(t *testing.T, data []byte) {
 }
 
 func TestDecode(t *testing.T) {
-	for _, s := range seeds {
+	for _, s := range append(seeds, deepSeeds...) {
 		checkDecode(t, []byte(s))
 	}
 }
@@ -125,44 +143,56 @@ func FuzzAppend(f *testing.F) {
 	})
 }
 
-var benchBody = []byte(`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`)
+// benchBodies are a request body and the mock's problem answer to it,
+// as bench/scale.sh's cases send and receive them.
+var benchBodies = []struct {
+	name string
+	data []byte
+}{
+	{"request", []byte(`{"recipient": {"type": "phone", "address": "+15550199"}, "initiator": {"id": "agent-456", "type": "agent"}}`)},
+	{"answer", []byte(`{"code":"bad.request","detail":"The request is not valid for the operation. /recipient/address: string doesn't match the regular expression \"^\\+[1-9][0-9]{1,14}$\"","errors":[{"location":"body","message":"string doesn't match the regular expression \"^\\+[1-9][0-9]{1,14}$\"","pointer":"/recipient/address","rule":"pattern"}],"instance":"urn:uuid:a18031e7-182c-481c-80c1-08f601efda3e","status":400,"title":"Bad Request","type":"about:blank"}`)},
+}
 
 func BenchmarkDecode(b *testing.B) {
-	b.Run("jsonvalue", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, ok := Decode(benchBody); !ok {
-				b.Fatal("not decoded")
+	for _, body := range benchBodies {
+		b.Run("jsonvalue/"+body.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := Decode(body.data); !ok {
+					b.Fatal("not decoded")
+				}
 			}
-		}
-	})
-	b.Run("encoding-json-decoder", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := decodeStd(benchBody); err != nil {
-				b.Fatal(err)
+		})
+		b.Run("encoding-json-decoder/"+body.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := decodeStd(body.data); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 func BenchmarkAppend(b *testing.B) {
-	v, _ := decodeStd(benchBody)
-	b.Run("jsonvalue", func(b *testing.B) {
-		b.ReportAllocs()
-		var buf []byte
-		for b.Loop() {
-			buf, _ = Append(buf[:0], v)
-		}
-	})
-	b.Run("encoding-json-encoder", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := encodeStd(v); err != nil {
-				b.Fatal(err)
+	for _, body := range benchBodies {
+		v, _ := decodeStd(body.data)
+		b.Run("jsonvalue/"+body.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf []byte
+			for b.Loop() {
+				buf, _ = Append(buf[:0], v)
 			}
-		}
-	})
+		})
+		b.Run("encoding-json-encoder/"+body.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := encodeStd(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // checkAppendString: AppendString quotes as a json.Encoder without HTML
@@ -305,5 +335,41 @@ func TestRecodeDepth(t *testing.T) {
 	deepArrays := []byte(strings.Repeat("[", 1000) + strings.Repeat("]", 1000)) // arrays are read once: no limit
 	if _, ok := Recode(nil, deepArrays, nil, ""); !ok {
 		t.Errorf("Recode declined arrays 1000 deep")
+	}
+}
+
+// BenchmarkRecode: bodies as the JSON report writes them, masked.
+func BenchmarkRecode(b *testing.B) {
+	for _, body := range benchBodies {
+		b.Run(body.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf []byte
+			for b.Loop() {
+				var ok bool
+				if buf, ok = Recode(buf[:0], body.data, maskNameBytes, "MASKED"); !ok {
+					b.Fatal("not recoded")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkValid: Recode's check of a body, and json.Valid's.
+func BenchmarkValid(b *testing.B) {
+	for _, body := range benchBodies {
+		b.Run("jsonvalue/"+body.name, func(b *testing.B) {
+			for b.Loop() {
+				if !valid(body.data) {
+					b.Fatal("not valid")
+				}
+			}
+		})
+		b.Run("encoding-json/"+body.name, func(b *testing.B) {
+			for b.Loop() {
+				if !json.Valid(body.data) {
+					b.Fatal("not valid")
+				}
+			}
+		})
 	}
 }

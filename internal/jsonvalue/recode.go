@@ -23,7 +23,7 @@ import (
 // UTF-8, or when objects nest deeper than 64: the caller then takes
 // Decode and Append, which say what such a text becomes. FuzzRecode holds the two paths to the same bytes.
 func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out []byte, ok bool) {
-	if !json.Valid(data) {
+	if !valid(data) {
 		return dst, false
 	}
 	r := recoder{data: data, mask: mask, masked: masked, members: make([]member, 0, 32)}
@@ -35,7 +35,7 @@ func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out [
 	return out, true
 }
 
-// recoder walks text json.Valid accepted.
+// recoder walks text valid accepted.
 type recoder struct {
 	data    []byte
 	mask    func([]byte) bool
@@ -50,13 +50,6 @@ const maxDepth = 64
 // member is where an object's member lies: its name (without quotes) and
 // its value.
 type member struct{ name0, name1, val int }
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
-		i++
-	}
-	return i
-}
 
 // value appends the value at i and says where it ends.
 func (r *recoder) value(b []byte, i int) ([]byte, int, bool) {
@@ -210,7 +203,7 @@ func (r *recoder) str(b []byte, i int) ([]byte, int, bool) {
 // verbatim reports whether the inside of a JSON string is what
 // AppendString writes for the string it decodes to: escapes only of
 // '"', '\\', '\n', '\r', '\t', '\b' and '\f', non-ASCII only as valid
-// UTF-8 other than U+2028 and U+2029 (json.Valid has refused control
+// UTF-8 other than U+2028 and U+2029 (valid has refused control
 // bytes).
 func verbatim(s []byte) bool {
 	for i := 0; i < len(s); {

@@ -1,0 +1,184 @@
+package jsonvalue
+
+// The grammar of JSON as json.Valid reads it (RFC 8259; strings may hold
+// invalid UTF-8; objects and arrays nest at most maxNesting deep), for
+// Decode's walk, which checks as it builds, and for valid, Recode's
+// check. json.Valid's state machine, a call per byte, was some 40% of
+// Decode's cost (bench/RESULTS.md, "Follow-up 13"); FuzzDecode holds
+// both walks to its verdict.
+
+// maxNesting is how deep json.Valid lets objects and arrays nest
+// (encoding/json's maxNestingDepth).
+const maxNesting = 10000
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd is the index past the string whose quote is at i, or -1 when
+// it is no JSON string (a control byte, a bad escape, no closing quote).
+// plain: printable ASCII without escapes, which is its own value.
+func stringEnd(data []byte, i int) (end int, plain bool) {
+	plain = true
+	for i++; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '"':
+			return i + 1, plain
+		case c == '\\':
+			plain = false
+			if i++; i >= len(data) {
+				return -1, false
+			}
+			switch data[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(data) || !isHex(data[i+1]) || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) {
+					return -1, false
+				}
+				i += 4
+			default:
+				return -1, false
+			}
+		case c < 0x20:
+			return -1, false
+		case c >= 0x7f:
+			plain = false
+		}
+	}
+	return -1, false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// numberEnd is the index past the number at i (-?(0|[1-9][0-9]*)
+// (.[0-9]+)?([eE][+-]?[0-9]+)?), or -1 when none starts there.
+func numberEnd(data []byte, i int) int {
+	if i < len(data) && data[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(data):
+		return -1
+	case data[i] == '0':
+		i++
+	case data[i] >= '1' && data[i] <= '9':
+		i = digitsEnd(data, i+1)
+	default:
+		return -1
+	}
+	if i < len(data) && data[i] == '.' {
+		if i = digitsEnd(data, i+1); !isDigit(data[i-1]) {
+			return -1
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if i = digitsEnd(data, i); !isDigit(data[i-1]) {
+			return -1
+		}
+	}
+	return i
+}
+
+func digitsEnd(data []byte, i int) int {
+	for i < len(data) && isDigit(data[i]) {
+		i++
+	}
+	return i
+}
+
+// literalEnd is the index past the true, false or null at i and its
+// value, or ok false.
+func literalEnd(data []byte, i int) (end int, v any, ok bool) {
+	rest := data[i:]
+	switch {
+	case len(rest) >= 4 && string(rest[:4]) == "true":
+		return i + 4, true, true
+	case len(rest) >= 5 && string(rest[:5]) == "false":
+		return i + 5, false, true
+	case len(rest) >= 4 && string(rest[:4]) == "null":
+		return i + 4, nil, true
+	}
+	return i, nil, false
+}
+
+// valid is json.Valid(data).
+func valid(data []byte) bool {
+	end := validValue(data, skipSpace(data, 0), 0)
+	return end >= 0 && skipSpace(data, end) == len(data)
+}
+
+// validValue is the index past the value at i, in depth objects and
+// arrays, or -1 when no valid value starts there.
+func validValue(data []byte, i, depth int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		end, _ := stringEnd(data, i)
+		return end
+	case 't', 'f', 'n':
+		end, _, ok := literalEnd(data, i)
+		if !ok {
+			return -1
+		}
+		return end
+	case '{', '[':
+		return validComposite(data, i, depth+1)
+	}
+	return numberEnd(data, i)
+}
+
+// validComposite is validValue of the object or array at i.
+func validComposite(data []byte, i, depth int) int {
+	if depth > maxNesting {
+		return -1
+	}
+	close := byte(']')
+	if data[i] == '{' {
+		close = '}'
+	}
+	if i = skipSpace(data, i+1); i < len(data) && data[i] == close {
+		return i + 1
+	}
+	for {
+		if close == '}' {
+			if i >= len(data) || data[i] != '"' {
+				return -1
+			}
+			if i, _ = stringEnd(data, i); i < 0 {
+				return -1
+			}
+			if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
+				return -1
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i = validValue(data, i, depth); i < 0 {
+			return -1
+		}
+		if i = skipSpace(data, i); i >= len(data) {
+			return -1
+		}
+		switch data[i] {
+		case close:
+			return i + 1
+		case ',':
+			i = skipSpace(data, i+1)
+		default:
+			return -1
+		}
+	}
+}
