@@ -1,14 +1,19 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/casebook-dev/casebook/internal/casefile"
+	"github.com/casebook-dev/casebook/internal/diff"
+	"github.com/casebook-dev/casebook/internal/finding"
 	"github.com/casebook-dev/casebook/internal/results"
 )
 
@@ -87,6 +92,52 @@ func BenchmarkJUnitPassing(b *testing.B) {
 			Status: results.Passed, Duration: 1234567 * time.Nanosecond, SpecPath: "specs/" + dir + ".yaml"})
 	}
 	b.Run("stream", benchStream(Outputs{Format: "junit"}, rs))
+}
+
+// BenchmarkJSONPassing streams the JSON report of 1,000 passing results
+// shaped as bench/scale.sh's run makes them: the request and the mock's
+// problem answer with their headers and JSON bodies, a lint finding, an
+// expected body. A case's bodies and headers are most of its cost.
+func BenchmarkJSONPassing(b *testing.B) {
+	var rs []*results.Result
+	for i := range 1000 {
+		rs = append(rs, passingResult(i))
+	}
+	b.Run("stream", benchStream(Outputs{Format: "json"}, rs))
+}
+
+// passingResult is the i-th of BenchmarkJSONPassing's results.
+func passingResult(i int) *results.Result {
+	name := fmt.Sprintf("pc-address-not-e164-%06d", i)
+	c := &casefile.Case{
+		Name: name, Pitfall: "The recipient address is a local number (555-0199), not E.164 (+15550199).",
+		Source: "forum thread", Tags: []string{"personal-connection", "recipient", "e164", "thread"}, FixedBy: "pc-correct-call",
+		Expect: casefile.Expect{
+			Status:    400,
+			Body:      &casefile.Value{V: map[string]any{"code": "bad.request", "status": json.Number("400"), "errors": []any{map[string]any{"pointer": "/recipient/address", "rule": "pattern"}}}},
+			BodyMatch: casefile.MatchSubset,
+			Lint:      []casefile.ExpectedFinding{{Pointer: "/recipient/address", Rule: "pattern"}},
+		},
+		Pos: casefile.Pos{File: "cases/personal-connection/" + name + ".yaml", Line: 1, Column: 1},
+	}
+	pattern := `string doesn't match the regular expression "^\\+[1-9][0-9]{1,14}$"`
+	return &results.Result{
+		Case: c, Status: results.Passed, SpecPath: "/work/specs/personal-connection.yaml", Target: "mock",
+		Operation: "POST /api/v2/outbound/campaigns/{campaignId}/calls",
+		Findings: []finding.Finding{{Severity: finding.Error, Location: finding.InBody, Pointer: "/recipient/address", Rule: "pattern",
+			Message: pattern, Allowed: []string{`^\\+[1-9][0-9]{1,14}$`}}},
+		Request: &results.Request{Method: "POST", URL: "http://127.0.0.1:42129/api/v2/outbound/campaigns/pc-campaign/calls",
+			Header: http.Header{"Authorization": {"Bearer REDACTED"}, "Content-Type": {"application/json"},
+				"Traceparent": {"00-5637a5756ccab760b143b841bdfa423a-70b431bb6daa8f30-01"}, "User-Agent": {"casebook/dev"}},
+			Body: []byte(`{"recipient": {"type": "phone", "address": "555-0199"}, "initiator": {"id": "agent-456", "type": "agent"}}`)},
+		Response: &results.Response{Status: 400,
+			Header: http.Header{"Content-Length": {"444"}, "Content-Type": {"application/problem+json"},
+				"Date": {"Tue, 01 Dec 2026 16:53:15 GMT"}, "X-Content-Type-Options": {"nosniff"}},
+			Body: []byte(`{"code":"bad.request","detail":"The request is not valid for the operation. /recipient/address: ` + strings.ReplaceAll(pattern, `"`, `\"`) +
+				`","errors":[{"location":"body","message":"` + strings.ReplaceAll(pattern, `"`, `\"`) + `","pointer":"/recipient/address","rule":"pattern"}],` +
+				`"instance":"urn:uuid:a18031e7-182c-481c-80c1-08f601efda3e","status":400,"title":"Bad Request","type":"about:blank"}`)},
+		Differences: []diff.Difference{}, Duration: 181 * time.Microsecond, Attempts: 1, TraceID: "5637a5756ccab760b143b841bdfa423a",
+	}
 }
 
 // benchWrite writes o's reports of rs with Outputs.Write.

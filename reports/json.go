@@ -87,57 +87,6 @@ func (cw *jsonCaseWriter) write(w io.Writer, r *results.Result) error {
 	return err
 }
 
-// indentJSON appends src, compact JSON as encoding/json writes it (valid,
-// no space outside strings), indented as json.Indent(dst, src, prefix,
-// indent) would: a member or an element a line, "key": value, empty
-// objects and arrays kept as {} and [], the first line not prefixed.
-func indentJSON(dst, src []byte, prefix, indent string) []byte {
-	depth := 0
-	newline := func() {
-		dst = append(dst, '\n')
-		dst = append(dst, prefix...)
-		for range depth {
-			dst = append(dst, indent...)
-		}
-	}
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch c {
-		case '"':
-			j := i + 1
-			for src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			dst = append(dst, src[i:j+1]...)
-			i = j
-		case '{', '[':
-			dst = append(dst, c)
-			if next := src[i+1]; next == '}' || next == ']' {
-				dst = append(dst, next)
-				i++
-				continue
-			}
-			depth++
-			newline()
-		case '}', ']':
-			depth--
-			newline()
-			dst = append(dst, c)
-		case ',':
-			dst = append(dst, c)
-			newline()
-		case ':':
-			dst = append(dst, ':', ' ')
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
-}
-
 // end closes the list.
 func (cw *jsonCaseWriter) end() string {
 	if cw.n == 0 {

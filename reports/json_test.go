@@ -203,37 +203,6 @@ func TestJSONStreamsTheWholeDocument(t *testing.T) {
 	}
 }
 
-// indentJSON indents what encoding/json writes as json.Indent does.
-func FuzzIndentJSON(f *testing.F) {
-	for _, seed := range []string{
-		`{}`, `[]`, `null`, `"x"`, `1.5e3`, `{"a":[],"b":{},"c":[{}],"d":[[]]}`,
-		`{"a\"b":"c\\","k:,{":"[v]}","\\\"":["\u2028",true,false,null,-0.1]}`,
-		`{"a":{"b":{"c":[1,2,{"d":"e"}]}}}`,
-	} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var v any
-		if json.Unmarshal(data, &v) != nil {
-			return
-		}
-		var compact bytes.Buffer
-		enc := json.NewEncoder(&compact)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-		src := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
-		var want bytes.Buffer
-		if err := json.Indent(&want, src, "    ", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if got := indentJSON([]byte("x"), src, "    ", "  "); string(got) != "x"+want.String() {
-			t.Errorf("indentJSON(%s) =\n%s\nwant\n%s", src, got[1:], want.String())
-		}
-	})
-}
-
 // setRedactedBody (the reference's) and redactedBody (the report's)
 // decode an object once; what they give is what setBody(redactBody(b))
 // sets, for any body.

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
@@ -28,7 +29,8 @@ import (
 // Strings and floats go through jsonvalue's appenders (encoding/json's
 // quoting: no HTML escapes, U+2028 and U+2029 escaped, invalid UTF-8 as
 // U+FFFD); generic values (bodies, expected values, differences) are
-// jsonvalue.Append'ed compact, then indented by indentJSON.
+// written indented where they stand by jsonvalue's AppendIndent and
+// RecodeIndent, in one pass.
 type jsonOut struct {
 	b       []byte
 	level   int  // of the member or element written next
@@ -151,21 +153,46 @@ func (o *jsonOut) strsOmit(k string, ss []string) {
 
 // value writes a generic value as encoding/json encodes it.
 func (o *jsonOut) value(v any) error {
-	var err error
-	if o.scratch, err = jsonvalue.Append(o.scratch[:0], v); err != nil {
-		return err
-	}
-	o.raw(o.scratch)
-	return nil
+	b, err := jsonvalue.AppendIndent(o.b, v, o.prefix(), "  ")
+	o.b = b
+	return err
 }
 
 // raw writes compact JSON (jsonvalue.Append's, or this package's) indented.
 func (o *jsonOut) raw(compact []byte) {
-	prefix := strings.Repeat(" ", 2*o.level)
+	o.b = jsonvalue.Indent(o.b, compact, o.prefix(), "  ")
+}
+
+// prefix is what starts a line inside the value written next.
+func (o *jsonOut) prefix() string {
 	if n := 1 + 2*o.level; n <= len(spaces) {
-		prefix = spaces[1:n]
+		return spaces[1:n]
 	}
-	o.b = indentJSON(o.b, compact, prefix, "  ")
+	return strings.Repeat(" ", 2*o.level)
+}
+
+// jsonBody writes a body that is a JSON object or array as the member
+// named k, recoded and indented in one pass (jsonvalue.RecodeIndent), and
+// reports whether it did: any other body, or one Recode declines, is
+// redactedBody's to write, and o is left as it was.
+func (o *jsonOut) jsonBody(k string, body []byte) bool {
+	if lead := bytes.TrimLeft(body, " \t\r\n"); len(lead) == 0 || (lead[0] != '{' && lead[0] != '[') {
+		return false
+	}
+	if o.mask == nil {
+		o.mask = o.secretNameBytes
+	}
+	n, empty := len(o.b), o.empty
+	if k != "" {
+		o.key(k)
+	}
+	b, ok := jsonvalue.RecodeIndent(o.b, body, o.mask, secret.Redacted, o.prefix(), "  ")
+	if !ok {
+		o.b, o.empty = b[:n], empty
+		return false
+	}
+	o.b = b
+	return true
 }
 
 // sortedKeys are m's keys in encoding/json's order, in o's reused slice.
@@ -447,6 +474,9 @@ func (o *jsonOut) headersAndBody(h http.Header, body []byte) error {
 		o.close(']')
 	}
 	o.close('}')
+	if o.jsonBody("body", body) {
+		return nil
+	}
 	kind, out, err := o.redactedBody(body)
 	if err != nil {
 		return err
@@ -502,11 +532,9 @@ func (o *jsonOut) differences(ds []diff.Difference) {
 // diffValue is rawJSON: the value as JSON, or, when encoding/json cannot
 // encode it, its fmt.Sprint as a JSON string.
 func (o *jsonOut) diffValue(v any) {
-	var err error
-	if o.scratch, err = jsonvalue.Append(o.scratch[:0], v); err != nil {
-		o.scratch = jsonvalue.AppendString(o.scratch[:0], fmt.Sprint(v))
+	if err := o.value(v); err != nil {
+		o.b = jsonvalue.AppendString(o.b, fmt.Sprint(v))
 	}
-	o.raw(o.scratch)
 }
 
 // channel writes the case's channel and the events that came on it.
@@ -530,6 +558,10 @@ func (o *jsonOut) channel(ch *results.Channel, events []results.Event) error {
 			return err
 		}
 		o.key("body") // the body as JSON or text; null for other bytes
+		if o.jsonBody("", e.Body) {
+			o.close('}')
+			continue
+		}
 		kind, out, err := o.redactedBody(e.Body)
 		if err != nil {
 			return err

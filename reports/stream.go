@@ -41,6 +41,7 @@ type streamPart struct {
 	written      int64
 	err          error // the first error; the part writes nothing more
 	f            spooler
+	cw           countingTo // what Add counts a case's bytes with
 }
 
 // spooler is a format that can be written a case at a time.
@@ -112,9 +113,9 @@ func (s *Stream) Add(r *results.Result) {
 		if p.err != nil {
 			continue
 		}
-		cw := &countingTo{w: p.w}
-		p.err = p.f.add(cw, p.written, r, p, s.opts)
-		p.written += cw.n
+		p.cw = countingTo{w: p.w} // p's, not a new one per case
+		p.err = p.f.add(&p.cw, p.written, r, p, s.opts)
+		p.written += p.cw.n
 	}
 }
 

@@ -198,15 +198,90 @@ func (d *decoder) str() (string, bool) {
 // come out in key order, as encoding/json writes them. On an error (a
 // value encoding/json cannot encode) dst comes back as it was.
 func Append(dst []byte, v any) ([]byte, error) {
+	return appendLaidOut(dst, v, &layout{})
+}
+
+// AppendIndent is Append laid out as Indent(dst, Append(v), prefix,
+// indent) would lay it out, in one pass (the JSON report writes bodies
+// and expected values indented where they stand in its document).
+func AppendIndent(dst []byte, v any, prefix, indent string) ([]byte, error) {
+	return appendLaidOut(dst, v, &layout{on: true, prefix: prefix, indent: indent})
+}
+
+func appendLaidOut(dst []byte, v any, l *layout) ([]byte, error) {
 	n := len(dst)
-	out, err := appendValue(dst, v)
+	out, err := appendValue(dst, v, l)
 	if err != nil {
 		return dst[:n], err
 	}
 	return out, nil
 }
 
-func appendValue(b []byte, v any) ([]byte, error) {
+// layout is where a writer puts white space: none when off (compact),
+// else json.Indent's: a member or element a line, after prefix and an
+// indent per level of depth.
+type layout struct {
+	on             bool
+	prefix, indent string
+	depth          int
+}
+
+// open starts a non-empty object or array's first line.
+func (l *layout) open(b []byte) []byte {
+	if !l.on {
+		return b
+	}
+	l.depth++
+	return l.newline(b)
+}
+
+// next starts an element or member after the first.
+func (l *layout) next(b []byte) []byte {
+	b = append(b, ',')
+	if !l.on {
+		return b
+	}
+	return l.newline(b)
+}
+
+// close ends a non-empty object or array.
+func (l *layout) close(b []byte, c byte) []byte {
+	if l.on {
+		l.depth--
+		b = l.newline(b)
+	}
+	return append(b, c)
+}
+
+// colon ends a member's name.
+func (l *layout) colon(b []byte) []byte {
+	if !l.on {
+		return append(b, ':')
+	}
+	return append(b, ':', ' ')
+}
+
+func (l *layout) newline(b []byte) []byte {
+	b = append(b, '\n')
+	b = append(b, l.prefix...)
+	for range l.depth {
+		b = append(b, l.indent...)
+	}
+	return b
+}
+
+// other appends what appendOther writes, laid out.
+func (l *layout) other(b []byte, v any) ([]byte, error) {
+	n := len(b)
+	b, err := appendOther(b, v)
+	if !l.on || err != nil {
+		return b, err
+	}
+	compact := bytes.Clone(b[n:])
+	return Indent(b[:n], compact, l.prefix+strings.Repeat(l.indent, l.depth), l.indent), nil
+}
+
+func appendValue(b []byte, v any, l *layout) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
@@ -226,14 +301,14 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 	case map[string]any:
 		if x != nil {
-			return appendObject(b, x)
+			return appendObject(b, x, l)
 		}
 	case []any:
 		if x != nil {
-			return appendArray(b, x)
+			return appendArray(b, x, l)
 		}
 	}
-	return appendOther(b, v)
+	return l.other(b, v)
 }
 
 // field is an object's member, for sorting.
@@ -242,7 +317,10 @@ type field struct {
 	value any
 }
 
-func appendObject(b []byte, m map[string]any) ([]byte, error) {
+func appendObject(b []byte, m map[string]any, l *layout) ([]byte, error) {
+	if len(m) == 0 {
+		return append(b, '{', '}'), nil
+	}
 	var small [16]field // most objects' members, sorted without an allocation
 	fields := small[:0]
 	if len(m) > len(small) {
@@ -252,33 +330,86 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 		fields = append(fields, field{k, v})
 	}
 	slices.SortFunc(fields, func(x, y field) int { return strings.Compare(x.name, y.name) })
-	b = append(b, '{')
+	b = l.open(append(b, '{'))
 	var err error
 	for i, f := range fields {
 		if i > 0 {
-			b = append(b, ',')
+			b = l.next(b)
 		}
-		b = AppendString(b, f.name)
-		b = append(b, ':')
-		if b, err = appendValue(b, f.value); err != nil {
+		b = l.colon(AppendString(b, f.name))
+		if b, err = appendValue(b, f.value, l); err != nil {
 			return b, err
 		}
 	}
-	return append(b, '}'), nil
+	return l.close(b, '}'), nil
 }
 
-func appendArray(b []byte, a []any) ([]byte, error) {
-	b = append(b, '[')
+func appendArray(b []byte, a []any, l *layout) ([]byte, error) {
+	if len(a) == 0 {
+		return append(b, '[', ']'), nil
+	}
+	b = l.open(append(b, '['))
 	var err error
 	for i, e := range a {
 		if i > 0 {
-			b = append(b, ',')
+			b = l.next(b)
 		}
-		if b, err = appendValue(b, e); err != nil {
+		if b, err = appendValue(b, e, l); err != nil {
 			return b, err
 		}
 	}
-	return append(b, ']'), nil
+	return l.close(b, ']'), nil
+}
+
+// Indent appends src, compact JSON as encoding/json writes it (valid, no
+// space outside strings), indented as json.Indent(dst, src, prefix,
+// indent) would: a member or an element a line, "key": value, empty
+// objects and arrays kept as {} and [], the first line not prefixed.
+func Indent(dst, src []byte, prefix, indent string) []byte {
+	depth := 0
+	newline := func() {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case '"':
+			j := i + 1
+			for src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			dst = append(dst, src[i:j+1]...)
+			i = j
+		case '{', '[':
+			dst = append(dst, c)
+			if next := src[i+1]; next == '}' || next == ']' {
+				dst = append(dst, next)
+				i++
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline()
+		case ':':
+			dst = append(dst, ':', ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // AppendString appends s quoted as a json.Encoder with SetEscapeHTML(false)

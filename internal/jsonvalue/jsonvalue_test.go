@@ -69,6 +69,43 @@ func checkDecode(t *testing.T, data []byte) {
 	if ok && !reflect.DeepEqual(got, want) {
 		t.Fatalf("Decode(%q) = %#v, want %#v", data, got, want)
 	}
+	if ok && len(data) <= 4096 { // indenting deepSeeds writes 10,000 lines of up to 10,000 indents
+		checkAppendIndent(t, got)
+	}
+}
+
+// The layouts AppendIndent and RecodeIndent are checked in: the JSON
+// report's (a prefix of spaces, two more a level) and an odd one.
+var layouts = [][2]string{{"    ", "  "}, {"", "\t>"}}
+
+// indentStd is json.Indent(compact, prefix, indent).
+func indentStd(t *testing.T, compact []byte, prefix, indent string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, compact, prefix, indent); err != nil {
+		t.Fatalf("json.Indent(%s): %v", compact, err)
+	}
+	return buf.Bytes()
+}
+
+// checkAppendIndent: AppendIndent writes json.Indent of what Append
+// writes, and fails where it fails, leaving dst as it was.
+func checkAppendIndent(t *testing.T, v any) {
+	t.Helper()
+	compact, err := Append(nil, v)
+	for _, l := range layouts {
+		got, ierr := AppendIndent([]byte("prefix"), v, l[0], l[1])
+		if (ierr == nil) != (err == nil) {
+			t.Fatalf("AppendIndent(%#v) error = %v, want Append's %v", v, ierr, err)
+		}
+		want := []byte("prefix")
+		if err == nil {
+			want = append(want, indentStd(t, compact, l[0], l[1])...)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("AppendIndent(%#v, %q, %q) =\n%s\nwant json.Indent of Append =\n%s", v, l[0], l[1], got, want)
+		}
+	}
 }
 
 func TestDecode(t *testing.T) {
@@ -109,6 +146,7 @@ func checkAppend(t *testing.T, v any) {
 	if !bytes.Equal(got, append([]byte("prefix"), want...)) {
 		t.Fatalf("Append(%#v) = %s, want prefix%s", v, got, want)
 	}
+	checkAppendIndent(t, v)
 }
 
 func TestAppend(t *testing.T) {
@@ -264,6 +302,9 @@ func checkRecode(t *testing.T, data []byte) {
 			if string(got) != "x" {
 				t.Fatalf("Recode(%q) = %q, false: want dst as it was", data, got)
 			}
+			if indented, ok := RecodeIndent([]byte("x"), data, fn, "MASKED", "  ", "  "); ok || string(indented) != "x" {
+				t.Fatalf("RecodeIndent(%q) = %q, %v: want dst as it was, false, as Recode", data, indented, ok)
+			}
 			if isJSON && !bytes.Contains(data, []byte(`\`)) && utf8.Valid(data) && !repeatsName(v, data) && bytes.Count(data, []byte("{")) <= maxDepth {
 				t.Fatalf("Recode(%q) declined a text Decode reads, without escapes or repeated names", data)
 			}
@@ -275,6 +316,12 @@ func checkRecode(t *testing.T, data []byte) {
 		want, err := Append([]byte("x"), v)
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("Recode(%q, mask %v) =\n%s\nwant Append(Decode) =\n%s (%v)", data, mask, got, want, err)
+		}
+		for _, l := range layouts {
+			indented, ok := RecodeIndent([]byte("x"), data, fn, "MASKED", l[0], l[1])
+			if want := append([]byte("x"), indentStd(t, got[1:], l[0], l[1])...); !ok || !bytes.Equal(indented, want) {
+				t.Fatalf("RecodeIndent(%q, mask %v, %q, %q) =\n%s, %v\nwant json.Indent of Recode =\n%s", data, mask, l[0], l[1], indented, ok, want)
+			}
 		}
 	}
 }
@@ -372,4 +419,29 @@ func BenchmarkValid(b *testing.B) {
 			}
 		})
 	}
+}
+
+// Indent indents what encoding/json writes as json.Indent does.
+func FuzzIndent(f *testing.F) {
+	for _, seed := range []string{
+		`{}`, `[]`, `null`, `"x"`, `1.5e3`, `{"a":[],"b":{},"c":[{}],"d":[[]]}`,
+		`{"a\"b":"c\\","k:,{":"[v]}","\\\"":["\u2028",true,false,null,-0.1]}`,
+		`{"a":{"b":{"c":[1,2,{"d":"e"}]}}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			return
+		}
+		src, err := encodeStd(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := indentStd(t, src, "    ", "  ")
+		if got := Indent([]byte("x"), src, "    ", "  "); string(got) != "x"+string(want) {
+			t.Errorf("Indent(%s) =\n%s\nwant\n%s", src, got[1:], want)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -23,10 +24,24 @@ import (
 // UTF-8, or when objects nest deeper than 64: the caller then takes
 // Decode and Append, which say what such a text becomes. FuzzRecode holds the two paths to the same bytes.
 func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out []byte, ok bool) {
+	return recode(dst, data, mask, masked, layout{})
+}
+
+// RecodeIndent is Recode laid out as Indent(dst, Recode(data), prefix,
+// indent) would lay it out, in one pass: the JSON report writes a body
+// where its document indents it.
+func RecodeIndent(dst, data []byte, mask func(name []byte) bool, masked, prefix, indent string) (out []byte, ok bool) {
+	return recode(dst, data, mask, masked, layout{on: true, prefix: prefix, indent: indent})
+}
+
+func recode(dst, data []byte, mask func(name []byte) bool, masked string, l layout) (out []byte, ok bool) {
 	if !valid(data) {
 		return dst, false
 	}
-	r := recoder{data: data, mask: mask, masked: masked, members: make([]member, 0, 32)}
+	members := memberStacks.Get().(*[]member)
+	defer memberStacks.Put(members)
+	r := recoder{data: data, mask: mask, masked: masked, members: (*members)[:0], l: l}
+	defer func() { *members = r.members[:0] }()
 	n := len(dst)
 	out, _, ok = r.value(dst, skipSpace(data, 0))
 	if !ok {
@@ -42,7 +57,11 @@ type recoder struct {
 	masked  string
 	members []member // the members of the objects being written, innermost last
 	depth   int      // of objects open
+	l       layout
 }
+
+// memberStacks holds recoders' member stacks between calls.
+var memberStacks = sync.Pool{New: func() any { s := make([]member, 0, 32); return &s }}
 
 // maxDepth is how deep objects may nest in a text Recode writes.
 const maxDepth = 64
@@ -143,14 +162,13 @@ func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
 			return b, 0, false // a repeated name: the last one wins in Decode
 		}
 	}
-	b = append(b, '{')
+	b = r.l.open(append(b, '{'))
 	for k := range len(ms) {
 		m := r.members[base+k] // r.members grows under the values written
 		if k > 0 {
-			b = append(b, ',')
+			b = r.l.next(b)
 		}
-		b = append(b, data[m.name0-1:m.name1+1]...)
-		b = append(b, ':')
+		b = r.l.colon(append(b, data[m.name0-1:m.name1+1]...))
 		if r.mask != nil && data[m.val] == '"' && data[m.val+1] != '"' && r.mask(data[m.name0:m.name1]) {
 			b = AppendString(b, r.masked)
 			continue
@@ -160,16 +178,16 @@ func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
 			return b, 0, false
 		}
 	}
-	return append(b, '}'), i, true
+	return r.l.close(b, '}'), i, true
 }
 
 func (r *recoder) array(b []byte, i int) ([]byte, int, bool) {
 	data := r.data
 	i = skipSpace(data, i+1)
-	b = append(b, '[')
 	if data[i] == ']' {
-		return append(b, ']'), i + 1, true
+		return append(b, '[', ']'), i + 1, true
 	}
+	b = r.l.open(append(b, '['))
 	for {
 		var ok bool
 		if b, i, ok = r.value(b, i); !ok {
@@ -179,9 +197,9 @@ func (r *recoder) array(b []byte, i int) ([]byte, int, bool) {
 		c := data[i]
 		i = skipSpace(data, i+1)
 		if c == ']' {
-			return append(b, ']'), i, true
+			return r.l.close(b, ']'), i, true
 		}
-		b = append(b, ',')
+		b = r.l.next(b)
 	}
 }
 

@@ -25,6 +25,9 @@ func stringEnd(data []byte, i int) (end int, plain bool) {
 	plain = true
 	for i++; i < len(data); i++ {
 		c := data[i]
+		if plainByte[c] {
+			continue
+		}
 		switch {
 		case c == '"':
 			return i + 1, plain
@@ -51,6 +54,15 @@ func stringEnd(data []byte, i int) (end int, plain bool) {
 	}
 	return -1, false
 }
+
+// plainByte: printable ASCII other than '"' and '\\', what a plain
+// string is made of.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
