@@ -421,11 +421,10 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
-			i++
-			continue
+		if i = plainEnd(s, i); i == len(s) {
+			break
 		}
+		c := s[i]
 		b = append(b, s[start:i]...)
 		if c < utf8.RuneSelf {
 			b = appendEscape(b, c)

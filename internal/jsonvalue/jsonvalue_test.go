@@ -445,3 +445,27 @@ func FuzzIndent(f *testing.F) {
 		}
 	})
 }
+
+// plainEnd, eight bytes at a time, stops where a byte at a time stops:
+// every byte value at every place of a run of plain bytes, strings and
+// byte slices alike.
+func TestPlainEnd(t *testing.T) {
+	for c := range 256 {
+		for at := range 20 {
+			s := []byte(strings.Repeat("a~ }", 5)) // 0x7e, 0x20 and 0x7d: plain bytes at their edges
+			s[at] = byte(c)
+			want := len(s)
+			if !plainByte[c] {
+				want = at
+			}
+			for from := range at + 1 {
+				if got := plainEnd(s, from); got != want {
+					t.Fatalf("plainEnd(%q, %d) = %d, want %d", s, from, got, want)
+				}
+				if got := plainEnd(string(s), from); got != want {
+					t.Fatalf("plainEnd(string %q, %d) = %d, want %d", s, from, got, want)
+				}
+			}
+		}
+	}
+}

@@ -225,6 +225,9 @@ func (r *recoder) str(b []byte, i int) ([]byte, int, bool) {
 // bytes).
 func verbatim(s []byte) bool {
 	for i := 0; i < len(s); {
+		if i = plainEnd(s, i); i == len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c == '\\':

@@ -1,5 +1,7 @@
 package jsonvalue
 
+import "unicode/utf8"
+
 // The grammar of JSON as json.Valid reads it (RFC 8259; strings may hold
 // invalid UTF-8; objects and arrays nest at most maxNesting deep), for
 // Decode's walk, which checks as it builds, and for valid, Recode's
@@ -24,10 +26,10 @@ func skipSpace(data []byte, i int) int {
 func stringEnd(data []byte, i int) (end int, plain bool) {
 	plain = true
 	for i++; i < len(data); i++ {
-		c := data[i]
-		if plainByte[c] {
-			continue
+		if i = plainEnd(data, i); i >= len(data) {
+			break
 		}
+		c := data[i]
 		switch {
 		case c == '"':
 			return i + 1, plain
@@ -48,21 +50,43 @@ func stringEnd(data []byte, i int) (end int, plain bool) {
 			}
 		case c < 0x20:
 			return -1, false
-		case c >= 0x7f:
+		case c >= utf8.RuneSelf:
 			plain = false
 		}
 	}
 	return -1, false
 }
 
-// plainByte: printable ASCII other than '"' and '\\', what a plain
-// string is made of.
+// plainByte: ASCII from space to DEL other than '"' and '\\', what a
+// JSON string holds as it is (a plain string is made of nothing else).
 var plainByte = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
+	for c := 0x20; c < 0x80; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
 	return t
 }()
+
+// plainEnd is the index of the first byte of s from i on that is not
+// plainByte (len(s) when there is none). It tells eight bytes at a time
+// (string scanning was most of Decode's, valid's and AppendString's own
+// cost).
+func plainEnd[S string | []byte](s S, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		quote, backslash := w^(ones*'"'), w^(ones*'\\')
+		// A byte below 0x20, a zero byte of quote or backslash, or a byte
+		// from 0x80 (w's own high bit): each test is exact for "any byte".
+		if ((w-ones*0x20)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash|w)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && plainByte[s[i]] {
+		i++
+	}
+	return i
+}
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
