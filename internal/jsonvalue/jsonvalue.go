@@ -205,7 +205,8 @@ func Append(dst []byte, v any) ([]byte, error) {
 // indent) would lay it out, in one pass (the JSON report writes bodies
 // and expected values indented where they stand in its document).
 func AppendIndent(dst []byte, v any, prefix, indent string) ([]byte, error) {
-	return appendLaidOut(dst, v, &layout{on: true, prefix: prefix, indent: indent})
+	l := indented(prefix, indent)
+	return appendLaidOut(dst, v, &l)
 }
 
 func appendLaidOut(dst []byte, v any, l *layout) ([]byte, error) {
@@ -224,6 +225,12 @@ type layout struct {
 	on             bool
 	prefix, indent string
 	depth          int
+	spaces         bool // prefix and indent are spaces only: lines come from spaceLine
+}
+
+func indented(prefix, indent string) layout {
+	isSpaces := func(s string) bool { return len(s) < len(spaceLine) && s == spaceLine[1:1+len(s)] }
+	return layout{on: true, prefix: prefix, indent: indent, spaces: isSpaces(prefix) && isSpaces(indent)}
 }
 
 // open starts a non-empty object or array's first line.
@@ -262,6 +269,9 @@ func (l *layout) colon(b []byte) []byte {
 }
 
 func (l *layout) newline(b []byte) []byte {
+	if n := 1 + len(l.prefix) + l.depth*len(l.indent); l.spaces && n <= len(spaceLine) {
+		return append(b, spaceLine[:n]...) // the JSON report's: spaces only
+	}
 	b = append(b, '\n')
 	b = append(b, l.prefix...)
 	for range l.depth {
@@ -269,6 +279,10 @@ func (l *layout) newline(b []byte) []byte {
 	}
 	return b
 }
+
+// spaceLine is a line break and the spaces of any line up to 32 levels
+// of two spaces deep.
+const spaceLine = "\n                                                                "
 
 // other appends what appendOther writes, laid out.
 func (l *layout) other(b []byte, v any) ([]byte, error) {

@@ -31,7 +31,7 @@ func Recode(dst, data []byte, mask func(name []byte) bool, masked string) (out [
 // indent) would lay it out, in one pass: the JSON report writes a body
 // where its document indents it.
 func RecodeIndent(dst, data []byte, mask func(name []byte) bool, masked, prefix, indent string) (out []byte, ok bool) {
-	return recode(dst, data, mask, masked, layout{on: true, prefix: prefix, indent: indent})
+	return recode(dst, data, mask, masked, indented(prefix, indent))
 }
 
 func recode(dst, data []byte, mask func(name []byte) bool, masked string, l layout) (out []byte, ok bool) {
@@ -94,12 +94,15 @@ func skipScalar(data []byte, i int) int {
 
 // endString is the index of the quote that closes the string at i.
 func endString(data []byte, i int) int {
-	for i++; data[i] != '"'; i++ {
-		if data[i] == '\\' {
+	for i++; ; i++ {
+		i = plainEnd(data, i) // valid has seen the closing quote
+		switch data[i] {
+		case '"':
+			return i
+		case '\\':
 			i++
 		}
 	}
-	return i
 }
 
 // skipValue is the end of the value at i.
