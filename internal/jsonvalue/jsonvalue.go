@@ -171,8 +171,9 @@ func (d *decoder) array() (any, bool) {
 }
 
 // str reads the string at d.pos. One of printable ASCII without escapes
-// is its bytes (a slice of d.text); any other is left to encoding/json
-// (escapes, UTF-8 and its repair of invalid bytes).
+// is its bytes (a slice of d.text); any other is unquoted as
+// encoding/json unquotes it (escapes, UTF-8 and its repair of invalid
+// bytes).
 func (d *decoder) str() (string, bool) {
 	start := d.pos
 	end, plain := stringEnd(d.data, start)
@@ -186,11 +187,7 @@ func (d *decoder) str() (string, bool) {
 		}
 		return d.text[start+1 : end-1], true
 	}
-	var s string
-	if err := json.Unmarshal(d.data[start:end], &s); err != nil {
-		return "", false
-	}
-	return s, true
+	return unquote(d.data[start+1 : end-1]), true
 }
 
 // Append appends v encoded as a json.Encoder with SetEscapeHTML(false)

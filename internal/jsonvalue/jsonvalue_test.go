@@ -27,7 +27,8 @@ var seeds = []string{
 	`-`, `-01`, `-0.0e+0`, `1e`, `1e+`, `1E-0`, `1.e3`, `0x1`, `1_0`, `[-]`, `[1 2]`, `[1,,2]`, `[,1]`, `{,}`, `{"a":1 "b":2}`,
 	`{"a"}`, `{"a":}`, `{1:2}`, `{"a":1}}`, `[1]]`, `[[1]`, `{"a":[}`, `tru`, `truex`, `nulL`, `[true false]`, `[truefalse]`, `"a"b`,
 	`"\x"`, `"\u12"`, `"\u12G4"`, `"\uABCD"`, `"\uabcd\u0000"`, `"\`, `"\"`, `"a\/b"`, "\"tab\tinside\"", "\"nl\ninside\"",
-	"\"\xc3\"", "\"\xed\xa0\x80\"", "[1]\x00", "\x00", "\v1", "1\f", "\u00a01", "[1\u00a0]", `{"a":1,"b":{"c":[1,{"d":null}]}}`,
+	"\"\xc3\"", "\"\xed\xa0\x80\"", `"\ud83d\u0041"`, `"\ude00\ud83d"`, `"\ud83d\ud83d\ude00"`, `"\ud83dx"`, `"\uD83D\uDE00\uDBFF\uDFFF"`,
+	`"\u00e9\/\b\f\n\r\t\"\\ \u0000\u001f\u007f"`, "\"mixed \xe2\x82 \\n \xf0\x9f\x98\x80 \xef\xbf\xbd\"", "[1]\x00", "\x00", "\v1", "1\f", "\u00a01", "[1\u00a0]", `{"a":1,"b":{"c":[1,{"d":null}]}}`,
 }
 
 // deepSeeds are texts at json.Valid's depth and one past it, checked by
