@@ -2,7 +2,6 @@ package jsonvalue
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -214,11 +213,7 @@ func (r *recoder) str(b []byte, i int) ([]byte, int, bool) {
 	if verbatim(s[1 : len(s)-1]) {
 		return append(b, s...), end + 1, true
 	}
-	var v string
-	if err := json.Unmarshal(s, &v); err != nil {
-		return b, 0, false
-	}
-	return AppendString(b, v), end + 1, true
+	return AppendString(b, unquote(s[1:len(s)-1])), end + 1, true
 }
 
 // verbatim reports whether the inside of a JSON string is what
