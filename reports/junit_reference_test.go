@@ -149,6 +149,24 @@ func TestJUnitMatchesOneEncoder(t *testing.T) {
 	}
 }
 
+// TestJUnitReadsRuns: the streamed report is the same whatever runs of
+// testcases its finish reads from the spool at once: every case alone,
+// a few together, and all of a suite's.
+func TestJUnitReadsRuns(t *testing.T) {
+	defer func(n int64) { junitReadRun = n }(junitReadRun)
+	for _, n := range []int64{1, 700, 1 << 20} {
+		junitReadRun = n
+		rng := rand.New(rand.NewPCG(uint64(n), 3))
+		for range 50 {
+			rs := make([]*results.Result, rng.IntN(12))
+			for i := range rs {
+				rs[i] = randomJUnitResult(rng, pick(rng, junitNasty), pick(rng, junitNasty), pick(rng, junitNasty))
+			}
+			checkJUnit(t, rs)
+		}
+	}
+}
+
 // randomJUnitResult is randomResult with the fields JUnit writes drawn
 // from the nasty strings.
 func randomJUnitResult(rng *rand.Rand, a, b, c string) *results.Result {
