@@ -144,8 +144,9 @@ func (r *recoder) object(b []byte, i int) ([]byte, int, bool) {
 	base := len(r.members)
 	defer func() { r.members = r.members[:base] }()
 	for {
-		name0, name1 := i+1, endString(data, i)
-		if name := data[name0:name1]; bytes.IndexByte(name, '\\') >= 0 || !verbatim(name) {
+		name0 := i + 1
+		name1, verbatim, escaped := stringAt(data, i)
+		if escaped || !verbatim {
 			return b, 0, false
 		}
 		i = skipSpace(data, skipSpace(data, name1+1)+1) // past the colon
@@ -208,45 +209,44 @@ func (r *recoder) array(b []byte, i int) ([]byte, int, bool) {
 // str appends the string at i: as it is written when encoding/json would
 // write what it decodes to the same way, else decoded and quoted again.
 func (r *recoder) str(b []byte, i int) ([]byte, int, bool) {
-	end := endString(r.data, i)
-	s := r.data[i : end+1]
-	if verbatim(s[1 : len(s)-1]) {
-		return append(b, s...), end + 1, true
+	end, verbatim, _ := stringAt(r.data, i)
+	if verbatim {
+		return append(b, r.data[i:end+1]...), end + 1, true
 	}
-	return AppendString(b, unquote(s[1:len(s)-1])), end + 1, true
+	return AppendString(b, unquote(r.data[i+1:end])), end + 1, true
 }
 
-// verbatim reports whether the inside of a JSON string is what
-// AppendString writes for the string it decodes to: escapes only of
-// '"', '\\', '\n', '\r', '\t', '\b' and '\f', non-ASCII only as valid
-// UTF-8 other than U+2028 and U+2029 (valid has refused control
-// bytes).
-func verbatim(s []byte) bool {
-	for i := 0; i < len(s); {
-		if i = plainEnd(s, i); i == len(s) {
-			break
-		}
-		c := s[i]
-		switch {
+// stringAt is the index of the quote that closes the string at i (which
+// valid has accepted), whether the string is verbatim, and whether it
+// has an escape. Verbatim: its inside is what AppendString writes for
+// the string it decodes to (escapes only of '"', '\\', '\n', '\r', '\t',
+// '\b' and '\f', non-ASCII only as valid UTF-8 other than U+2028 and
+// U+2029), so it is copied as it is. One pass, where finding the end and
+// then checking the inside read the string twice.
+func stringAt(data []byte, i int) (end int, verbatim, escaped bool) {
+	verbatim = true
+	for i++; ; {
+		i = plainEnd(data, i)
+		switch c := data[i]; {
+		case c == '"':
+			return i, verbatim, escaped
 		case c == '\\':
-			switch s[i+1] {
+			escaped = true
+			switch data[i+1] {
 			case '"', '\\', 'n', 'r', 't', 'b', 'f':
-				i += 2
-				continue
+			default:
+				verbatim = false
 			}
-			return false
-		case c < utf8.RuneSelf:
-			if c >= 0x20 {
-				i++
-				continue
+			i += 2
+		case c < utf8.RuneSelf: // a control byte: valid refused it
+			verbatim = false
+			i++
+		default:
+			rn, size := utf8.DecodeRune(data[i:])
+			if rn == utf8.RuneError && size == 1 || rn == '\u2028' || rn == '\u2029' {
+				verbatim = false
 			}
-			return false
+			i += size
 		}
-		rn, size := utf8.DecodeRune(s[i:])
-		if rn == utf8.RuneError && size == 1 || rn == '\u2028' || rn == '\u2029' {
-			return false
-		}
-		i += size
 	}
-	return true
 }
