@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -120,5 +121,40 @@ func TestStreamRemovesItsSpools(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("spools left in TMPDIR: %v", left)
+	}
+}
+
+// Close writes the files at once: one that cannot be written is Close's
+// error, named, and the others are written all the same.
+func TestStreamCloseWritesTheOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := Outputs{Format: "text", Files: []File{
+		{Format: "junit", Path: filepath.Join(blocker, "r.xml")}, // under a file: cannot be made
+		{Format: "json", Path: filepath.Join(dir, "r.json")},
+		{Format: "markdown", Path: filepath.Join(dir, "r.md")},
+	}}
+	var stdout bytes.Buffer
+	s, err := o.Stream(&stdout, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range richResults() {
+		s.Add(r)
+	}
+	_, err = s.Close()
+	if err == nil || !strings.Contains(err.Error(), "junit report") {
+		t.Fatalf("Close() error = %v, want the junit report's", err)
+	}
+	for _, f := range o.Files[1:] {
+		if data, err := os.ReadFile(f.Path); err != nil || len(data) == 0 {
+			t.Errorf("%s report: %d bytes, %v; want it written", f.Format, len(data), err)
+		}
+	}
+	if !strings.Contains(stdout.String(), "passed") {
+		t.Errorf("stdout = %q, want the text report", stdout.String())
 	}
 }
