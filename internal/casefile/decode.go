@@ -22,11 +22,25 @@ func ReadFile(path string) ([]*Case, error) {
 // value of the wrong type, a missing request or broken YAML is an *Error
 // naming file:line:col. Every problem in the file is reported, not only the
 // first. Decode never panics, whatever the input.
+//
+// The YAML tree lives only while the cases are decoded from it
+// (strictyaml.WithTree): a Case keeps values and positions, never a node.
 func Decode(file string, data []byte) ([]*Case, error) {
-	doc, err := strictyaml.Parse(file, data)
-	if err != nil {
+	var (
+		cases []*Case
+		errs  ErrorList
+	)
+	if err := strictyaml.WithTree(file, data, func(doc *yaml.Node) { cases, errs = decodeDoc(file, doc) }); err != nil {
 		return nil, err
 	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cases, nil
+}
+
+// decodeDoc decodes the cases of a parsed case file, or its errors.
+func decodeDoc(file string, doc *yaml.Node) ([]*Case, ErrorList) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Column: 1}, Msg: "empty case file: want a case (a mapping) or a list of cases"}}
 	}

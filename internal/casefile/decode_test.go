@@ -2,9 +2,15 @@ package casefile
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 const good = `name: correct-call
@@ -180,4 +186,51 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Decode reuses the YAML tree's nodes for the next file parsed
+// (strictyaml.WithTree): a case that kept a node would change when they
+// are. Each file is decoded, then every other file after it (reusing and,
+// under the race detector, poisoning its nodes), and must still equal
+// the decode of a tree of its own; errors alike.
+func TestDecodeKeepsNoNode(t *testing.T) {
+	files := map[string][]byte{
+		"every-field.yaml": []byte(everyField),
+		"bad.yaml":         []byte("- name: a\n  request: {method: GET, path: /}\n  expect: {status: x}\n- name: b\n  requets: {}\n"),
+	}
+	for _, c := range packTestCases(t) {
+		if _, ok := files[c.Pos.File]; !ok && c.Pos.File != "every-field.yaml" {
+			data, err := os.ReadFile(c.Pos.File)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[c.Pos.File] = data
+		}
+	}
+	type decoded struct {
+		cases []*Case
+		err   error
+	}
+	got := map[string]decoded{}
+	for name, data := range files {
+		cases, err := Decode(name, data)
+		got[name] = decoded{cases, err}
+	}
+	for name, data := range files {
+		doc, err := strictyaml.Parse(name, data)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", name, err)
+		}
+		want, errs := decodeDoc(name, doc)
+		var wantErr error
+		if len(errs) > 0 {
+			wantErr = errs
+		}
+		if diff := cmp.Diff(want, got[name].cases, cmp.AllowUnexported(Case{})); diff != "" {
+			t.Errorf("Decode(%s) after other files (-own tree +reused):\n%s", name, diff)
+		}
+		if fmt.Sprint(wantErr) != fmt.Sprint(got[name].err) {
+			t.Errorf("Decode(%s) error = %v, want %v", name, got[name].err, wantErr)
+		}
+	}
 }

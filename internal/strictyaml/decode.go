@@ -54,10 +54,15 @@ func positions(n *yaml.Node) int {
 // yaml.v3 when that gives up: the same tree either way, but comments.
 // Its nodes carry no HeadComment, LineComment or FootComment.
 func Parse(file string, data []byte) (*yaml.Node, error) {
+	return parse(file, data, new(slabs))
+}
+
+// parse is Parse, the fast path building its nodes in s.
+func parse(file string, data []byte, s *slabs) (*yaml.Node, error) {
 	if len(data) > MaxFileBytes {
 		return nil, ErrorList{tooLarge(file)}
 	}
-	doc := parseFast(data)
+	doc := parseFastIn(data, s)
 	if doc == nil {
 		doc = new(yaml.Node)
 		if err := yaml.Unmarshal(data, doc); err != nil {

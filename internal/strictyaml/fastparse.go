@@ -35,15 +35,20 @@ import (
 // keeps it in a node tree; the strict decoder reports it from the tree.
 //
 // FuzzParseFast and TestParseFastMatchesYAML hold it to yaml.v3.
-func parseFast(data []byte) *yaml.Node {
+func parseFast(data []byte) *yaml.Node { return parseFastIn(data, new(slabs)) }
+
+// parseFastIn is parseFast building its nodes in s's slabs (WithTree
+// passes slabs it reuses).
+func parseFastIn(data []byte, s *slabs) *yaml.Node {
 	ascii, nodes, ok := fastScannable(data)
 	if !ok {
 		return nil
 	}
 	p := &fastParser{data: data, line: 1, ascii: ascii, plain: plainMemos.Get().(map[string]plainMemo)}
 	defer plainMemos.Put(p.plain)
-	p.slab = make([]yaml.Node, 0, nodes)
-	p.kids = make([]*yaml.Node, 0, nodes)
+	p.slab, p.kids = s.reserve(nodes)
+	p.stack = s.stack[:0]
+	defer func() { s.stack = p.stack[:0] }()
 	p.skipToContent()
 	if p.ind < 0 {
 		return nil
@@ -89,7 +94,8 @@ func (p *fastParser) node(kind yaml.Kind, tag string, style yaml.Style) *yaml.No
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.Kind, n.Tag, n.Style, n.Line, n.Column = kind, tag, style, p.line, p.column(p.pos)
+	// Every field: a reused slab holds the nodes of the text before.
+	*n = yaml.Node{Kind: kind, Tag: tag, Style: style, Line: p.line, Column: p.column(p.pos)}
 	return n
 }
 
