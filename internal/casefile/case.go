@@ -58,7 +58,7 @@ type Case struct {
 	// SpecPath is Spec resolved against the case file or the config (set by the loader).
 	SpecPath string `yaml:"-"`
 	// positions of fields, for errors raised after decoding
-	fieldPos map[string]Pos
+	fieldPos fieldPositions
 	// packed is the whole case of a slim one (Slim), nil for a whole case;
 	// spooled, where a Spool wrote it instead.
 	packed  []byte
@@ -252,7 +252,7 @@ const TagCorrect = "correct"
 // FieldPos returns where a field was written ("request.body", "expect.status"),
 // or the case's own position when the field is absent.
 func (c *Case) FieldPos(field string) Pos {
-	if p, ok := c.fieldPos[field]; ok {
+	if p, ok := c.fieldPos.lookup(field); ok {
 		return p
 	}
 	return c.Pos

@@ -20,8 +20,8 @@ func check(c *Case) ErrorList {
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, &Error{Pos: c.FieldPos(field), Case: c.Name, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	_, hasRequest := c.fieldPos["request"]
-	_, hasExpect := c.fieldPos["expect"]
+	_, hasRequest := c.fieldPos.lookup("request")
+	_, hasExpect := c.fieldPos.lookup("expect")
 	switch {
 	case hasRequest && c.Steps != nil:
 		fail("steps", "a case has one request: or steps:, not both")
@@ -90,7 +90,7 @@ func checkSteps(c *Case, fail func(string, string, ...any)) {
 			fail(prefix+"name", "step name %q is used twice", st.Name)
 		}
 		names[st.Name] = true
-		if _, ok := c.fieldPos[prefix+"request"]; !ok {
+		if _, ok := c.fieldPos.lookup(prefix + "request"); !ok {
 			fail(prefix[:len(prefix)-1], "step %q has no request:", st.Name)
 			continue
 		}

@@ -79,8 +79,8 @@ func decodeCase(file string, n *yaml.Node) (*Case, ErrorList) {
 		return nil, ErrorList{posErr(file, n, "want a case (a mapping), got "+strictyaml.KindName(n))}
 	}
 	c := &Case{Pos: strictyaml.NodePos(file, n)}
-	pos, errs := strictyaml.Decode(file, n, c)
-	c.fieldPos = pos
+	pos, errs := strictyaml.DecodeFields(file, n, c)
+	c.fieldPos = fieldPositions{list: pos}
 	if c.Name == "" {
 		c.Name = defaultName(file)
 	}

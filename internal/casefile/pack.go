@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -29,7 +28,7 @@ import (
 // (nil) or its length + 1, then its elements (a map's key then value); a
 // pointer a byte (0: nil) then what it points at; a struct its exported
 // fields; an interface (a JSON value: Value.V) a tag byte, then the value.
-// The field positions come last (packer.positions).
+// The field positions come last (writePositions).
 
 // errPacked is a packed case that does not unpack: a bug, not bad input,
 // since only Pack writes one.
@@ -76,34 +75,8 @@ func pack(c *Case) ([]byte, error) {
 	if err := p.value(reflect.ValueOf(c).Elem()); err != nil {
 		return nil, err
 	}
-	p.positions(c.fieldPos)
+	p.buf = writePositions(p.buf, c.fieldPos.all(), c.Pos.File)
 	return append([]byte(nil), p.buf...), nil // exactly its size: 100,000 of them are held
-}
-
-// positions writes a case's field positions, its keys sorted, each key
-// as the length of the prefix it shares with the one before it and the
-// rest ("request.body", "request.body.recipient": 12, ".recipient"):
-// the keys were most of a packed case's positions.
-func (p *packer) positions(pos map[string]Pos) {
-	if pos == nil {
-		p.uvarint(0)
-		return
-	}
-	p.uvarint(uint64(len(pos)) + 1)
-	prev := ""
-	for _, k := range slices.Sorted(maps.Keys(pos)) {
-		n := 0
-		for n < len(prev) && n < len(k) && prev[n] == k[n] {
-			n++
-		}
-		p.uvarint(uint64(n))
-		p.uvarint(uint64(len(k) - n))
-		p.buf = append(p.buf, k[n:]...)
-		p.string(pos[k].File)
-		p.varint(int64(pos[k].Line))
-		p.varint(int64(pos[k].Column))
-		prev = k
-	}
 }
 
 type packer struct {
@@ -248,7 +221,7 @@ func unpack(slim *Case) (c *Case, err error) {
 	}
 	c = &Case{}
 	u.value(reflect.ValueOf(c).Elem())
-	c.fieldPos = u.positions()
+	c.fieldPos = u.positions(c.Pos.File)
 	if u.bad || len(u.buf) != 0 {
 		return nil, errPacked
 	}
@@ -338,26 +311,17 @@ func (u *unpacker) string() string {
 	}
 }
 
-// positions reads what packer.positions wrote.
-func (u *unpacker) positions() map[string]Pos {
-	n := u.length()
-	if n < 0 {
-		return nil
+// positions takes the rest of the pack, writePositions' text, as it is:
+// fieldPositions reads it when a position is asked for. Only its length is
+// checked here, so that a pack cut short fails as a whole.
+func (u *unpacker) positions(file string) fieldPositions {
+	if len(u.buf) < 4 || int(binary.LittleEndian.Uint32(u.buf)) != len(u.buf)-4 {
+		u.bad, u.buf = true, nil
+		return fieldPositions{}
 	}
-	out := make(map[string]Pos, n)
-	prev := ""
-	for range n {
-		shared, rest := u.uvarint(), u.uvarint()
-		if shared > uint64(len(prev)) || rest > uint64(len(u.buf)) {
-			u.bad, u.buf = true, nil
-			return nil
-		}
-		k := prev[:shared] + string(u.buf[:rest])
-		u.buf = u.buf[rest:]
-		out[k] = Pos{File: u.string(), Line: int(u.varint()), Column: int(u.varint())}
-		prev = k
-	}
-	return out
+	text := u.text[len(u.text)-len(u.buf)+4:]
+	u.buf = nil
+	return fieldPositions{packed: text, file: file}
 }
 
 func (u *unpacker) value(v reflect.Value) {

@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/casebook-dev/casebook/internal/strictyaml"
 )
 
 // everyField writes each kind of field a case has, and the values that
@@ -92,7 +95,7 @@ func TestPackRoundTrip(t *testing.T) {
 		if slim.packed == nil {
 			t.Fatalf("Slim(%s) kept the whole case, want it packed", c.Name)
 		}
-		if slim.Request.Method != "" || slim.fieldPos != nil {
+		if slim.Request.Method != "" || slim.fieldPos.list != nil || slim.fieldPos.packed != "" {
 			t.Errorf("Slim(%s) = %+v, want name, tags, spec and position only", c.Name, slim)
 		}
 		wantWhole(t, c, slim)
@@ -257,6 +260,64 @@ func TestPackIntegers(t *testing.T) {
 		u := &unpacker{buf: p.buf}
 		if got := u.varint(); got != want || u.bad || len(u.buf) != 0 {
 			t.Errorf("varint(%d) read back as %d (bad %v, %d bytes left)", want, got, u.bad, len(u.buf))
+		}
+	}
+}
+
+// A case Whole unpacks reads its positions from the pack only when one is
+// asked for: each is the decoded case's, and an absent field is the
+// case's own position, as before. The decoded positions are in turn
+// strictyaml.Decode's map, each field once.
+func TestLazyPositions(t *testing.T) {
+	for _, c := range packTestCases(t) {
+		whole, err := Whole(Slim(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := c.fieldPos.list
+		if len(list) == 0 || whole.fieldPos.packed == "" {
+			t.Fatalf("%s: %d decoded positions, packed %q: want a decoded list and a packed text", c.Name, len(list), whole.fieldPos.packed)
+		}
+		for _, f := range list {
+			if got := whole.FieldPos(f.Name); got != f.Pos {
+				t.Errorf("Whole(Slim(%s)).FieldPos(%q) = %v, want %v", c.Name, f.Name, got, f.Pos)
+			}
+		}
+		for _, absent := range []string{"", "nope", list[0].Name + "x", list[len(list)-1].Name + ".x"} {
+			if got := whole.FieldPos(absent); got != c.Pos || c.FieldPos(absent) != c.Pos {
+				t.Errorf("%s: FieldPos(%q) = %v (decoded %v), want the case's %v", c.Name, absent, got, c.FieldPos(absent), c.Pos)
+			}
+		}
+		if got := whole.fieldPos.all(); !cmp.Equal(got, list) {
+			t.Errorf("%s: the packed positions read eagerly differ (-decoded +packed):\n%s", c.Name, cmp.Diff(list, got))
+		}
+	}
+	for name, text := range map[string]string{"every-field.yaml": everyField, "one.yaml": good} {
+		data := []byte(text)
+		doc, err := strictyaml.Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := Decode(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes := doc.Content[0].Content
+		if doc.Content[0].Kind == yaml.MappingNode {
+			nodes = doc.Content[:1]
+		}
+		for i, n := range nodes {
+			want, _ := strictyaml.Decode(name, n, &Case{})
+			got := map[string]Pos{}
+			for _, f := range cases[i].fieldPos.list {
+				if _, dup := got[f.Name]; dup {
+					t.Errorf("%s: position of %s recorded twice", cases[i].Name, f.Name)
+				}
+				got[f.Name] = f.Pos
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: positions (-Decode +DecodeFields):\n%s", cases[i].Name, diff)
+			}
 		}
 	}
 }
