@@ -10,12 +10,11 @@ import (
 
 // ReadFile reads and decodes a case file: one case (a mapping) or a list of
 // cases (a sequence).
+// Its text and YAML tree live only while the cases are decoded
+// (strictyaml.WithFileTree): their memory serves the next file.
 func ReadFile(path string) ([]*Case, error) {
-	data, err := strictyaml.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Decode(path, data)
+	d := &decoded{file: path}
+	return d.result(strictyaml.WithFileTree(path, d.doc))
 }
 
 // Decode decodes case YAML strictly: an unknown key (with "did you mean"), a
@@ -26,17 +25,28 @@ func ReadFile(path string) ([]*Case, error) {
 // The YAML tree lives only while the cases are decoded from it
 // (strictyaml.WithTree): a Case keeps values and positions, never a node.
 func Decode(file string, data []byte) ([]*Case, error) {
-	var (
-		cases []*Case
-		errs  ErrorList
-	)
-	if err := strictyaml.WithTree(file, data, func(doc *yaml.Node) { cases, errs = decodeDoc(file, doc) }); err != nil {
+	d := &decoded{file: file}
+	return d.result(strictyaml.WithTree(file, data, d.doc))
+}
+
+// decoded is what a file decoded inside WithTree or WithFileTree gave.
+type decoded struct {
+	file  string
+	cases []*Case
+	errs  ErrorList
+}
+
+func (d *decoded) doc(doc *yaml.Node) { d.cases, d.errs = decodeDoc(d.file, doc) }
+
+// result is the cases, or the error parsing or decoding them.
+func (d *decoded) result(err error) ([]*Case, error) {
+	if err != nil {
 		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(d.errs) > 0 {
+		return nil, d.errs
 	}
-	return cases, nil
+	return d.cases, nil
 }
 
 // decodeDoc decodes the cases of a parsed case file, or its errors.

@@ -1,9 +1,11 @@
 package casefile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -188,18 +190,25 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// Decode reuses the YAML tree's nodes for the next file parsed
-// (strictyaml.WithTree): a case that kept a node would change when they
+// Decode and ReadFile reuse the YAML tree's nodes, and ReadFile the
+// file's bytes, for the next file parsed (strictyaml.WithTree,
+// WithFileTree): a case that kept a node or a byte would change when they
 // are. Each file is decoded, then every other file after it (reusing and,
-// under the race detector, poisoning its nodes), and must still equal
-// the decode of a tree of its own; errors alike.
+// under the race detector, poisoning that memory), and must still equal
+// the decode of a tree and text of its own; errors alike.
 func TestDecodeKeepsNoNode(t *testing.T) {
+	dir := t.TempDir()
 	files := map[string][]byte{
-		"every-field.yaml": []byte(everyField),
-		"bad.yaml":         []byte("- name: a\n  request: {method: GET, path: /}\n  expect: {status: x}\n- name: b\n  requets: {}\n"),
+		filepath.Join(dir, "every-field.yaml"): []byte(everyField),
+		filepath.Join(dir, "bad.yaml"):         []byte("- name: a\n  request: {method: GET, path: /}\n  expect: {status: x}\n- name: b\n  requets: {}\n"),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, c := range packTestCases(t) {
-		if _, ok := files[c.Pos.File]; !ok && c.Pos.File != "every-field.yaml" {
+		if c.Pos.File != "every-field.yaml" {
 			data, err := os.ReadFile(c.Pos.File)
 			if err != nil {
 				t.Fatal(err)
@@ -207,30 +216,34 @@ func TestDecodeKeepsNoNode(t *testing.T) {
 			files[c.Pos.File] = data
 		}
 	}
-	type decoded struct {
+	type result struct {
 		cases []*Case
 		err   error
 	}
-	got := map[string]decoded{}
+	decoded, read := map[string]result{}, map[string]result{}
 	for name, data := range files {
 		cases, err := Decode(name, data)
-		got[name] = decoded{cases, err}
+		decoded[name] = result{cases, err}
+		cases, err = ReadFile(name)
+		read[name] = result{cases, err}
 	}
 	for name, data := range files {
-		doc, err := strictyaml.Parse(name, data)
+		doc, err := strictyaml.Parse(name, bytes.Clone(data))
 		if err != nil {
 			t.Fatalf("Parse(%s): %v", name, err)
 		}
-		want, errs := decodeDoc(name, doc)
-		var wantErr error
+		cases, errs := decodeDoc(name, doc)
+		want := result{cases: cases}
 		if len(errs) > 0 {
-			wantErr = errs
+			want.err = errs
 		}
-		if diff := cmp.Diff(want, got[name].cases, cmp.AllowUnexported(Case{})); diff != "" {
-			t.Errorf("Decode(%s) after other files (-own tree +reused):\n%s", name, diff)
-		}
-		if fmt.Sprint(wantErr) != fmt.Sprint(got[name].err) {
-			t.Errorf("Decode(%s) error = %v, want %v", name, got[name].err, wantErr)
+		for how, got := range map[string]result{"Decode": decoded[name], "ReadFile": read[name]} {
+			if diff := cmp.Diff(want.cases, got.cases, cmp.AllowUnexported(Case{})); diff != "" {
+				t.Errorf("%s(%s) after other files (-own tree +reused):\n%s", how, name, diff)
+			}
+			if fmt.Sprint(want.err) != fmt.Sprint(got.err) {
+				t.Errorf("%s(%s) error = %v, want %v", how, name, got.err, want.err)
+			}
 		}
 	}
 }

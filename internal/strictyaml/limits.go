@@ -34,8 +34,11 @@ const (
 
 // ReadFile reads a YAML file of at most MaxFileBytes. Every problem is an
 // ErrorList naming the file, ready for the caller to return.
-func ReadFile(path string) ([]byte, error) {
-	data, err := inputfile.Read(path, MaxFileBytes)
+func ReadFile(path string) ([]byte, error) { return readFile(nil, path) }
+
+// readFile is ReadFile into buf's memory (inputfile.ReadInto).
+func readFile(buf []byte, path string) ([]byte, error) {
+	data, err := inputfile.ReadInto(buf, path, MaxFileBytes)
 	if err != nil {
 		var tl *inputfile.TooLargeError
 		if errors.As(err, &tl) {

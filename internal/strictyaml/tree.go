@@ -27,6 +27,25 @@ func WithTree(file string, data []byte, use func(doc *yaml.Node)) error {
 	return nil
 }
 
+// WithFileTree is WithTree of the file at path, read as ReadFile reads
+// it, into a buffer that serves the next file after use returns (the
+// strings in the tree are copies: none refers to it).
+func WithFileTree(path string, use func(doc *yaml.Node)) error {
+	s := slabPool.Get().(*slabs)
+	defer s.release()
+	data, err := readFile(s.text, path)
+	s.text = data[:0]
+	if err != nil {
+		return err
+	}
+	doc, err := parse(path, data, s)
+	if err != nil {
+		return err
+	}
+	use(doc)
+	return nil
+}
+
 // slabs are the nodes of a parse and their Content, each allocated at
 // once (fastParser.node, fastParser.content), and the stack the parser
 // builds Content on.
@@ -34,7 +53,8 @@ type slabs struct {
 	nodes []yaml.Node
 	kids  []*yaml.Node
 	stack []*yaml.Node
-	used  int // how many nodes and kids the last parse reserved
+	used  int    // how many nodes and kids the last parse reserved
+	text  []byte // the file WithFileTree read
 }
 
 var slabPool = sync.Pool{New: func() any { return new(slabs) }}
@@ -42,6 +62,9 @@ var slabPool = sync.Pool{New: func() any { return new(slabs) }}
 // maxPooledNodes bounds the slabs kept for reuse: a large file's (1 MB is
 // the most read) are let go rather than held and cleared for small ones.
 const maxPooledNodes = 1 << 13
+
+// maxPooledText bounds the file buffer kept for reuse likewise.
+const maxPooledText = 64 << 10
 
 // reserve returns slabs for a parse of about n nodes, empty.
 func (s *slabs) reserve(n int) ([]yaml.Node, []*yaml.Node) {
@@ -61,8 +84,15 @@ func (s *slabs) release() {
 	if cap(s.nodes) > maxPooledNodes || cap(s.kids) > maxPooledNodes || cap(s.stack) > maxPooledNodes {
 		return
 	}
+	if cap(s.text) > maxPooledText {
+		s.text = nil
+	}
 	nodes, kids := s.nodes[:s.used], s.kids[:s.used]
 	if poisonReleased {
+		text := s.text[:cap(s.text)]
+		for i := range text {
+			text[i] = 0xff
+		}
 		for i := range nodes {
 			nodes[i] = released
 		}
