@@ -189,11 +189,32 @@ func (p *packer) json(x any) error {
 	case bool:
 		p.buf = append(p.buf, anyBool, boolByte(x))
 	case map[string]any:
+		// What value writes for a map or a slice, without reflect: a
+		// body is most of a case's values (TestPackJSONAsValue).
 		p.buf = append(p.buf, anyObject)
-		return p.value(reflect.ValueOf(x))
+		if x == nil {
+			p.uvarint(0)
+			return nil
+		}
+		p.uvarint(uint64(len(x)) + 1)
+		for k, v := range x {
+			p.string(k)
+			if err := p.json(v); err != nil {
+				return err
+			}
+		}
 	case []any:
 		p.buf = append(p.buf, anyArray)
-		return p.value(reflect.ValueOf(x))
+		if x == nil {
+			p.uvarint(0)
+			return nil
+		}
+		p.uvarint(uint64(len(x)) + 1)
+		for _, v := range x {
+			if err := p.json(v); err != nil {
+				return err
+			}
+		}
 	default:
 		return fmt.Errorf("casefile: cannot pack a JSON value of type %T", x)
 	}
@@ -391,13 +412,24 @@ func (u *unpacker) json() any {
 		return json.Number(u.string())
 	case anyBool:
 		return u.byte() == 1
-	case anyObject:
+	case anyObject: // what value reads for a map or a slice, without reflect
 		var m map[string]any
-		u.value(reflect.ValueOf(&m).Elem())
+		if n := u.length(); n >= 0 {
+			m = make(map[string]any, n)
+			for range n {
+				k := u.string()
+				m[k] = u.json()
+			}
+		}
 		return m
 	case anyArray:
 		var a []any
-		u.value(reflect.ValueOf(&a).Elem())
+		if n := u.length(); n >= 0 {
+			a = make([]any, n)
+			for i := range a {
+				a[i] = u.json()
+			}
+		}
 		return a
 	}
 	u.bad = true

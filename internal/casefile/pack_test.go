@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -318,6 +319,51 @@ func TestLazyPositions(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: positions (-Decode +DecodeFields):\n%s", cases[i].Name, diff)
 			}
+		}
+	}
+}
+
+// packer.json and unpacker.json write and read a JSON object or array
+// without reflect: the same bytes as value's reflect path for a map or a
+// slice, read back the same (nil and empty apart, null items kept).
+func TestPackJSONAsValue(t *testing.T) {
+	for _, x := range []any{
+		map[string]any(nil), map[string]any{}, map[string]any{"a": nil},
+		map[string]any{"a": []any{json.Number("1"), 2.5, "x", true, nil, map[string]any{"b": []any{}}}},
+		[]any(nil), []any{}, []any{nil, map[string]any(nil), []any(nil), "é"},
+	} {
+		fast, slow := &packer{strs: map[string]uint64{}}, &packer{strs: map[string]uint64{}}
+		if err := fast.json(x); err != nil {
+			t.Fatal(err)
+		}
+		tag := anyObject
+		if _, ok := x.([]any); ok {
+			tag = anyArray
+		}
+		slow.buf = append(slow.buf, tag)
+		if err := slow.value(reflect.ValueOf(x)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fast.buf, slow.buf) {
+			t.Errorf("json(%#v) wrote % x, value wrote % x", x, fast.buf, slow.buf)
+		}
+		u := &unpacker{buf: fast.buf, text: string(fast.buf)}
+		var viaValue any
+		switch x.(type) {
+		case map[string]any:
+			var m map[string]any
+			r := &unpacker{buf: fast.buf[1:], text: string(fast.buf[1:])}
+			r.value(reflect.ValueOf(&m).Elem())
+			viaValue = m
+		default:
+			var a []any
+			r := &unpacker{buf: fast.buf[1:], text: string(fast.buf[1:])}
+			r.value(reflect.ValueOf(&a).Elem())
+			viaValue = a
+		}
+		got := u.json()
+		if u.bad || len(u.buf) != 0 || !reflect.DeepEqual(got, x) || !reflect.DeepEqual(got, viaValue) {
+			t.Errorf("json read back %#v (bad %v, %d bytes left), want %#v as value reads it (%#v)", got, u.bad, len(u.buf), x, viaValue)
 		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 // 10,000 cases allocated, for a tree the case decoder drops at once.
 // Under the race detector a released tree is poisoned (every node made
 // a "\x00released" string at line -1), so that a node kept by mistake
-// shows in the values decoded from it; TestWithTreeKeepsNoNode and
+// shows in the values decoded from it (it is otherwise left as it is, and
+// overwritten by the next parse); TestWithTreeKeepsNoNode and
 // casefile's TestDecodeKeepsNoNode hold the decoders to it.
 func WithTree(file string, data []byte, use func(doc *yaml.Node)) error {
 	s := slabPool.Get().(*slabs)
@@ -78,8 +79,12 @@ func (s *slabs) reserve(n int) ([]yaml.Node, []*yaml.Node) {
 	return s.nodes[:0], s.kids[:0]
 }
 
-// release clears the part of the slabs the last parse reserved (nodes it
-// made past that live in slabs of their own) and puts them back in the pool.
+// release puts the slabs back in the pool. They are not cleared:
+// fastParser.node sets every field of a node it hands out, and clearing
+// (memory with pointers, under a write barrier while the collector runs)
+// cost a run more than the stale strings a pooled slab keeps alive until
+// its next parse. Under the race detector the part the last parse
+// reserved is poisoned instead, the file's bytes too.
 func (s *slabs) release() {
 	if cap(s.nodes) > maxPooledNodes || cap(s.kids) > maxPooledNodes || cap(s.stack) > maxPooledNodes {
 		return
@@ -87,25 +92,26 @@ func (s *slabs) release() {
 	if cap(s.text) > maxPooledText {
 		s.text = nil
 	}
-	nodes, kids := s.nodes[:s.used], s.kids[:s.used]
 	if poisonReleased {
-		text := s.text[:cap(s.text)]
-		for i := range text {
-			text[i] = 0xff
-		}
-		for i := range nodes {
-			nodes[i] = released
-		}
-		for i := range kids {
-			kids[i] = &released
-		}
-	} else {
-		clear(nodes)
-		clear(kids)
+		s.poison()
 	}
-	clear(s.stack[:cap(s.stack)])
 	s.stack, s.used = s.stack[:0], 0
 	slabPool.Put(s)
+}
+
+// poison makes every node the last parse reserved released, every child
+// released, and every byte of the file 0xff.
+func (s *slabs) poison() {
+	nodes, kids, text := s.nodes[:s.used], s.kids[:s.used], s.text[:cap(s.text)]
+	for i := range nodes {
+		nodes[i] = released
+	}
+	for i := range kids {
+		kids[i] = &released
+	}
+	for i := range text {
+		text[i] = 0xff
+	}
 }
 
 // released is what a poisoned slab's nodes become: a string that no
