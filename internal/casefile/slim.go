@@ -41,19 +41,17 @@ type spooled struct {
 // error (a pack that cannot be read back or does not unpack) is not the
 // case's; slim is returned with it, to name the case.
 func Whole(slim *Case) (*Case, error) {
+	data := slim.packed
 	if sp := slim.spooled; sp != nil {
-		data := make([]byte, sp.n)
+		data = make([]byte, sp.n)
 		if _, err := sp.spool.f.ReadAt(data, sp.at); err != nil {
 			return slim, fmt.Errorf("%s: case %s: reading it back from casebook's temporary file: %w", slim.Pos, slim.Name, err)
 		}
-		s := *slim
-		s.packed, s.spooled = data, nil
-		slim = &s
 	}
-	if slim.packed == nil {
+	if data == nil {
 		return slim, nil
 	}
-	c, err := unpack(slim)
+	c, err := unpack(slim, data)
 	if err != nil {
 		return slim, fmt.Errorf("%s: case %s: %w", slim.Pos, slim.Name, err)
 	}
