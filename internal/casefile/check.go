@@ -132,6 +132,9 @@ func laterCapture(steps []Step, name string) int {
 func stepVars(r *Request) []string {
 	seen := map[string]bool{}
 	add := func(s string) {
+		if !strings.Contains(s, "${") {
+			return // VarRef cannot match: spare the regexp
+		}
 		for _, m := range VarRef.FindAllStringSubmatch(s, -1) {
 			seen[m[1]] = true
 		}
@@ -194,7 +197,11 @@ func checkRequest(c *Case, r *Request, auth, prefix string, fail func(string, st
 		fail(prefix+"request.path", "path %q must start with /", r.Path)
 	}
 	used := map[string]bool{}
-	for _, m := range PathParam.FindAllStringSubmatch(r.Path, -1) {
+	var params [][]string
+	if strings.Contains(r.Path, "{") { // else PathParam cannot match: spare the regexp
+		params = PathParam.FindAllStringSubmatch(r.Path, -1)
+	}
+	for _, m := range params {
 		used[m[1]] = true
 		if _, ok := r.PathParams[m[1]]; !ok {
 			fail(prefix+"request.path", "path parameter {%s} has no value in request.pathParams", m[1])

@@ -68,3 +68,37 @@ func TestDecodeStepErrors(t *testing.T) {
 		})
 	}
 }
+
+// check skips the VarRef and PathParam regexps on a string without "${"
+// or "{": neither can match one. Held here on tricky strings and every
+// string of every shipped case's requests.
+func TestRegexpGuards(t *testing.T) {
+	texts := []string{"", "$", "{", "}", "${", "$ {A}", "${}", "{a}", "${A}", "$${A}", "/a/{b}/${C}", "é{x}", "{/}"}
+	for _, c := range packTestCases(t) {
+		for _, r := range append([]*Request{&c.Request}, stepRequests(c)...) {
+			texts = append(texts, r.Path, r.RawBody)
+			for _, v := range r.Headers {
+				texts = append(texts, v)
+			}
+			if r.Body != nil {
+				walkStrings(r.Body.V, func(s string) { texts = append(texts, s) })
+			}
+		}
+	}
+	for _, s := range texts {
+		if !strings.Contains(s, "${") && VarRef.MatchString(s) {
+			t.Errorf("VarRef matches %q, which has no ${", s)
+		}
+		if !strings.Contains(s, "{") && PathParam.MatchString(s) {
+			t.Errorf("PathParam matches %q, which has no {", s)
+		}
+	}
+}
+
+func stepRequests(c *Case) []*Request {
+	var out []*Request
+	for i := range c.Steps {
+		out = append(out, &c.Steps[i].Request)
+	}
+	return out
+}
