@@ -367,3 +367,37 @@ func TestPackJSONAsValue(t *testing.T) {
 		}
 	}
 }
+
+// A spool writes its packs a chunk at a time: every case comes back
+// whole, whether its pack was written, is still pending, or sits in a
+// chunk kept in memory because the write failed (a full disk; here a
+// closed file).
+func TestSpoolChunks(t *testing.T) {
+	cases := packTestCases(t)
+	for _, broken := range []bool{false, true} {
+		spool := NewSpool()
+		if broken {
+			spool.f.Close()
+		}
+		var slims, whole []*Case
+		for spool.size < 3*spoolChunk {
+			for _, c := range cases {
+				slims = append(slims, spool.Slim(c))
+				whole = append(whole, c)
+			}
+		}
+		written := spool.size - int64(len(spool.pending))
+		switch {
+		case broken && (len(spool.kept) == 0 || written == 0):
+			t.Fatalf("a spool whose file is closed kept %d chunks (%d bytes taken before the pending ones), want some", len(spool.kept), written)
+		case !broken && (len(spool.kept) != 0 || written == 0 || len(spool.pending) == 0):
+			t.Fatalf("spool wrote %d bytes, kept %d chunks, has %d pending: want some written and some pending, none kept", written, len(spool.kept), len(spool.pending))
+		}
+		for i := range slims {
+			if slims[i].spooled == nil {
+				t.Fatalf("Spool.Slim(%s) is not spooled", whole[i].Name)
+			}
+			wantWhole(t, whole[i], slims[i])
+		}
+	}
+}

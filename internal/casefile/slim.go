@@ -43,8 +43,8 @@ type spooled struct {
 func Whole(slim *Case) (*Case, error) {
 	data := slim.packed
 	if sp := slim.spooled; sp != nil {
-		data = make([]byte, sp.n)
-		if _, err := sp.spool.f.ReadAt(data, sp.at); err != nil {
+		var err error
+		if data, err = sp.spool.read(sp.at, sp.n); err != nil {
 			return slim, fmt.Errorf("%s: case %s: reading it back from casebook's temporary file: %w", slim.Pos, slim.Name, err)
 		}
 	}
@@ -64,13 +64,22 @@ func Whole(slim *Case) (*Case, error) {
 // slim fields) instead of 2 KB, its memory a third. The file is removed
 // as soon as it is created (it lives while casebook holds it open), so
 // nothing is left behind however the run ends; where that cannot be done
-// (Windows), or there is no temporary folder, or a write fails, the packs
-// are held in memory as Slim holds them. It is safe for concurrent use.
+// (Windows), or there is no temporary folder, the packs are held in
+// memory as Slim holds them. Packs are written spoolChunk at a time (a
+// system call per pack was 2% of a run), and a chunk whose write fails
+// is kept in memory. It is safe for concurrent use.
 type Spool struct {
 	f    *os.File // nil: in memory
 	mu   sync.Mutex
-	size int64
+	size int64 // the bytes of packs taken so far: the file's, then pending's
+	// pending are the last packs taken, not yet written: they start at
+	// size-len(pending) in the file.
+	pending []byte
+	kept    map[int64][]byte // chunks whose write failed, by where they start
 }
+
+// spoolChunk is how many bytes of packs a spool writes at once.
+const spoolChunk = 64 << 10
 
 // NewSpool opens a spool: a temporary file, else memory.
 func NewSpool() *Spool {
@@ -97,15 +106,52 @@ func (s *Spool) Slim(c *Case) *Case {
 	if err != nil {
 		return c
 	}
+	out := slimOf(c)
+	out.spooled = &spooled{spool: s, at: s.add(data), n: len(data)}
+	return out
+}
+
+// add takes a pack and returns where it starts, writing the pending
+// packs when they fill a chunk.
+func (s *Spool) add(data []byte) int64 {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	at := s.size
 	s.size += int64(len(data))
-	s.mu.Unlock()
-	out := slimOf(c)
-	if _, err := s.f.WriteAt(data, at); err != nil {
-		out.packed = data // a full disk: this one in memory
-		return out
+	s.pending = append(s.pending, data...)
+	if len(s.pending) >= spoolChunk {
+		start := s.size - int64(len(s.pending))
+		if _, err := s.f.WriteAt(s.pending, start); err != nil {
+			if s.kept == nil {
+				s.kept = map[int64][]byte{}
+			}
+			s.kept[start] = s.pending // a full disk: this chunk in memory
+			s.pending = nil
+		} else {
+			s.pending = s.pending[:0]
+		}
 	}
-	out.spooled = &spooled{spool: s, at: at, n: len(data)}
-	return out
+	return at
+}
+
+// read returns a copy of the n bytes of packs at at: from the pending
+// packs, a chunk kept in memory, or the file.
+func (s *Spool) read(at int64, n int) ([]byte, error) {
+	data := make([]byte, n)
+	s.mu.Lock()
+	if start := s.size - int64(len(s.pending)); at >= start {
+		copy(data, s.pending[at-start:])
+		s.mu.Unlock()
+		return data, nil
+	}
+	for start, chunk := range s.kept {
+		if at >= start && at+int64(n) <= start+int64(len(chunk)) {
+			copy(data, chunk[at-start:])
+			s.mu.Unlock()
+			return data, nil
+		}
+	}
+	s.mu.Unlock()
+	_, err := s.f.ReadAt(data, at)
+	return data, err
 }
