@@ -393,11 +393,27 @@ func TestSpoolChunks(t *testing.T) {
 		case !broken && (len(spool.kept) != 0 || written == 0 || len(spool.pending) == 0):
 			t.Fatalf("spool wrote %d bytes, kept %d chunks, has %d pending: want some written and some pending, none kept", written, len(spool.kept), len(spool.pending))
 		}
+		// In order (the chunk read last serves the next packs), in reverse
+		// order, and from several goroutines at once.
 		for i := range slims {
 			if slims[i].spooled == nil {
 				t.Fatalf("Spool.Slim(%s) is not spooled", whole[i].Name)
 			}
 			wantWhole(t, whole[i], slims[i])
 		}
+		for i := len(slims) - 1; i >= 0; i-- {
+			wantWhole(t, whole[i], slims[i])
+		}
+		var wg sync.WaitGroup
+		for w := range 4 {
+			wg.Go(func() {
+				for i := w; i < len(slims); i += 4 {
+					if got, err := Whole(slims[i]); err != nil || !cmp.Equal(whole[i], got, cmp.AllowUnexported(Case{})) {
+						t.Errorf("Whole(%s) from goroutine %d: %v, or a case other than the one spooled", whole[i].Name, w, err)
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
