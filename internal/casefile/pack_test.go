@@ -249,7 +249,15 @@ func TestWholeOfBrokenPack(t *testing.T) {
 		broken := append([]byte(nil), data...)
 		broken[i] ^= 0xff
 		slim.packed = broken
-		Whole(slim) // an error or a different case, never a panic
+		// An error or a different case, never a panic: its positions too,
+		// which Whole leaves to FieldPos to read.
+		if c, err := Whole(slim); err == nil {
+			for _, f := range cases[0].fieldPos.list {
+				c.FieldPos(f.Name)
+			}
+			c.FieldPos("nope")
+			c.fieldPos.all()
+		}
 	}
 }
 
