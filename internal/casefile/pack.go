@@ -65,6 +65,14 @@ func exported(t reflect.Type) []int {
 // pack writes c. It fails only on a value of a kind the format does not
 // know (a new field's type): the caller then keeps the whole case.
 func pack(c *Case) ([]byte, error) {
+	var data []byte
+	err := packWith(c, func(b []byte) { data = append([]byte(nil), b...) }) // exactly its size: 100,000 of them are held
+	return data, err
+}
+
+// packWith writes c and calls use with the pack, which lives only for the
+// call (a spool copies it into its chunk: no copy of its own).
+func packWith(c *Case, use func([]byte)) error {
 	p := packers.Get().(*packer)
 	defer p.release()
 	for _, s := range known(c) {
@@ -73,10 +81,11 @@ func pack(c *Case) ([]byte, error) {
 		}
 	}
 	if err := p.value(reflect.ValueOf(c).Elem()); err != nil {
-		return nil, err
+		return err
 	}
 	p.buf = writePositions(p.buf, c.fieldPos.all(), c.Pos.File)
-	return append([]byte(nil), p.buf...), nil // exactly its size: 100,000 of them are held
+	use(p.buf)
+	return nil
 }
 
 type packer struct {

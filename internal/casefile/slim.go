@@ -110,12 +110,10 @@ func (s *Spool) Slim(c *Case) *Case {
 	if s.f == nil {
 		return Slim(c)
 	}
-	data, err := pack(c)
-	if err != nil {
+	out := slimOf(c)
+	if err := packWith(c, func(data []byte) { out.spooled = &spooled{spool: s, at: s.add(data), n: len(data)} }); err != nil {
 		return c
 	}
-	out := slimOf(c)
-	out.spooled = &spooled{spool: s, at: s.add(data), n: len(data)}
 	return out
 }
 
