@@ -9,9 +9,9 @@ import (
 )
 
 // ReadFile reads and decodes a case file: one case (a mapping) or a list of
-// cases (a sequence).
-// Its text and YAML tree live only while the cases are decoded
-// (strictyaml.WithFileTree): their memory serves the next file.
+// cases (a sequence), as Decode does. The file's text and YAML tree live
+// only while the cases are decoded (strictyaml.WithFileTree): their
+// memory serves the next file read.
 func ReadFile(path string) ([]*Case, error) {
 	d := &decoded{file: path}
 	return d.result(strictyaml.WithFileTree(path, d.doc))

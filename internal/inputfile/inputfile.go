@@ -30,10 +30,10 @@ func Read(path string, limit int64) ([]byte, error) { return ReadInto(nil, path,
 // ReadInto is Read into buf's memory (its content is overwritten), or a
 // larger buffer when the file does not fit: a caller reading thousands
 // of files reuses one. Where it can (unix), a regular file is read with
-// four system calls, open, fstat, read and close, and none of the ones
-// os.Open adds to try (and fail) to register a regular file with the
-// network poller: readRegular, which TestReadIntoMatchesRead holds to
-// the os.File path.
+// open, fstat, read (until it reads nothing) and close, without the three
+// system calls os.Open adds to try (and fail) to register a regular file
+// with the network poller: readRegular, which TestReadIntoMatchesRead
+// holds to the os.File path.
 func ReadInto(buf []byte, path string, limit int64) ([]byte, error) {
 	data, f, err := readRegular(buf[:0], path, limit)
 	if f == nil {
