@@ -16,20 +16,26 @@ import (
 // for as long as the document lives, and gives the verdict and the errors
 // kin-openapi would (see plan31).
 //
+// Where kin-openapi's 3.0 visitor checks a schema that reaches no property
+// the direction constrains (see directionFree), the Validator leaves the
+// direction out of the options: the verdict and the errors are the same,
+// and the visitor skips a sorted walk of every object schema's properties.
+//
 // A Validator is a small value: build one per check with NewValidator.
 type Validator struct {
 	opts []openapi3.SchemaValidationOption
 	// legacy are the 3.0 options of the same direction: what kin-openapi
 	// falls back to for a 3.1 schema it does not validate as 2020-12.
 	legacy []openapi3.SchemaValidationOption
-	plans  *plans31 // nil for a 3.0 document
+	dir    Direction
+	doc    *docState // nil when there is no document
 }
 
 // NewValidator is the Validator of doc's values travelling in direction dir.
 func NewValidator(doc *openapi3.T, dir Direction) Validator {
-	v := Validator{opts: SchemaOptions(doc, dir), legacy: schemaOptions[dir][0]}
-	if doc != nil && doc.IsOpenAPI31OrLater() {
-		v.plans = plansOf(doc)
+	v := Validator{opts: SchemaOptions(doc, dir), legacy: schemaOptions[dir][0], dir: dir}
+	if doc != nil {
+		v.doc = stateOf(doc)
 	}
 	return v
 }
@@ -37,21 +43,38 @@ func NewValidator(doc *openapi3.T, dir Direction) Validator {
 // Visit checks value against s: nil, or an error the collector reads (an
 // *openapi3.SchemaError tree, or an *error31 for a compiled 3.1 schema).
 func (v Validator) Visit(s *openapi3.Schema, value any) error {
-	if v.plans == nil {
-		return s.VisitJSON(value, v.opts...)
+	if v.doc == nil || !v.doc.is31 {
+		return s.VisitJSON(value, v.legacyFor(s, v.opts)...)
 	}
-	p := v.plans.of(s)
+	p := v.doc.plans.of(s)
 	switch p.route {
 	case routeLegacy:
-		return s.VisitJSON(value, v.legacy...)
+		return s.VisitJSON(value, v.legacyFor(s, v.legacy)...)
 	case routeCompiled:
 		return p.validate(value)
 	}
 	return s.VisitJSON(value, v.opts...)
 }
 
+// legacyFor is opts, 3.0 options of v's direction, or the same options
+// without the direction when s is directionFree.
+func (v Validator) legacyFor(s *openapi3.Schema, opts []openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
+	if v.doc != nil && v.doc.directionFree(s, v.dir) {
+		return plainOptions
+	}
+	return opts
+}
+
 // isZero reports a Validator not built by NewValidator.
 func (v Validator) isZero() bool { return v.opts == nil }
+
+// docState is what a Validator keeps of one document between checks.
+type docState struct {
+	is31  bool
+	plans plans31 // 3.1 only
+	// free holds directionFree's answers: freeKey -> bool.
+	free sync.Map
+}
 
 // plans31 holds the compiled plan of each schema of one 3.1 document.
 type plans31 struct {
@@ -66,33 +89,22 @@ func (ps *plans31) of(s *openapi3.Schema) *plan31 {
 	return p.(*plan31)
 }
 
-// documents maps each 3.1 document checked so far to its plans. The key is
+// documents maps each document checked so far to its state. The key is
 // weak and a cleanup drops the entry when the document is collected (a mock
 // that reloads its spec on every edit must not keep the old ones); the
-// plans point at the document's schemas, never at the document itself.
-var documents struct {
-	sync.Mutex
-	m map[weak.Pointer[openapi3.T]]*plans31
-}
+// state points at the document's schemas, never at the document itself.
+var documents sync.Map // weak.Pointer[openapi3.T] -> *docState
 
-func plansOf(doc *openapi3.T) *plans31 {
+func stateOf(doc *openapi3.T) *docState {
 	key := weak.Make(doc)
-	documents.Lock()
-	defer documents.Unlock()
-	if ps, ok := documents.m[key]; ok {
-		return ps
+	if ds, ok := documents.Load(key); ok {
+		return ds.(*docState)
 	}
-	if documents.m == nil {
-		documents.m = map[weak.Pointer[openapi3.T]]*plans31{}
+	ds, loaded := documents.LoadOrStore(key, &docState{is31: doc.IsOpenAPI31OrLater()})
+	if !loaded {
+		runtime.AddCleanup(doc, forgetDocument, key)
 	}
-	ps := &plans31{}
-	documents.m[key] = ps
-	runtime.AddCleanup(doc, forgetDocument, key)
-	return ps
+	return ds.(*docState)
 }
 
-func forgetDocument(key weak.Pointer[openapi3.T]) {
-	documents.Lock()
-	delete(documents.m, key)
-	documents.Unlock()
-}
+func forgetDocument(key weak.Pointer[openapi3.T]) { documents.Delete(key) }
