@@ -171,7 +171,7 @@ func (s *Server) answer(w *statusRecorder, ex *exchange) {
 func (s *Server) validate(ex *exchange) *apiError {
 	r, m := ex.r, ex.match
 	var errs []finding.Finding
-	opts := lint.Options{SkipSecurity: true, Decoded: &ex.linted}
+	opts := lint.Options{SkipSecurity: true, Decoded: &ex.linted, ErrorsOnly: true}
 	findings := lint.CheckHTTP(r.Context(), s.spec, m, r, ex.body, opts)
 	ex.hasLinted = ex.linted != nil
 	for _, f := range findings {

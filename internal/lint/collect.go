@@ -29,6 +29,8 @@ type collector struct {
 	// jsonBody is the JSON body decoded, when decoded (Options.Decoded).
 	jsonBody any
 	decoded  bool
+	// errorsOnly skips what finds only warnings (Options.ErrorsOnly).
+	errorsOnly bool
 }
 
 func (c *collector) addFinding(f finding.Finding) {

@@ -13,7 +13,8 @@ import (
 )
 
 // FuzzFormAndQuery: whatever a form body and a query string hold, lint
-// answers with findings, never a panic, and every finding names a rule.
+// answers with findings, never a panic, every finding names a rule, and
+// Options.ErrorsOnly finds the same errors (checkErrorsOnly).
 // The seeds run with go test; go test -fuzz explores further.
 func FuzzFormAndQuery(f *testing.F) {
 	s := load(f, basicForm)
@@ -33,6 +34,7 @@ func FuzzFormAndQuery(f *testing.F) {
 					t.Errorf("finding without a rule: %s", f)
 				}
 			}
+			checkErrorsOnly(t, s, r, Options{})
 		}
 	})
 }

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casebook-dev/casebook/internal/finding"
-	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casebook-dev/casebook/internal/finding"
+	"github.com/casebook-dev/casebook/internal/spec"
 )
 
 func load(t testing.TB, path string) *spec.Spec {
@@ -131,7 +133,9 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := load(t, tt.spec)
-			got := Check(context.Background(), s, &Request{Method: tt.method, Path: tt.path, Header: tt.header, Body: []byte(tt.body)}, Options{}).Findings
+			req := &Request{Method: tt.method, Path: tt.path, Header: tt.header, Body: []byte(tt.body)}
+			got := Check(context.Background(), s, req, Options{}).Findings
+			checkErrorsOnly(t, s, req, Options{})
 			if len(got) != len(tt.want) {
 				t.Fatalf("Check = %d findings, want %d:\n%s", len(got), len(tt.want), render(got))
 			}
@@ -148,6 +152,34 @@ func TestCheck(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkErrorsOnly holds Options.ErrorsOnly to the check it shortens: the
+// same errors, in the same order, and the same decoded body.
+func checkErrorsOnly(t testing.TB, s *spec.Spec, req *Request, opts Options) {
+	t.Helper()
+	var fullBody, shortBody any
+	opts.Decoded = &fullBody
+	full := Check(context.Background(), s, req, opts)
+	opts.Decoded, opts.ErrorsOnly = &shortBody, true
+	short := Check(context.Background(), s, req, opts)
+	var want, got []finding.Finding
+	for _, f := range full.Findings {
+		if f.Severity == finding.Error {
+			want = append(want, f)
+		}
+	}
+	for _, f := range short.Findings {
+		if f.Severity == finding.Error {
+			got = append(got, f)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Check(%s %s) with ErrorsOnly: errors (-full check +ErrorsOnly):\n%s", req.Method, req.Path, diff)
+	}
+	if diff := cmp.Diff(fullBody, shortBody); diff != "" {
+		t.Errorf("Check(%s %s) with ErrorsOnly: decoded body (-full check +ErrorsOnly):\n%s", req.Method, req.Path, diff)
 	}
 }
 

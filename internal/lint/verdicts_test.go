@@ -204,8 +204,10 @@ func TestVerdicts(t *testing.T) {
 				s = load(t, tt.spec)
 			}
 			q, _ := url.ParseQuery(tt.query)
-			got := Check(context.Background(), s, &Request{Method: tt.method, Path: tt.path, Query: q, Header: tt.header, Body: []byte(tt.body)}, tt.opts).Findings
+			req := &Request{Method: tt.method, Path: tt.path, Query: q, Header: tt.header, Body: []byte(tt.body)}
+			got := Check(context.Background(), s, req, tt.opts).Findings
 			checkFindings(t, got, tt.want)
+			checkErrorsOnly(t, s, req, tt.opts)
 		})
 	}
 }
