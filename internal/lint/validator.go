@@ -3,6 +3,7 @@ package lint
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"weak"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -93,18 +94,38 @@ func (ps *plans31) of(s *openapi3.Schema) *plan31 {
 // weak and a cleanup drops the entry when the document is collected (a mock
 // that reloads its spec on every edit must not keep the old ones); the
 // state points at the document's schemas, never at the document itself.
-var documents sync.Map // weak.Pointer[openapi3.T] -> *docState
+var documents sync.Map // weak.Pointer[openapi3.T] -> *docEntry
 
-func stateOf(doc *openapi3.T) *docState {
-	key := weak.Make(doc)
-	if ds, ok := documents.Load(key); ok {
-		return ds.(*docState)
-	}
-	ds, loaded := documents.LoadOrStore(key, &docState{is31: doc.IsOpenAPI31OrLater()})
-	if !loaded {
-		runtime.AddCleanup(doc, forgetDocument, key)
-	}
-	return ds.(*docState)
+// lastDocument is the entry stateOf found last: most checks in a row are
+// of one document, and comparing its weak pointer's value costs less than
+// making one (weak.Make) to look the document up.
+var lastDocument atomic.Pointer[docEntry]
+
+type docEntry struct {
+	key weak.Pointer[openapi3.T]
+	ds  *docState
 }
 
-func forgetDocument(key weak.Pointer[openapi3.T]) { documents.Delete(key) }
+func stateOf(doc *openapi3.T) *docState {
+	if e := lastDocument.Load(); e != nil && e.key.Value() == doc {
+		return e.ds
+	}
+	key := weak.Make(doc)
+	v, ok := documents.Load(key)
+	if !ok {
+		var loaded bool
+		v, loaded = documents.LoadOrStore(key, &docEntry{key: key, ds: &docState{is31: doc.IsOpenAPI31OrLater()}})
+		if !loaded {
+			runtime.AddCleanup(doc, forgetDocument, key)
+		}
+	}
+	e := v.(*docEntry)
+	lastDocument.Store(e)
+	return e.ds
+}
+
+func forgetDocument(key weak.Pointer[openapi3.T]) {
+	if v, ok := documents.LoadAndDelete(key); ok {
+		lastDocument.CompareAndSwap(v.(*docEntry), nil) // its plans hold the old schemas
+	}
+}
