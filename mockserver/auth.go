@@ -389,7 +389,13 @@ func PresentationIn(sp *spec.Spec, method, path string) Presentation {
 		return Presentation{}
 	}
 	var basic, key *openapi3.SecurityScheme
-	for _, name := range slices.Sorted(maps.Keys(reqs[0])) {
+	var buf [4]string // the first requirement's schemes, sorted, on the stack
+	names := buf[:0]
+	for name := range reqs[0] {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
 		switch sc := schemeOf(sp.Doc, name); {
 		case sc == nil:
 		case isBearer(sc):

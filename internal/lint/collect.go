@@ -307,7 +307,7 @@ func (c *collector) unsupported(s *openapi3.Schema, obj map[string]any, loc find
 		c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr + jsonptr.Join(k), Rule: "additionalProperties",
 			Message:    fmt.Sprintf("property %q is not allowed here", k),
 			Allowed:    declared,
-			DidYouMean: didYouMeanField(k, obj[k], s),
+			DidYouMean: didYouMeanField(k, obj[k], declared),
 		})
 	}
 	return found

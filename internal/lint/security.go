@@ -38,25 +38,41 @@ func (c *collector) security(s *spec.Spec, m *spec.Match, hr *http.Request, auth
 		if len(req) == 0 {
 			return // {} makes security optional
 		}
-		ok := true
+		if met(s.Doc, req, hr, authSupplied) {
+			return
+		}
+		// Not met: the finding names the schemes in order, and the first
+		// one missing says where the credential goes.
 		var names []string
 		for _, name := range slices.Sorted(maps.Keys(req)) {
 			scheme := lookupScheme(s.Doc, name)
 			names = append(names, describeScheme(name, scheme))
-			if scheme == nil || !(authSupplied && suppliable(scheme) || present(scheme, hr)) {
-				ok = false
-				if where == "" {
-					where = place(scheme)
-				}
+			if where == "" && !satisfied(scheme, hr, authSupplied) {
+				where = place(scheme)
 			}
-		}
-		if ok {
-			return
 		}
 		wanted = append(wanted, strings.Join(names, " and "))
 	}
 	c.addFinding(finding.Finding{Severity: finding.Error, Location: finding.InSecurity, Pointer: jsonptr.Join(where), Rule: finding.RuleSecurity,
 		Message: fmt.Sprintf("the operation needs credentials the request does not carry: %s", strings.Join(wanted, " or "))})
+}
+
+// met reports whether the request satisfies every scheme of one
+// requirement; the order does not matter, so the passing request, the
+// usual one, sorts and words nothing.
+func met(doc *openapi3.T, req openapi3.SecurityRequirement, hr *http.Request, authSupplied bool) bool {
+	for name := range req {
+		if !satisfied(lookupScheme(doc, name), hr, authSupplied) {
+			return false
+		}
+	}
+	return true
+}
+
+// satisfied: the request carries the scheme's credential, or casebook will
+// (authSupplied) and can.
+func satisfied(scheme *openapi3.SecurityScheme, hr *http.Request, authSupplied bool) bool {
+	return scheme != nil && (authSupplied && suppliable(scheme) || present(scheme, hr))
 }
 
 // suppliable reports whether casebook can present credentials for the

@@ -48,10 +48,11 @@ func (c *collector) undeclared(v any, ref *openapi3.SchemaRef, ptr string) {
 				}
 				continue
 			}
+			declared := slices.Sorted(maps.Keys(props))
 			c.addFinding(finding.Finding{Severity: finding.Warning, Location: finding.InBody, Pointer: ptr + jsonptr.Join(k), Rule: finding.RuleUndeclared,
 				Message:    fmt.Sprintf("%q is not a field of %s; the schema allows other fields, so the server is likely to ignore it", k, schemaName(ref)),
-				Allowed:    slices.Sorted(maps.Keys(props)),
-				DidYouMean: didYouMeanField(k, sub, s),
+				Allowed:    declared,
+				DidYouMean: didYouMeanField(k, sub, declared),
 			})
 		}
 	case []any:
@@ -131,12 +132,12 @@ func schemaName(ref *openapi3.SchemaRef) string {
 
 var phoneLike = regexp.MustCompile(`^\+?[0-9][0-9 ().-]{5,}$`)
 
-// didYouMeanField suggests a declared field for an undeclared one: by name
-// first (callerID for callerId), then by what its value looks like (an
-// object holding a phone number where the schema has a phoneNumber field:
-// the thread's recipient {type, address}).
-func didYouMeanField(name string, value any, s *openapi3.Schema) string {
-	names := declaredNames(s)
+// didYouMeanField suggests one of the declared field names (sorted, the
+// schema's declaredNames) for an undeclared one: by name first (callerID
+// for callerId), then by what its value looks like (an object holding a
+// phone number where the schema has a phoneNumber field: the thread's
+// recipient {type, address}).
+func didYouMeanField(name string, value any, names []string) string {
 	if d := suggest.Closest(name, names); d != "" {
 		return d
 	}
