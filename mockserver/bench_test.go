@@ -3,12 +3,17 @@ package mockserver
 import (
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/casebook-dev/casebook/internal/generate"
+	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
 )
 
@@ -128,6 +133,58 @@ func BenchmarkPublishedStartup(b *testing.B) {
 					b.Fatal(err)
 				}
 				_ = srv.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkCheckAnswers checks the mock's generated success answers of
+// every operation of the shipped Genesys Cloud and Personal Connection
+// specs against their schemas, as the runner's conformance check does:
+// through lint's Validator (which leaves out the direction where no
+// readOnly or writeOnly property can make it matter), and through
+// kin-openapi's VisitJSON with the direction always on, in one run.
+func BenchmarkCheckAnswers(b *testing.B) {
+	type answer struct {
+		schema *openapi3.Schema
+		value  any
+	}
+	docs := map[*openapi3.T][]answer{}
+	for _, path := range []string{genesysSpec, pcSpec} {
+		s := loadSpec(b, path)
+		gen := generate.NewValues(rand.New(rand.NewPCG(1, 2)), s.Doc, lint.AsResponse)
+		for _, op := range s.Operations() {
+			for code, ref := range op.Op.Responses.Map() {
+				media := ref.Value.Content.Get("application/json")
+				if !strings.HasPrefix(code, "2") || media == nil || media.Schema == nil {
+					continue
+				}
+				v := gen.Value(media.Schema, "")
+				if err := lint.NewValidator(s.Doc, lint.AsResponse).Visit(media.Schema.Value, v); err != nil {
+					b.Fatalf("%s %s %s: the generated answer does not validate: %v", op.Method, op.Path, code, err)
+				}
+				docs[s.Doc] = append(docs[s.Doc], answer{media.Schema.Value, v})
+			}
+		}
+	}
+	for _, how := range []string{"validator", "kin-direction"} {
+		b.Run(how, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for doc, answers := range docs {
+					v, opts := lint.NewValidator(doc, lint.AsResponse), lint.SchemaOptions(doc, lint.AsResponse)
+					for _, a := range answers {
+						var err error
+						if how == "validator" {
+							err = v.Visit(a.schema, a.value)
+						} else {
+							err = a.schema.VisitJSON(a.value, opts...)
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
 			}
 		})
 	}
