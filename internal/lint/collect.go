@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -46,15 +45,14 @@ func (c *collector) addFinding(f finding.Finding) {
 }
 
 func (c *collector) sorted() []finding.Finding {
-	sort.SliceStable(c.findings, func(i, j int) bool {
-		a, b := c.findings[i], c.findings[j]
+	slices.SortStableFunc(c.findings, func(a, b finding.Finding) int {
 		if a.Location != b.Location {
-			return a.Location < b.Location
+			return strings.Compare(string(a.Location), string(b.Location))
 		}
 		if a.Pointer != b.Pointer {
-			return a.Pointer < b.Pointer
+			return strings.Compare(a.Pointer, b.Pointer)
 		}
-		return a.Rule < b.Rule
+		return strings.Compare(a.Rule, b.Rule)
 	})
 	return c.findings
 }

@@ -45,7 +45,8 @@ type rawParam struct {
 }
 
 func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, val Validator) {
-	loc, ptr := finding.Location(p.In), jsonptr.Join(p.Name)
+	loc := finding.Location(p.In)
+	ptr := func() string { return jsonptr.Join(p.Name) } // a finding's, built for one only
 	schema := p.Schema
 	var v any
 	var found bool
@@ -56,13 +57,13 @@ func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, val Validator
 	}
 	if !found {
 		if p.Required {
-			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: "required",
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr(), Rule: "required",
 				Message: fmt.Sprintf("%s parameter %q is required but missing", p.In, p.Name)})
 		}
 		return
 	}
 	if !Serialisable(p) {
-		c.addFinding(finding.Finding{Severity: finding.Warning, Location: loc, Pointer: ptr, Rule: finding.RuleNotChecked,
+		c.addFinding(finding.Finding{Severity: finding.Warning, Location: loc, Pointer: ptr(), Rule: finding.RuleNotChecked,
 			Message: fmt.Sprintf("not checked: the %s parameter %q is declared as %s, which its style (%s) cannot carry", p.In, p.Name, shapeWords(p.Schema), styleOf(p))})
 		return
 	}
@@ -74,14 +75,14 @@ func (c *collector) parameter(p *openapi3.Parameter, raw rawParam, val Validator
 			return
 		}
 		if !schema.Value.Type.Permits("string") {
-			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr, Rule: "allowEmptyValue", Message: "an empty value is not allowed"})
+			c.addFinding(finding.Finding{Severity: finding.Error, Location: loc, Pointer: ptr(), Rule: "allowEmptyValue", Message: "an empty value is not allowed"})
 			return
 		}
 	}
 	co := &coercer{v: val}
 	v = co.coerce(v, schema)
 	if err := val.Visit(schema.Value, v); err != nil {
-		c.add(err, loc, ptr)
+		c.add(err, loc, ptr())
 	}
 }
 
