@@ -8,11 +8,6 @@ import (
 // left out (see directionFree).
 var plainOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.WithStringFormatValidators(formats)}
 
-type freeKey struct {
-	s   *openapi3.Schema
-	dir Direction
-}
-
 // directionFree reports whether checking a value against s with
 // kin-openapi's 3.0 visitor (v0.153, openapi3/schema_3point0_validator.go)
 // gives the same verdict and the same errors without the direction option
@@ -32,8 +27,7 @@ type freeKey struct {
 // fact of the document, kept per schema and direction; the differential
 // test is TestDirectionFreeFindsWhatKinOpenAPIFinds.
 func (ds *docState) directionFree(s *openapi3.Schema, dir Direction) bool {
-	key := freeKey{s, dir}
-	if free, ok := ds.free.Load(key); ok {
+	if free, ok := ds.free[dir].Load(s); ok {
 		return free.(bool)
 	}
 	free := true
@@ -45,7 +39,7 @@ func (ds *docState) directionFree(s *openapi3.Schema, dir Direction) bool {
 		}
 		return free
 	})
-	ds.free.Store(key, free)
+	ds.free[dir].Store(s, free)
 	return free
 }
 

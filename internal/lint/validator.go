@@ -34,9 +34,12 @@ type Validator struct {
 
 // NewValidator is the Validator of doc's values travelling in direction dir.
 func NewValidator(doc *openapi3.T, dir Direction) Validator {
-	v := Validator{opts: SchemaOptions(doc, dir), legacy: schemaOptions[dir][0], dir: dir}
+	v := Validator{opts: schemaOptions[dir][0], legacy: schemaOptions[dir][0], dir: dir}
 	if doc != nil {
 		v.doc = stateOf(doc)
+		if v.doc.is31 {
+			v.opts = schemaOptions[dir][1] // SchemaOptions, without reading the version again
+		}
 	}
 	return v
 }
@@ -73,8 +76,8 @@ func (v Validator) isZero() bool { return v.opts == nil }
 type docState struct {
 	is31  bool
 	plans plans31 // 3.1 only
-	// free holds directionFree's answers: freeKey -> bool.
-	free sync.Map
+	// free holds directionFree's answers, by direction: *openapi3.Schema -> bool.
+	free [2]sync.Map
 }
 
 // plans31 holds the compiled plan of each schema of one 3.1 document.

@@ -149,3 +149,16 @@ func TestValidatorConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNewValidatorOptions: a Validator's options are SchemaOptions', read
+// from the document state's version rather than the document each time.
+func TestNewValidatorOptions(t *testing.T) {
+	for _, doc := range []*openapi3.T{nil, load(t, pcSpec).Doc, inline(t, schemas31).Doc} {
+		for _, dir := range []Direction{AsRequest, AsResponse} {
+			got, want := NewValidator(doc, dir).opts, SchemaOptions(doc, dir)
+			if len(got) != len(want) || &got[0] != &want[0] {
+				t.Errorf("NewValidator(%v, %d).opts is not SchemaOptions' slice", doc != nil, dir)
+			}
+		}
+	}
+}
