@@ -52,6 +52,7 @@ fuzz:
 	GO=$(GO) ./scripts/fuzz.sh ./internal/jsonvalue FuzzDecode $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/lint FuzzFormAndQuery $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./internal/lint FuzzCheckResponseSharedJSON $(FUZZTIME)
+	GO=$(GO) ./scripts/fuzz.sh ./internal/lint FuzzCheckURI $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzCanonicalJSON $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzJSONCase $(FUZZTIME)
 	GO=$(GO) ./scripts/fuzz.sh ./reports FuzzJUnit $(FUZZTIME)

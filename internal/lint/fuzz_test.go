@@ -87,3 +87,26 @@ func FuzzCheckResponseSharedJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckURI holds checkURI, whose simpleURI shortcut vouches for plain
+// absolute URIs without url.Parse, to checkURIParsed, the check through
+// url.Parse: the same verdict and the same words, whatever the string.
+func FuzzCheckURI(f *testing.F) {
+	for _, s := range []string{
+		"https://example.invalid/0a1b2c3d", "https://api.mypurecloud.com/api/v2/outbound/campaigns/c-1", "http://127.0.0.1:8080/x",
+		"http://localhost:/x", "http://h:80x", "http://[::1]/x", "http://u@h/x", "http://h/x?y=1", "http://h/%zz", "http://h/%41",
+		"http:///x", "http://", "http:", "x://h", "1http://h", "h-t+t.p://h", "HTTP://H/A_B~C.D-E", "https://h/a b", "https://h/\x7f",
+		"mailto:a@b", "/relative", "", "://h", "http://h..-/x//y", "http://h/é", "http://h#f", "http://h/x:y", "http://h:1:2/",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := checkURI(s), checkURIParsed(s)
+		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+			t.Errorf("checkURI(%q) = %v, checkURIParsed = %v", s, got, want)
+		}
+		if simpleURI(s) && want != nil {
+			t.Errorf("simpleURI(%q) vouches for a URI url.Parse refuses: %v", s, want)
+		}
+	})
+}
