@@ -15,6 +15,7 @@ import (
 	"github.com/casebook-dev/casebook/internal/generate"
 	"github.com/casebook-dev/casebook/internal/lint"
 	"github.com/casebook-dev/casebook/internal/spec"
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 // BenchmarkServeHTTP measures one answer through the whole pipeline
@@ -92,7 +93,7 @@ func (bc benchCase) run(b *testing.B, srv *Server, path string) {
 		b.Fatalf("POST %s (%s) = %d %s, want %d", path, bc.name, rec.Code, rec.Body, bc.want)
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := testenv.ProcessCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if rec := serve(); rec.Code != bc.want {
@@ -103,7 +104,7 @@ func (bc benchCase) run(b *testing.B, srv *Server, path string) {
 	})
 	// CPU time spent per request, beside ns/op: on a shared machine the
 	// wall clock counts the time other processes held the CPUs.
-	if used := processCPU() - cpu; used > 0 {
+	if used := testenv.ProcessCPU() - cpu; used > 0 {
 		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/casebook-dev/casebook/internal/testenv"
 )
 
 // BenchmarkInMemoryExchange: an HTTP exchange as the runner has with the
@@ -31,7 +33,7 @@ func BenchmarkInMemoryExchange(b *testing.B) {
 			body := bytes.Repeat([]byte("x"), 200)
 			answer := strings.Repeat("y", 1024)
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := testenv.ProcessCPU()
 			b.SetParallelism(1)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -48,7 +50,7 @@ func BenchmarkInMemoryExchange(b *testing.B) {
 					}
 				}
 			})
-			if used := processCPU() - cpu; used > 0 {
+			if used := testenv.ProcessCPU() - cpu; used > 0 {
 				b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})

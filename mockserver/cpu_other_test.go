@@ -1,8 +1,0 @@
-//go:build !unix
-
-package mockserver
-
-import "time"
-
-// processCPU is not measured here: benchmarks report no cpu-ns/op.
-func processCPU() time.Duration { return 0 }
