@@ -2,6 +2,8 @@ package lint
 
 import (
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/casebook-dev/casebook/internal/spec"
 )
 
 // plainOptions are the 3.0 options of both directions with the direction
@@ -62,19 +64,6 @@ func reachable(s *openapi3.Schema, visit func(*openapi3.Schema) bool) {
 		if !visit(x) {
 			return
 		}
-		for _, refs := range [...]openapi3.SchemaRefs{x.AllOf, x.AnyOf, x.OneOf, x.PrefixItems} {
-			for _, r := range refs {
-				push(r)
-			}
-		}
-		for _, r := range [...]*openapi3.SchemaRef{x.Items, x.AdditionalProperties.Schema, x.Not, x.Contains, x.PropertyNames,
-			x.If, x.Then, x.Else, x.UnevaluatedItems.Schema, x.UnevaluatedProperties.Schema, x.ContentSchema} {
-			push(r)
-		}
-		for _, m := range [...]openapi3.Schemas{x.Properties, x.PatternProperties, x.DependentSchemas, x.Defs} {
-			for _, r := range m {
-				push(r)
-			}
-		}
+		spec.EachSubschema(x, push)
 	}
 }

@@ -184,22 +184,7 @@ func (w *refWalk) schema(r *openapi3.SchemaRef) {
 // holding a schema, and a discriminator mapping only when it leads to
 // another document (the loader leaves the root document's mappings be).
 func (w *refWalk) schemaParts(s *openapi3.Schema) {
-	for _, r := range []*openapi3.SchemaRef{s.Items, s.AdditionalProperties.Schema, s.Not, s.Contains,
-		s.PropertyNames, s.UnevaluatedItems.Schema, s.UnevaluatedProperties.Schema, s.If, s.Then, s.Else, s.ContentSchema} {
-		if r != nil {
-			w.schema(r)
-		}
-	}
-	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
-		for _, r := range list {
-			w.schema(r)
-		}
-	}
-	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas, s.Defs} {
-		for _, r := range m {
-			w.schema(r)
-		}
-	}
+	EachSubschema(s, w.schema)
 	if d := s.Discriminator; d != nil {
 		for _, m := range d.Mapping {
 			if strings.Contains(m.Ref, "/") && !strings.HasPrefix(m.Ref, "#") {
@@ -322,6 +307,31 @@ func (w *refWalk) pathItem(item *openapi3.PathItem) {
 		}
 		if len(op.Callbacks) != 0 {
 			w.ok = false // the conversion writes none: the loader's
+		}
+	}
+}
+
+// EachSubschema calls f on each subschema s holds: every keyword that
+// holds a schema (those set), a list of them (allOf, anyOf, oneOf,
+// prefixItems) or a map of them (properties, patternProperties,
+// dependentSchemas, $defs), each entry of a list or a map as it is, nil
+// too. Maps are read in Go's order: a walk that needs a fixed order
+// (unresolvedSchemaRef's) sorts for itself.
+func EachSubschema(s *openapi3.Schema, f func(*openapi3.SchemaRef)) {
+	for _, r := range [...]*openapi3.SchemaRef{s.Items, s.AdditionalProperties.Schema, s.Not, s.Contains,
+		s.PropertyNames, s.UnevaluatedItems.Schema, s.UnevaluatedProperties.Schema, s.If, s.Then, s.Else, s.ContentSchema} {
+		if r != nil {
+			f(r)
+		}
+	}
+	for _, list := range [...]openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+		for _, r := range list {
+			f(r)
+		}
+	}
+	for _, m := range [...]openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas, s.Defs} {
+		for _, r := range m {
+			f(r)
 		}
 	}
 }
